@@ -1,0 +1,98 @@
+/**
+ * The typed result every engine returns, and the few pure helpers around it
+ * (exit codes, reproduce commands). Formatters in src/report/ read only this.
+ */
+import type { PropertyKind } from '../model/interface.js';
+
+export type Verdict = 'pass' | 'fail' | 'incomplete';
+
+/** One state of a trace: the action that led to it (`init` for the first) and its drawings. */
+export interface TraceStep {
+  readonly action: string;
+  /** `spec.render(state)`: multi-line drawing. */
+  readonly state: string;
+  /** `spec.summary(state)`: one line. */
+  readonly summary: string;
+}
+
+export interface Violation {
+  readonly property: string;
+  readonly family: string;
+  /** `always`: an invariant failed in the last state of `path`. `sometimes`: a witness was never reached (vacuous run). */
+  readonly kind: PropertyKind;
+  /** The property's doc, so formatters need no catalogue. */
+  readonly doc: string;
+  /** Action indices from init, e.g. `0/3/1`; empty for a violation in init or a vacuous run. */
+  readonly path: string;
+  /** `describe()` of each action on the path. */
+  readonly steps: string[];
+  /** steps.length + 1 entries, the first being init; empty for a vacuous run. */
+  readonly trace: TraceStep[];
+  /** One line saying what went wrong, e.g. `invariant X violated after 3 steps`. */
+  readonly message: string;
+}
+
+export interface WitnessStatus {
+  readonly id: string;
+  readonly reached: boolean;
+}
+
+export interface CheckResult {
+  readonly verdict: Verdict;
+  readonly variant: string;
+  readonly scenario: string;
+  readonly engine: 'bfs';
+  /** Distinct states seen. */
+  readonly states: number;
+  /** Successors computed (`spec.next` calls). */
+  readonly transitions: number;
+  /** Depth of the deepest state seen (init is depth 0). */
+  readonly maxDepth: number;
+  /** Wall time; the only field that differs between two runs on the same input. */
+  readonly seconds: number;
+  /** True when every reachable state was explored (no budget hit, no early stop). */
+  readonly complete: boolean;
+  /** Ids of the invariants that were checked, in order. */
+  readonly invariants: string[];
+  readonly witnesses: WitnessStatus[];
+  readonly violation?: Violation;
+  /** One shell command that reproduces this result. */
+  readonly replay: string;
+}
+
+/** TLC-style exit codes (design.md): 0 pass, 1 fail, 2 usage, 3 incomplete, 4 internal. */
+export const EXIT = { pass: 0, fail: 1, usage: 2, incomplete: 3, internal: 4 } as const;
+
+export function exitCodeFor(verdict: Verdict): number {
+  return EXIT[verdict];
+}
+
+/** The worst of several verdicts: a failure outranks an incomplete run, which outranks a pass. */
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.includes('fail')) return 'fail';
+  if (verdicts.includes('incomplete')) return 'incomplete';
+  return 'pass';
+}
+
+/**
+ * How reproduce lines start. `nlring` assumes the bin is on PATH (`npm link` or a
+ * global install); in a fresh clone `node dist/src/cli/main.js` is equivalent.
+ * (`npx nlring` inside the repo makes npm self-install the package into its cache,
+ * which is slower and may go to the network, so we do not print that.)
+ */
+export const COMMAND = 'nlring';
+
+/** Quote a word for a POSIX shell only when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function replayCommand(variant: string, scenario: string, path: string): string {
+  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, '--path', path].map(shellQuote).join(' ');
+}
+
+export function checkCommand(variant: string, scenario: string, maxStates?: number): string {
+  const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario];
+  if (maxStates !== undefined) words.push('--max-states', String(maxStates));
+  return words.map(shellQuote).join(' ');
+}

@@ -1,0 +1,88 @@
+/**
+ * What a scenario tells the spec: ring geometry, which threads exist and their
+ * bounds. Scenario instances live in src/scenarios; this is only their shape.
+ */
+import type { MmapReq } from './geometry.js';
+import type { Property } from './interface.js';
+import type { State } from './state.js';
+
+export interface ProducerParams {
+  /** Messages this producer sends. */
+  readonly count: number;
+  /**
+   * `ring`: a converted subsystem (netlink_alloc_skb); `nfq`: nfnetlink_queue, ids are
+   * packet ids entered in the verdict queue; `plain`: an unconverted subsystem (alloc_skb);
+   * `mcast`: a multicast sender (netlink_broadcast of an ordinary skb).
+   */
+  readonly path: 'ring' | 'nfq' | 'plain' | 'mcast';
+  /** Tag of its first message; later ones count up. Tags 1..29 are tracked by ghost bit masks. */
+  readonly firstTag: number;
+  /** The subsystem may fail construction after allocation and free the skb undelivered (R3). */
+  readonly mayAbandon?: boolean;
+}
+
+export interface ConsumerParams {
+  /** Frames it may hold as SKIP at once (0: the documentation's loop; >0: ulogd2's holding consumer). */
+  readonly maxHold: number;
+  /** Start a dump at the beginning. */
+  readonly dump?: boolean;
+  /** Send nfqueue batch verdicts through the TX ring, at most this many. */
+  readonly verdicts?: number;
+}
+
+export interface TxParams {
+  /** Messages to submit through the TX ring. */
+  readonly count: number;
+  /** Frames filled before each sendto(fd, NULL, 0). */
+  readonly batch: number;
+  /** sendto with MSG_DONTWAIT. */
+  readonly dontwait: boolean;
+  /** First message tag. */
+  readonly firstTag: number;
+  /** Destination: the kernel (portid 0), or a port that has gone away (netlink_unicast fails with ECONNREFUSED). */
+  readonly dst?: 'kernel' | 'missing-port';
+}
+
+export interface SiblingParams {
+  /** How many rewrites it may make. */
+  readonly writes: number;
+}
+
+export type SetupOp =
+  | { readonly op: 'setsockopt'; readonly ring: 'rx' | 'tx'; readonly req: number }
+  | { readonly op: 'mmap' }
+  | { readonly op: 'munmap' }
+  | { readonly op: 'close' };
+
+export type ThreadSpec =
+  | { readonly name: string; readonly program: 'producer'; readonly params: ProducerParams }
+  | { readonly name: string; readonly program: 'consumer'; readonly params: ConsumerParams }
+  | { readonly name: string; readonly program: 'txuser'; readonly params: TxParams }
+  | { readonly name: string; readonly program: 'sibling'; readonly params: SiblingParams }
+  | { readonly name: string; readonly program: 'forker' }
+  | { readonly name: string; readonly program: 'setup'; readonly params: { readonly ops: readonly SetupOp[] } };
+
+export interface ScenarioConfig {
+  readonly id: string;
+  readonly description: string;
+  /** setsockopt requests; `rx`/`tx` and SetupOp.req index into this list. */
+  readonly requests: readonly MmapReq[];
+  /** Request index configured on each ring before the run starts, or null. */
+  readonly rx: number | null;
+  readonly tx: number | null;
+  /** The rings are mmap()ed (once) before the run starts. */
+  readonly mapped: boolean;
+  readonly threads: readonly ThreadSpec[];
+  /** Length in bytes of every message a producer or the TX user writes. */
+  readonly msgLen: number;
+  /** Dump parts before NLMSG_DONE (when a consumer dumps). */
+  readonly dumpParts?: number;
+  /** Kernel allocations (alloc_skb for TX copies) may fail with ENOBUFS. */
+  readonly allocFailures?: boolean;
+  /** NETLINK_NO_ENOBUFS set on the socket. */
+  readonly noEnobufs?: boolean;
+  /** States the scenario is meant to reach; missing one makes a run vacuous. */
+  readonly witnesses: readonly Property<State>[];
+  /** Invariants that do not apply (with the reason in a comment at the scenario). */
+  readonly excludes?: readonly string[];
+}

@@ -1,0 +1,65 @@
+/**
+ * struct nl_mmap_req validation and frame addressing (protocol.md §1, §2.1).
+ * Pure arithmetic: the order of checks matters because setsockopt writes
+ * `frames_per_block` into the live ring before the last two checks.
+ */
+import { EINVAL, HDRLEN, MSG_ALIGN, PAGE_SIZE } from './constants.js';
+
+export interface MmapReq {
+  readonly blockSize: number;
+  readonly blockNr: number;
+  readonly frameSize: number;
+  readonly frameNr: number;
+}
+
+export type CreateCheck =
+  /** `fpbWritten`: the value written into ring->frames_per_block before failing, if the check got that far. */
+  | { readonly ok: false; readonly errno: number; readonly fpbWritten: number | null }
+  | { readonly ok: true; readonly framesPerBlock: number };
+
+/**
+ * The size checks of netlink_set_ring for a create (nm_block_nr != 0), in kernel
+ * order (af_netlink.c netlink_set_ring, 3.10 and 4.5 alike). ENOMEM is not modelled.
+ */
+export function checkCreate(req: MmapReq): CreateCheck {
+  // (int)req->nm_block_size <= 0
+  const signedBlock = req.blockSize | 0;
+  if (signedBlock <= 0) return { ok: false, errno: EINVAL, fpbWritten: null };
+  if (req.blockSize % PAGE_SIZE !== 0) return { ok: false, errno: EINVAL, fpbWritten: null };
+  if (req.frameSize < HDRLEN) return { ok: false, errno: EINVAL, fpbWritten: null };
+  if (req.frameSize % MSG_ALIGN !== 0) return { ok: false, errno: EINVAL, fpbWritten: null };
+  // ring->frames_per_block = req->nm_block_size / req->nm_frame_size; written to the live ring here.
+  const fpb = Math.floor(req.blockSize / req.frameSize);
+  if (fpb === 0) return { ok: false, errno: EINVAL, fpbWritten: fpb };
+  // ring->frames_per_block * req->nm_block_nr != req->nm_frame_nr, in 32-bit unsigned arithmetic.
+  if (Math.imul(fpb, req.blockNr) >>> 0 !== req.frameNr >>> 0) return { ok: false, errno: EINVAL, fpbWritten: fpb };
+  return { ok: true, framesPerBlock: fpb };
+}
+
+/** The check of a destroy request (nm_block_nr == 0): only nm_frame_nr is looked at. */
+export function checkDestroy(req: MmapReq): number {
+  return req.frameNr !== 0 ? EINVAL : 0;
+}
+
+/** Bytes a ring occupies in the mapping: pg_vec_len * pg_vec_pages * PAGE_SIZE. */
+export function ringBytes(blockSize: number, blockNr: number): number {
+  const pages = Math.ceil(blockSize / PAGE_SIZE);
+  return blockNr * pages * PAGE_SIZE;
+}
+
+/**
+ * __netlink_lookup_frame: frame i lives in block i / frames_per_block at offset
+ * (i % frames_per_block) * frame_size. Returns the byte offset inside the ring,
+ * and whether that frame lies inside its block (false means the address is past
+ * the block: an out-of-bounds frame).
+ */
+export function frameAddress(i: number, framesPerBlock: number, frameSize: number, blockSize: number) {
+  const block = Math.floor(i / framesPerBlock);
+  const offset = (i % framesPerBlock) * frameSize;
+  return { block, offset, inBlock: offset + frameSize <= blockSize };
+}
+
+/** Payload capacity of a frame ("maxlen" in af_netlink.c). */
+export function maxLen(frameSize: number): number {
+  return frameSize - HDRLEN;
+}

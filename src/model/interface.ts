@@ -1,0 +1,63 @@
+/**
+ * The contract between a specification and the engines that check it.
+ *
+ * Nothing here knows about netlink: the BFS, simulation and PBT engines see only
+ * this interface, after stateright's `Model`. The order of `actions()` is
+ * deterministic, so a counterexample can be replayed as a list of action indices
+ * (`0/3/1/...`).
+ */
+
+/** An action is plain data; `describe()` turns it into one readable line. */
+export interface ActionBase {
+  /** Which actor takes the step, e.g. `prod1`, `consumer`, `sendmsg`. */
+  readonly actor: string;
+  /** Which step of that actor's program, e.g. `alloc.reserve`. */
+  readonly kind: string;
+}
+
+export interface Spec<S, A extends ActionBase = ActionBase> {
+  /** The single initial state. */
+  init(): S;
+  /** The enabled actions, in a deterministic order. Empty means the run has ended (or deadlocked). */
+  actions(s: S): A[];
+  /** The successor of `s` under `a`. Never mutates `s`. */
+  next(s: S, a: A): S;
+  /** Canonical encoding: equal states give equal strings. */
+  encode(s: S): string;
+  /**
+   * One line saying what `a` does when taken in `s`, e.g.
+   * `kernel[prod1]: alloc: reserve rx frame 2 (RESERVED, pending++, head++)`.
+   * Engines call it only for the steps they report, so `actions()` stays cheap.
+   */
+  describe(s: S, a: A): string;
+  /** A multi-line drawing of the state (rings, cursors, queues) for counterexamples. */
+  render(s: S): string;
+  /** A one-line summary of the state, for compact timelines. */
+  summary(s: S): string;
+}
+
+export type PropertyKind = 'always' | 'sometimes';
+
+/** A property as named data (design.md, after stateright's `Property`). */
+export interface Property<S> {
+  readonly id: string;
+  readonly family: string;
+  /** `always`: must hold in every reachable state. `sometimes`: a witness that must be reached at least once. */
+  readonly kind: PropertyKind;
+  /** What it asserts, in one or two sentences. */
+  readonly doc: string;
+  /** The kernel rule it encodes, with function and version. */
+  readonly cites: string;
+  readonly holds: (s: S) => boolean;
+}
+
+/** What an engine checks: a spec plus the properties that apply to it. */
+export interface CheckTarget<S, A extends ActionBase = ActionBase> {
+  readonly variant: string;
+  readonly scenario: string;
+  readonly spec: Spec<S, A>;
+  /** Safety properties checked in every state. */
+  readonly invariants: readonly Property<S>[];
+  /** Reachability witnesses: a complete run that misses one is vacuous. */
+  readonly witnesses: readonly Property<S>[];
+}

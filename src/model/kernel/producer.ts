@@ -1,0 +1,138 @@
+/**
+ * A kernel message producer: a converted subsystem (netlink_alloc_skb), the
+ * nfnetlink_queue packet path, an unconverted subsystem (alloc_skb) or a
+ * multicast sender. Allocation, construction, id assignment and delivery are
+ * separate steps, so two producers interleave as the RFC warns (D1).
+ *
+ * Per message: [ordered: lock ids] alloc -> fill -> lock ids, write id ->
+ * deliver (netlink_unicast / netlink_broadcast) -> unlock ids.
+ */
+import { HDRLEN } from '../constants.js';
+import type { ProducerParams } from '../config.js';
+import { store } from '../mem.js';
+import { SKB_NONE, SKB_PLAIN, SKB_RX } from '../state.js';
+import type { State } from '../state.js';
+import type { Ctx } from '../step.js';
+import { DONE, call, defineContinuations, defineSteps, goto, lockFree } from '../step.js';
+import { callAlloc } from './alloc.js';
+import { dropSkb, tagBit } from './sock.js';
+
+const NFQ = 'nfnetlink_queue.c nfqnl_enqueue_packet / __nfqnl_enqueue_packet (4.5)';
+
+function params(c: Ctx, ti: number): ProducerParams {
+  const spec = c.threads[ti];
+  if (spec.program !== 'producer') throw new Error(`${spec.name} is not a producer`);
+  return spec.params;
+}
+
+function usesRing(p: ProducerParams): boolean {
+  return p.path === 'ring' || p.path === 'nfq';
+}
+
+/** Set the thread up for its next message, or finish. */
+export function beginMessage(c: Ctx, s: State, ti: number): void {
+  const p = params(c, ti);
+  const t = s.threads[ti];
+  if (t.l.k >= p.count) return goto(t, DONE);
+  const tag = p.firstTag + t.l.k;
+  t.l.msg = tag;
+  if (c.knobs.orderedIds && usesRing(p)) return goto(t, 'prod.lock-ordered');
+  startAlloc(c, s, ti);
+}
+
+function startAlloc(c: Ctx, s: State, ti: number): void {
+  const p = params(c, ti);
+  const t = s.threads[ti];
+  if (usesRing(p)) return callAlloc(s, ti, c.scenario.msgLen, t.l.msg, 'prod.fill');
+  // Unconverted subsystems and broadcasts build an ordinary skb (alloc_skb): kernel-private memory.
+  t.l.skb = SKB_PLAIN;
+  t.l.skbLen = c.scenario.msgLen;
+  goto(t, 'prod.fill');
+}
+
+function finishMessage(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  if (s.idLock === ti) s.idLock = -1;
+  t.l.seq = 0;
+  t.l.k++;
+  beginMessage(c, s, ti);
+}
+
+const ABANDON = 1;
+
+defineSteps({
+  'prod.lock-ordered': {
+    who: 'kernel',
+    cites: 'design hazard D1, "ordered" mode: the id lock is taken before allocation (not in any kernel)',
+    guard: (_c, s, ti) => lockFree(s.idLock, ti),
+    text: (_c, s) => `lock ids, assign id ${s.idSeq + 1} before allocating`,
+    run: (c, s, ti) => {
+      const t = s.threads[ti];
+      s.idLock = ti;
+      s.idSeq++;
+      t.l.seq = s.idSeq;
+      startAlloc(c, s, ti);
+    },
+  },
+  'prod.fill': {
+    who: 'kernel',
+    cites: 'subsystem message construction after allocation (e.g. nfqnl_build_packet_message, genlmsg_put)',
+    choices: (c, s, ti) => (params(c, ti).mayAbandon && s.threads[ti].l.skb === SKB_RX ? [0, ABANDON] : [0]),
+    text: (_c, s, ti, arg) => {
+      const l = s.threads[ti].l;
+      if (l.skb === SKB_NONE) return `allocation failed: message ${l.msg} is lost (counted by the overrun)`;
+      if (arg === ABANDON) return `construction fails: free the ring skb of rx frame ${l.skbFrame} undelivered`;
+      if (l.skb === SKB_RX) return `build message ${l.msg} in rx frame ${l.skbFrame}`;
+      return `build message ${l.msg} in an ordinary skb`;
+    },
+    run: (c, s, ti, arg) => {
+      const t = s.threads[ti];
+      if (t.l.skb === SKB_NONE) {
+        return finishMessage(c, s, ti);
+      }
+      if (arg === ABANDON) return call(t, 'skb.free', 'prod.after-send');
+      if (t.l.skb === SKB_RX) {
+        store(s, { thread: ti, kernel: true, conforming: true }, { ring: 0, gen: t.l.skbGen, frame: t.l.skbFrame }, { msg: t.l.msg, off: HDRLEN, seq: t.l.seq });
+      } else {
+        t.l.skbMsg = t.l.msg;
+        t.l.skbSeq = t.l.seq;
+      }
+      if (c.knobs.orderedIds && usesRing(params(c, ti))) {
+        if (params(c, ti).path === 'nfq') s.ghost.queuedIds |= tagBit(t.l.seq);
+        return call(t, 'send.attach', 'prod.after-send');
+      }
+      goto(t, 'prod.id');
+    },
+  },
+  'prod.id': {
+    who: 'kernel',
+    cites: `${NFQ}: spin_lock_bh(queue->lock), entry->id = ++queue->id_sequence, written into the message; then nfnetlink_unicast under the lock`,
+    guard: (_c, s, ti) => lockFree(s.idLock, ti),
+    text: (_c, s, ti) => {
+      const l = s.threads[ti].l;
+      const where = l.skb === SKB_RX ? `rx frame ${l.skbFrame}` : 'the skb';
+      return `lock ids, assign id ${s.idSeq + 1}, write it into ${where}`;
+    },
+    run: (c, s, ti) => {
+      const t = s.threads[ti];
+      s.idLock = ti;
+      s.idSeq++;
+      t.l.seq = s.idSeq;
+      if (t.l.skb === SKB_RX) {
+        store(s, { thread: ti, kernel: true, conforming: true }, { ring: 0, gen: t.l.skbGen, frame: t.l.skbFrame }, { seq: t.l.seq });
+      } else {
+        t.l.skbSeq = t.l.seq;
+      }
+      if (params(c, ti).path === 'nfq') s.ghost.queuedIds |= tagBit(t.l.seq);
+      call(t, 'send.attach', 'prod.after-send');
+    },
+  },
+});
+
+defineContinuations({
+  // __nfqnl_enqueue_packet: spin_unlock_bh(queue->lock) after delivery; then the next message.
+  'prod.after-send': (c, s, ti) => {
+    dropSkb(s, ti);
+    finishMessage(c, s, ti);
+  },
+});

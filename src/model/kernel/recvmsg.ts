@@ -1,0 +1,95 @@
+/**
+ * netlink_recvmsg on a ring socket (protocol.md §4.10): it only dequeues the
+ * receive queue (COPY messages) and never touches frames; it reports a pending
+ * sk_err first (sock_error), may continue a dump, and ends with netlink_rcv_wake.
+ *
+ * Subroutine `recv.err`. ret > 0: a message was dequeued (l.rMsg, l.rSeq,
+ * and its paired COPY frame in l.rFrame); ret < 0: -errno (EAGAIN: queue empty).
+ */
+import { EAGAIN, ENOBUFS, errnoName } from '../constants.js';
+import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
+import { dumpErrToSkErr } from './dump.js';
+import { note } from './sock.js';
+
+const CITE = 'af_netlink.c netlink_recvmsg (3.10, 4.5)';
+
+defineSteps({
+  'recv.err': {
+    who: 'kernel',
+    cites: `${CITE} -> skb_recv_datagram -> sock_error: report and clear sk_err`,
+    text: (_c, s) => (s.sock.skErr !== 0 ? `recvmsg: sock_error returns ${errnoName(s.sock.skErr)} and clears sk_err` : 'recvmsg: no pending error'),
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      const err = s.sock.skErr;
+      if (err !== 0) {
+        s.sock.skErr = 0;
+        if (err === ENOBUFS) s.ghost.unreported = 0;
+        note(s, ti, 'error-read');
+        t.l.ret = -Math.abs(err);
+        return goto(t, 'recv.wake');
+      }
+      goto(t, 'recv.dequeue');
+    },
+  },
+  'recv.dequeue': {
+    who: 'kernel',
+    cites: `${CITE} -> __skb_recv_datagram: dequeue under sk_receive_queue.lock (MSG_DONTWAIT: EAGAIN if empty)`,
+    guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
+    text: (_c, s) => {
+      const q = s.sock.rcvq[0];
+      return q === undefined ? 'recvmsg: queue empty: -EAGAIN' : `recvmsg: dequeue message ${q.msg}${q.seq ? ` (id ${q.seq})` : ''}`;
+    },
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      const q = s.sock.rcvq.shift();
+      if (q === undefined) {
+        t.l.ret = -EAGAIN;
+        return goto(t, 'recv.wake');
+      }
+      t.l.rMsg = q.msg;
+      t.l.rSeq = q.seq;
+      t.l.rFrame = q.frame;
+      t.l.ret = 1;
+      if (s.sock.dumpRunning) return call(t, 'dump.lock', 'recv.dump-ret');
+      goto(t, 'recv.wake');
+    },
+  },
+  'recv.wake': {
+    who: 'kernel',
+    cites: `${CITE} -> netlink_rcv_wake: clear CONGESTED if the receive queue is empty`,
+    text: (_c, s) => (s.sock.rcvq.length === 0 && s.sock.congested ? 'recvmsg: rcv_wake: queue empty, clear CONGESTED' : 'recvmsg: rcv_wake'),
+    run: (_c, s, ti) => {
+      if (s.sock.rcvq.length === 0) s.sock.congested = false;
+      const t = s.threads[ti];
+      ret(t, t.l.ret);
+    },
+  },
+});
+
+defineSteps({
+  'err.read': {
+    who: 'kernel',
+    cites: 'getsockopt(SO_ERROR) -> sock_error: read and clear sk_err',
+    text: (_c, s) => `getsockopt(SO_ERROR): ${errnoName(s.sock.skErr)}${s.sock.skErr !== 0 ? ', cleared' : ''}`,
+    run: (_c, s, ti) => {
+      const err = s.sock.skErr;
+      s.sock.skErr = 0;
+      if (err === ENOBUFS) s.ghost.unreported = 0;
+      if (err !== 0) note(s, ti, 'error-read');
+      ret(s.threads[ti], -Math.abs(err));
+    },
+  },
+});
+
+defineContinuations({
+  // netlink_recvmsg: a dump continued here stores its error in sk_err (3.10: negative, B1).
+  'recv.dump-ret': (c, s, ti) => {
+    const t = s.threads[ti];
+    if (t.l.ret < 0) {
+      s.sock.skErr = dumpErrToSkErr(c.knobs.dumpErrSign, t.l.ret);
+      s.sock.wake = true;
+    }
+    t.l.ret = 1;
+    goto(t, 'recv.wake');
+  },
+});

@@ -1,0 +1,15 @@
+import type { Variant } from '../variant.js';
+import { deriveVariant } from '../variant.js';
+import { linux310 } from './linux-3.10.js';
+import { linux45 } from './linux-4.5.js';
+
+/** D1's remedy from the workshop summary: allocation and id assignment in one atomic step. */
+const linux45Ordered = deriveVariant(
+  linux45,
+  'linux-4.5-ordered',
+  'Linux 4.5 with the "ordered" mode of the design (D1): a producer holds the id lock from allocation to delivery',
+  'seeds/001 workshop summary ("userspace can specify it cares about ordering"); RFC cover letter',
+  { orderedIds: true },
+);
+
+export const VARIANTS: readonly Variant[] = [linux310, linux45, linux45Ordered];

@@ -1,0 +1,246 @@
+/**
+ * The invariants, as named data (design.md: id, family, kind, doc, cites,
+ * predicate). Each encodes one rule of the protocol as the kernel documents or
+ * implements it. Predicates read the state, including the ghost record of what
+ * the last step did (store events and named notes), so engines judge them on
+ * every transition.
+ */
+import { ENOBUFS, HDRLEN, MSG_DONE, DUMP_TAG_BASE, POLLIN, RESERVED, RX, SKIP, TX, UNUSED, VALID, COPY } from '../model/constants.js';
+import { frameAddress } from '../model/geometry.js';
+import type { Property } from '../model/interface.js';
+import type { State } from '../model/state.js';
+import { SKB_RX, SKB_TX } from '../model/state.js';
+
+
+type P = Property<State>;
+
+function always(id: string, family: string, doc: string, cites: string, holds: (s: State) => boolean): P {
+  return { id, family, kind: 'always', doc, cites, holds };
+}
+
+/** Something a consumer can take: a VALID frame, or a message in the receive queue (COPY frames' messages are there). */
+export function somethingToConsume(s: State): boolean {
+  const r = s.sock.rx;
+  if (s.sock.rcvq.length > 0) return true;
+  if (r.gen === 0) return false;
+  for (let i = 0; i < r.frameNr; i++) if (r.frames[i].status === VALID) return true;
+  return false;
+}
+
+const noted = (s: State, what: string) => s.ghost.note === what;
+const noteThread = (s: State) => s.threads[s.ghost.noteThread];
+
+export const PROPERTIES: readonly P[] = [
+  // ownership
+  always(
+    'OWN-RX-KERNEL-WRITE', 'ownership',
+    'The kernel writes an RX frame only while it owns it (UNUSED at its head, or RESERVED by it), and never sets an RX frame UNUSED.',
+    'netlink_mmap.txt ownership table; D. Miller (ulogd2 d4cf9b0): only the user may release RX frames; af_netlink.c netlink_skb_destructor (4.5) publishes VALID nm_len 0 instead',
+    (s) => {
+      const e = s.ghost.last;
+      if (e.kind !== 'kstore' || e.ring !== RX || e.before === -1) return true;
+      return (e.before === UNUSED || e.before === RESERVED) && e.after !== UNUSED;
+    },
+  ),
+  always(
+    'OWN-TX-KERNEL-WRITE', 'ownership',
+    'The kernel writes a TX frame only while it owns it: VALID (submitted) or RESERVED (zero-copy skb in flight).',
+    'netlink_mmap.txt TX ring ownership; af_netlink.c netlink_mmap_sendmsg, netlink_skb_destructor (3.10, 4.5)',
+    (s) => {
+      const e = s.ghost.last;
+      if (e.kind !== 'kstore' || e.ring !== TX || e.before === -1) return true;
+      return e.before === VALID || e.before === RESERVED;
+    },
+  ),
+  always(
+    'OWN-USER-WRITE', 'ownership',
+    'A protocol-following user thread writes only frames it owns: RX frames that are VALID, COPY or SKIP; TX frames that are UNUSED.',
+    'netlink_mmap.txt ownership rules (3.10, 4.5); protocol.md §3.1',
+    (s) => {
+      const e = s.ghost.last;
+      if (e.kind !== 'ustore' || !e.conforming || e.before === -1) return true;
+      return e.ring === RX ? e.before === VALID || e.before === COPY || e.before === SKIP : e.before === UNUSED;
+    },
+  ),
+
+  // no-TOCTOU
+  always(
+    'NOTOCTOU-TX-ACT', 'no-toctou',
+    'What the kernel receiver acts on equals what it validated: userspace cannot change a message after validation.',
+    'netlink: implement memory mapped sendmsg() (3.10): "prevent userspace from changing the messages contents after validation"; fixed by 4682a0358639 "Always copy on mmap TX"',
+    (s) => s.threads.every((t) => t.l.aMsg === -1 || t.l.aMsg === t.l.vMsg),
+  ),
+  always(
+    'NOTOCTOU-TX-LEN', 'no-toctou',
+    'Every length decision for a TX frame (bound check, skb length, allocation, copy) derives from one read of nm_len.',
+    'af_netlink.c netlink_mmap_sendmsg: 4.5 reads nm_len once (ACCESS_ONCE) into a local; 3.10 re-reads hdr->nm_len (bugs.md B3b)',
+    (s) => s.threads.every((t) => t.l.txReads.every((v) => v === t.l.txReads[0])),
+  ),
+
+  // accounting
+  always(
+    'ACCT-PENDING', 'accounting',
+    "Each ring's pending count equals the ring-backed skbs alive for it.",
+    'af_netlink.c netlink_alloc_skb / netlink_mmap_sendmsg pending++, netlink_skb_destructor pending-- (3.10, 4.5)',
+    (s) => {
+      let rx = 0;
+      let tx = 0;
+      for (const t of s.threads) {
+        if (t.l.skb === SKB_RX) rx++;
+        if (t.l.skb === SKB_TX) tx++;
+      }
+      return s.sock.rx.pending === rx && s.sock.tx.pending === tx;
+    },
+  ),
+  always(
+    'ACCT-NO-FREE-IN-USE', 'accounting',
+    'No ring memory is freed or swapped while a ring skb points into it or a VMA maps it; nothing writes a freed ring.',
+    'af_netlink.c netlink_set_ring: EBUSY while mapped or pending (3.10, 4.5); protocol.md §2.1, §2.3',
+    (s) => {
+      if (s.ghost.wroteFreed) return false;
+      const k = s.sock;
+      for (const t of s.threads) {
+        if (t.l.skb === SKB_RX && t.l.skbGen !== k.rx.gen) return false;
+        if (t.l.skb === SKB_TX && t.l.skbGen !== k.tx.gen) return false;
+      }
+      if (k.mapped > 0 && ((k.vmaRxGen !== 0 && k.vmaRxGen !== k.rx.gen) || (k.vmaTxGen !== 0 && k.vmaTxGen !== k.tx.gen))) return false;
+      return true;
+    },
+  ),
+
+  // COPY-queue correspondence
+  always(
+    'COPY-QUEUE-MATCH', 'copy-queue',
+    'The message recvmsg returns for a COPY frame is the one queued when that frame was marked: COPY frames and the receive queue stay in step.',
+    'af_netlink.c netlink_ring_set_copied (3.10, 4.5); netlink_mmap.txt: COPY means "fetch the message with recvmsg"',
+    (s) => s.ghost.copyFrame === s.ghost.copyPaired,
+  ),
+
+  // no silent loss
+  always(
+    'LOSS-REPORTED', 'no-silent-loss',
+    'Every message lost since the user last read an error is reported: while such a loss exists, sk_err holds ENOBUFS (unless NETLINK_NO_ENOBUFS or the socket is released).',
+    'af_netlink.c netlink_overrun: CONGESTED, sk_err = ENOBUFS (3.10, 4.5); netlink(7) ENOBUFS semantics',
+    (s) => s.ghost.unreported === 0 || s.sock.skErr === ENOBUFS || s.sock.noEnobufs || s.sock.released,
+  ),
+  always(
+    'LOSS-FREE-FRAME', 'no-silent-loss',
+    'An RX allocation fails only if, at some instant while it held the queue lock, no UNUSED frame was reachable from the head over SKIP frames.',
+    'RFC cover letter: "The kernel skips over all frames marked with SKIP ... and only fails when not finding a free frame"; bugs.md B9',
+    (s) => !noted(s, 'alloc-full') || noteThread(s).l.fullSeen,
+  ),
+
+  // SKIP progress
+  always(
+    'SKIP-PROGRESS', 'skip-progress',
+    'When netlink_forward_ring ends, the frame at the kernel head is not SKIP unless every frame is SKIP.',
+    'af_netlink.c netlink_forward_ring (4.5 form); bugs.md B9',
+    (s) => {
+      if (!noted(s, 'forward-done')) return true;
+      const r = s.sock.rx;
+      if (r.frames[r.head].status !== SKIP) return true;
+      for (let i = 0; i < r.frameNr; i++) if (r.frames[i].status !== SKIP) return false;
+      return true;
+    },
+  ),
+
+  // poll readiness
+  always(
+    'POLL-IN-SOUND', 'poll-readiness',
+    'poll reports POLLIN only when there is something to consume: a VALID frame or a queued message.',
+    'netlink_mmap.txt: poll signals frames to process; af_netlink.c netlink_poll (4.5: netlink_has_valid_frame); bugs.md B11',
+    (s) => !noted(s, 'poll-return') || (s.ghost.noteValue & POLLIN) === 0 || somethingToConsume(s),
+  ),
+  always(
+    'POLL-NO-LOST-WAKEUP', 'poll-readiness',
+    'No consumer is left asleep in poll with something to consume or an error to read once every other thread has finished: a wakeup in flight may arrive late, but it must arrive.',
+    'af_netlink.c netlink_poll with sock_poll_wait; __netlink_sendskb sk_data_ready; netlink_overrun sk_error_report',
+    (s) => {
+      if (s.sock.wake) return true;
+      const asleep = s.threads.filter((t) => t.pc === 'c.sleep');
+      if (asleep.length === 0 || asleep.length + s.threads.filter((t) => t.pc === 'done').length < s.threads.length) return true;
+      return !somethingToConsume(s) && s.sock.skErr === 0;
+    },
+  ),
+
+  // frame layout
+  always(
+    'LAYOUT-MSG-AT-HDRLEN', 'frame-layout',
+    'Every RX frame handed to the user with a message (VALID or COPY, nm_len > 0) has the message at frame + NL_MMAP_HDRLEN, where userspace parses it.',
+    'include/uapi/linux/netlink.h NL_MMAP_HDRLEN; netlink_mmap.txt; bugs.md B12',
+    (s) => {
+      const r = s.sock.rx;
+      for (let i = 0; i < r.frameNr; i++) {
+        const f = r.frames[i];
+        if ((f.status === VALID || f.status === COPY) && f.len > 0 && f.off !== HDRLEN) return false;
+      }
+      return true;
+    },
+  ),
+
+  // set-up consistency
+  always(
+    'SETUP-GEOMETRY', 'setup-consistency',
+    'A configured ring’s geometry (frames per block, frame size, frame count, blocks) all comes from one successful setsockopt, and every frame lies inside its block.',
+    'af_netlink.c netlink_set_ring: frames_per_block written before pg_vec_lock is taken (3.10, 4.5); protocol.md §2.1',
+    (s) => {
+      for (const r of [s.sock.rx, s.sock.tx]) {
+        if (r.gen === 0) continue;
+        const fpb = Math.floor(r.blockSize / r.frameSize);
+        if (r.framesPerBlock !== fpb || fpb * r.blockNr !== r.frameNr) return false;
+        for (let i = 0; i < r.frameNr; i++) {
+          const a = frameAddress(i, r.framesPerBlock, r.frameSize, r.blockSize);
+          if (!a.inBlock || a.block >= r.blockNr) return false;
+        }
+      }
+      return true;
+    },
+  ),
+
+  // error values
+  always(
+    'ERR-SK-ERR-POSITIVE', 'error-values',
+    'sk_err holds 0 or a positive errno.',
+    'include/net/sock.h sock_error() negates sk_err; af_netlink.c netlink_poll/netlink_recvmsg store -err (fixed form); bugs.md B1',
+    (s) => s.sock.skErr >= 0,
+  ),
+
+  // ordering
+  always(
+    'ORDER-RING-IDS', 'ordering',
+    'Ids (sequence numbers, nfqueue packet ids) increase in ring order as the consumer reads them. The design does not promise this (RFC, D1).',
+    'RFC cover letter and "netlink: implement memory mapped recvmsg()": frames are delivered in allocation order, not transmission order; bugs.md D1',
+    (s) => !noted(s, 'read-id') || s.ghost.noteValue === 0 || noteThread(s).l.seqLast > s.ghost.noteValue,
+  ),
+  always(
+    'NFQ-VERDICT-AFTER-READ', 'ordering',
+    'No nfqueue packet gets a verdict before the consumer has read it.',
+    'nfnetlink_queue.c nfqnl_recv_verdict_batch: verdict for every queued id <= the batch id (4.5); bugs.md D1',
+    (s) => (s.ghost.verdictIds & ~s.ghost.readIds) === 0,
+  ),
+
+  // dumps
+  always(
+    'DUMP-ORDER', 'dump',
+    'The consumer reads dump parts in order, each once, and NLMSG_DONE last, after every part the kernel emitted.',
+    'af_netlink.c netlink_dump (3.10, 4.5): parts then NLMSG_DONE; flow control from poll (cd1df525da59)',
+    (s) => {
+      if (!noted(s, 'dump-read')) return true;
+      const index = s.ghost.dumpRead - 1; // this message's position in the dump
+      return s.ghost.noteValue === MSG_DONE ? index === s.sock.dumpPart : s.ghost.noteValue === DUMP_TAG_BASE + index;
+    },
+  ),
+
+  // TX progress
+  always(
+    'TX-PROGRESS', 'tx-progress',
+    'A ring sendmsg that returns without error leaves no VALID frame at the kernel TX head: every submitted frame was consumed.',
+    'netlink_mmap.txt TX: "the kernel processes all frames marked VALID"; af_netlink.c netlink_mmap_sendmsg loop (4.5); bugs.md B5',
+    (s) => {
+      if (!noted(s, 'sendmsg-return') || s.ghost.noteValue < 0) return true;
+      return s.sock.tx.gen === 0 || s.sock.tx.frames[s.sock.tx.head].status !== VALID;
+    },
+  ),
+];
+
+

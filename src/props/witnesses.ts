@@ -1,0 +1,39 @@
+/**
+ * Reachability witnesses (`sometimes` properties): the states a scenario is
+ * meant to reach. A run that never reaches one is vacuous, not green.
+ */
+import { COPY, MSG_DONE, SKIP, VALID } from '../model/constants.js';
+import type { Property } from '../model/interface.js';
+import type { State } from '../model/state.js';
+
+type W = Property<State>;
+
+function sometimes(id: string, doc: string, holds: (s: State) => boolean): W {
+  return { id, family: 'witness', kind: 'sometimes', doc, cites: 'scenario coverage', holds };
+}
+
+const rxStatuses = (s: State) => s.sock.rx.frames.slice(0, s.sock.rx.frameNr).map((f) => f.status);
+
+export const W = {
+  msgRead: sometimes('W-MSG-READ', 'The consumer read a message from a VALID frame.', (s) => s.ghost.note === 'read' || s.ghost.note === 'read-id'),
+  skipHeld: sometimes('W-SKIP-HELD', 'A frame is held as SKIP.', (s) => rxStatuses(s).includes(SKIP)),
+  skipPassed: sometimes('W-SKIP-PASSED', 'netlink_forward_ring passed over a SKIP frame.', (s) => s.ghost.note === 'forward-skip'),
+  ringFull: sometimes('W-RING-FULL', 'An RX allocation or COPY delivery found the ring full and overran.', (s) => s.ghost.note === 'alloc-full' || s.ghost.note === 'copy-full'),
+  copyRead: sometimes('W-COPY-READ', 'The consumer read a COPY frame’s message with recvmsg.', (s) => s.ghost.copyFrame >= 0),
+  copyAndValid: sometimes('W-COPY-AND-VALID', 'A COPY frame and a VALID frame are in the ring at once.', (s) => rxStatuses(s).includes(COPY) && rxStatuses(s).includes(VALID)),
+  errorRead: sometimes('W-ERROR-READ', 'The user read a pending socket error.', (s) => s.ghost.note === 'error-read'),
+  dumpDone: sometimes('W-DUMP-DONE', 'The consumer read NLMSG_DONE.', (s) => s.ghost.note === 'dump-read' && s.ghost.noteValue === MSG_DONE),
+  dumpFromPoll: sometimes('W-DUMP-FROM-POLL', 'poll continued the dump.', (s) => s.ghost.note === 'dump-from-poll'),
+  dumpFullRing: sometimes('W-DUMP-FULL-RING', 'A dump allocation failed on a full ring and the dump stayed running.', (s) => s.ghost.note === 'alloc-full' && s.threads[s.ghost.noteThread].pc === 'dump.fill'),
+  dumpPartRead: sometimes('W-DUMP-PART-READ', 'The consumer read a dump part.', (s) => s.ghost.note === 'dump-read' && s.ghost.noteValue !== MSG_DONE),
+  pollSlept: sometimes('W-POLL-SLEPT', 'The consumer slept in poll.', (s) => s.threads.some((t) => t.pc === 'c.sleep')),
+  txActed: sometimes('W-TX-ACTED', 'The kernel receiver acted on a message from the TX ring.', (s) => s.ghost.note === 'tx-acted'),
+  txRejected: sometimes('W-TX-REJECTED', 'The kernel receiver rejected a rewritten TX message.', (s) => s.ghost.note === 'tx-rejected'),
+  txBatch: sometimes('W-TX-BATCH', 'One sendmsg consumed two or more frames.', (s) => s.ghost.note === 'sendmsg-return' && s.threads[s.ghost.noteThread].l.txCount >= 2),
+  siblingWrote: sometimes('W-SIBLING-WROTE', 'The sibling thread rewrote a TX frame.', (s) => s.ghost.last.kind === 'ustore' && !s.ghost.last.conforming),
+  forked: sometimes('W-FORKED', 'The mapping is shared with a forked child (mapped > 1).', (s) => s.sock.mapped > 1),
+  secondMap: sometimes('W-SECOND-MMAP', 'The rings are mapped twice.', (s) => s.sock.mapped >= 2 && s.sock.fileRefs >= 3),
+  ringSwapped: sometimes('W-RING-SWAPPED', 'setsockopt swapped a ring’s blocks.', (s) => s.ghost.note === 'ring-swapped'),
+  released: sometimes('W-RELEASED', 'The socket was released while the scenario ran.', (s) => s.sock.released),
+  verdict: sometimes('W-VERDICT', 'A batch verdict reached nfqueue.', (s) => s.ghost.verdictIds !== 0),
+} as const;

@@ -1,0 +1,96 @@
+/**
+ * JUnit XML for CI: one <testsuite> per scenario, one <testcase> per invariant and
+ * per witness.
+ *
+ * A testcase only passes when the run proves it: an invariant after a complete
+ * exploration, a witness once reached. What a run did not settle (everything after
+ * a budget stop, the other invariants after the search stopped at a violation,
+ * witnesses not yet reached then) is <skipped> with the reason, never green.
+ */
+import type { CheckResult } from '../check/result.js';
+
+/** Escape text for XML 1.0 attributes and content; characters XML cannot carry at all become U+FFFD. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+type Outcome = { kind: 'pass' } | { kind: 'skipped'; message: string } | { kind: 'failure'; type: string; message: string; body: string };
+
+interface Case {
+  readonly name: string;
+  readonly outcome: Outcome;
+}
+
+function casesOf(r: CheckResult): Case[] {
+  const v = r.violation;
+  const unsettled =
+    r.verdict === 'incomplete'
+      ? `not proved: state budget reached after ${r.states} states`
+      : `not settled: the search stopped at the first violation (${v?.property})`;
+  const failure = (): Outcome => ({
+    kind: 'failure',
+    type: v!.kind,
+    message: `${v!.property}: ${v!.message}`,
+    body: [v!.doc, v!.message, ...v!.steps.map((s, i) => `  ${i + 1}. ${s}`), `replay: ${r.replay}`].join('\n'),
+  });
+
+  const invariants = r.invariants.map((id): Case => {
+    if (v?.kind === 'always' && v.property === id) return { name: id, outcome: failure() };
+    return { name: id, outcome: r.complete ? { kind: 'pass' } : { kind: 'skipped', message: unsettled } };
+  });
+  const witnesses = r.witnesses.map((w): Case => {
+    if (w.reached) return { name: w.id, outcome: { kind: 'pass' } };
+    if (v?.kind === 'sometimes' && v.property === w.id) return { name: w.id, outcome: failure() };
+    if (r.complete) {
+      // A complete run that misses several witnesses names only the first as its violation; the others failed too.
+      return {
+        name: w.id,
+        outcome: { kind: 'failure', type: 'sometimes', message: `${w.id}: never reached in a complete run`, body: `replay: ${r.replay}` },
+      };
+    }
+    return { name: w.id, outcome: { kind: 'skipped', message: unsettled } };
+  });
+  return [...invariants, ...witnesses];
+}
+
+export function formatJunit(results: readonly CheckResult[]): string {
+  const a = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
+  const count = (cs: Case[], kind: Outcome['kind']) => cs.filter((c) => c.outcome.kind === kind).length;
+  const suites = results.map((r) => ({ r, cases: casesOf(r) }));
+  const all = suites.flatMap((s) => s.cases);
+  const totalTime = results.reduce((t, r) => t + r.seconds, 0);
+
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  out.push(
+    `<testsuites${a('name', 'nlring')}${a('tests', all.length)}${a('failures', count(all, 'failure'))}${a('errors', 0)}` +
+      `${a('skipped', count(all, 'skipped'))}${a('time', totalTime.toFixed(3))}>`,
+  );
+  for (const { r, cases } of suites) {
+    out.push(
+      `  <testsuite${a('name', r.scenario)}${a('tests', cases.length)}${a('failures', count(cases, 'failure'))}${a('errors', 0)}` +
+        `${a('skipped', count(cases, 'skipped'))}${a('time', r.seconds.toFixed(3))}>`,
+    );
+    out.push('    <properties>');
+    for (const [name, value] of [['variant', r.variant], ['engine', r.engine], ['verdict', r.verdict], ['states', r.states], ['transitions', r.transitions], ['replay', r.replay]] as const) {
+      out.push(`      <property${a('name', name)}${a('value', value)}/>`);
+    }
+    out.push('    </properties>');
+    const classname = `nlring.${r.variant}.${r.scenario}`;
+    for (const c of cases) {
+      const open = `    <testcase${a('name', c.name)}${a('classname', classname)}`;
+      const o = c.outcome;
+      if (o.kind === 'pass') out.push(`${open}/>`);
+      else if (o.kind === 'skipped') out.push(`${open}>`, `      <skipped${a('message', o.message)}/>`, '    </testcase>');
+      else out.push(`${open}>`, `      <failure${a('message', o.message)}${a('type', o.type)}>${xmlEscape(o.body)}</failure>`, '    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}

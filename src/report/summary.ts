@@ -1,0 +1,58 @@
+/**
+ * The multi-scenario summary written by `check-all`: a text table (with the
+ * reproduce line of every run that did not pass) and its JSON counterpart.
+ */
+import { worstVerdict, type CheckResult } from '../check/result.js';
+import { toJson } from './json.js';
+
+function detail(r: CheckResult): string {
+  if (r.verdict === 'incomplete') return 'state budget reached';
+  const v = r.violation;
+  if (!v) return '';
+  return v.kind === 'sometimes' ? `vacuous: ${v.property} never reached` : `${v.property} after ${v.steps.length} step${v.steps.length === 1 ? '' : 's'}`;
+}
+
+export function formatSummary(results: readonly CheckResult[]): string {
+  const header = ['verdict', 'variant', 'scenario', 'states', 'transitions', 'depth', 'seconds', 'detail'];
+  const numeric = [false, false, false, true, true, true, true, false];
+  const rows = results.map((r) => [
+    r.verdict.toUpperCase(),
+    r.variant,
+    r.scenario,
+    String(r.states),
+    String(r.transitions),
+    String(r.maxDepth),
+    r.seconds.toFixed(3),
+    detail(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const n = (v: string) => results.filter((r) => r.verdict === v).length;
+  out.push('');
+  out.push(
+    `${results.length} run${results.length === 1 ? '' : 's'}: ${n('pass')} pass, ${n('fail')} fail, ${n('incomplete')} incomplete => ` +
+      worstVerdict(results.map((r) => r.verdict)).toUpperCase(),
+  );
+  for (const r of results) if (r.verdict !== 'pass') out.push(`replay ${r.scenario}: ${r.replay}`);
+  return out.join('\n') + '\n';
+}
+
+/** `{verdict, counts, results}`; each result in the per-run JSON shape of json.ts. */
+export function summaryJson(results: readonly CheckResult[]): Record<string, unknown> {
+  const n = (v: string) => results.filter((r) => r.verdict === v).length;
+  return {
+    verdict: worstVerdict(results.map((r) => r.verdict)),
+    counts: { pass: n('pass'), fail: n('fail'), incomplete: n('incomplete') },
+    results: results.map(toJson),
+  };
+}
+
+export function formatSummaryJson(results: readonly CheckResult[]): string {
+  return JSON.stringify(summaryJson(results), null, 2) + '\n';
+}

@@ -1,0 +1,172 @@
+/**
+ * Named workloads with small bounds. Each says which threads exist, the ring
+ * geometry, and the witnesses it must reach. Geometry is real setsockopt input
+ * (4 KiB pages): blocks page-aligned, frames a multiple of 4.
+ */
+import type { ScenarioConfig } from '../model/config.js';
+import type { MmapReq } from '../model/geometry.js';
+import { W } from '../props/witnesses.js';
+
+/** 4 frames of 1 KiB in one page-sized block. */
+const FOUR: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 };
+/** 2 frames of 2 KiB in one block. */
+const TWO: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 2048, frameNr: 2 };
+/** 4 page-sized frames: enough payload for a dump allocation (NLMSG_GOODSIZE). */
+const FOUR_PAGES: MmapReq = { blockSize: 4096, blockNr: 4, frameSize: 4096, frameNr: 4 };
+const DESTROY: MmapReq = { blockSize: 0, blockNr: 0, frameSize: 0, frameNr: 0 };
+
+/** Ordering has its own scenarios (rx-order, nfq-batch); elsewhere D1 would hide everything else. */
+const NOT_ORDER = ['ORDER-RING-IDS'];
+
+export const SCENARIOS: readonly ScenarioConfig[] = [
+  {
+    id: 'rx-basic',
+    description: '4 RX frames; 3 producers allocate then publish 3 messages each; a consumer that may hold up to 2 frames as SKIP and releases them in any order',
+    requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 3, path: 'ring', firstTag: 1 } },
+      { name: 'prod2', program: 'producer', params: { count: 3, path: 'ring', firstTag: 4 } },
+      { name: 'prod3', program: 'producer', params: { count: 3, path: 'ring', firstTag: 7 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 2 } },
+    ],
+    witnesses: [W.msgRead, W.skipHeld, W.skipPassed, W.ringFull],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'rx-order',
+    description: 'Two producers whose ids are assigned after allocation (D1): do ids increase in ring order?',
+    requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'prod2', program: 'producer', params: { count: 2, path: 'ring', firstTag: 3 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0 } },
+    ],
+    witnesses: [W.msgRead],
+  },
+  {
+    id: 'copy-mixed',
+    description: 'COPY frames mixed with ring delivery: a converted producer (may abandon a message), an unconverted subsystem and a multicast sender',
+    requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'ring', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1, mayAbandon: true } },
+      { name: 'plain', program: 'producer', params: { count: 2, path: 'plain', firstTag: 3 } },
+      { name: 'mcast', program: 'producer', params: { count: 1, path: 'mcast', firstTag: 5 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0 } },
+    ],
+    witnesses: [W.copyRead, W.copyAndValid, W.msgRead],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'skip-hold',
+    description: 'A ulogd2-style consumer holding up to 3 of 4 frames as SKIP while 2 producers keep allocating',
+    requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 3, path: 'ring', firstTag: 1 } },
+      { name: 'prod2', program: 'producer', params: { count: 3, path: 'ring', firstTag: 4 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 3 } },
+    ],
+    witnesses: [W.skipHeld, W.skipPassed, W.msgRead],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'dump-full-ring',
+    description: 'A dump of 3 parts into 4 page-sized frames, continued from poll and recvmsg, racing a producer that fills the ring',
+    requests: [FOUR_PAGES], rx: 0, tx: null, mapped: true, msgLen: 64, dumpParts: 3,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1, dump: true } },
+    ],
+    witnesses: [W.dumpDone, W.dumpFromPoll, W.dumpFullRing],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'poll',
+    description: 'poll readiness and wakeups: ring producers and an unconverted one; the consumer sleeps when poll says nothing is ready',
+    requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'prod2', program: 'producer', params: { count: 1, path: 'ring', firstTag: 3 } },
+      { name: 'plain', program: 'producer', params: { count: 1, path: 'plain', firstTag: 4 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1 } },
+    ],
+    witnesses: [W.pollSlept, W.msgRead, W.copyRead],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'tx-batch',
+    description: 'TX batching: 4 messages in batches of 2 per sendto(NULL, 0) with MSG_DONTWAIT; kernel allocations may fail',
+    requests: [FOUR], rx: null, tx: 0, mapped: true, msgLen: 64, allocFailures: true,
+    threads: [{ name: 'txuser', program: 'txuser', params: { count: 4, batch: 2, dontwait: true, firstTag: 1 } }],
+    witnesses: [W.txActed, W.txBatch],
+  },
+  {
+    id: 'tx-sibling',
+    description: 'TX with a sibling writer (CLONE_VM without CLONE_FILES) that may rewrite a frame’s bytes or nm_len at any moment (B3a, B3b)',
+    requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'txuser', program: 'txuser', params: { count: 1, batch: 1, dontwait: false, firstTag: 1 } },
+      { name: 'sibling', program: 'sibling', params: { writes: 1 } },
+    ],
+    witnesses: [W.txActed, W.siblingWrote, W.txRejected],
+  },
+  {
+    id: 'fork-mmap',
+    description: 'fork and a second mmap while TX frames are submitted and a sibling rewrites frames: the exclusivity test must fall back to copying',
+    requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'txuser', program: 'txuser', params: { count: 2, batch: 1, dontwait: false, firstTag: 1 } },
+      { name: 'forker', program: 'forker' },
+      { name: 'mapper', program: 'setup', params: { ops: [{ op: 'mmap' }, { op: 'munmap' }] } },
+      { name: 'sibling', program: 'sibling', params: { writes: 1 } },
+    ],
+    witnesses: [W.forked, W.secondMap, W.txActed],
+  },
+  {
+    id: 'setup-teardown',
+    description: 'An unmapped RX ring destroyed and re-created (smaller) by setsockopt while a producer allocates from it',
+    requests: [FOUR, DESTROY, TWO], rx: 0, tx: null, mapped: false, msgLen: 64,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'setup', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 1 }, { op: 'setsockopt', ring: 'rx', req: 2 }, { op: 'mmap' }] } },
+    ],
+    witnesses: [W.ringSwapped],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'setup-concurrent',
+    description: 'Two threads create the RX ring at once, one with a request that fails validation after writing frames_per_block',
+    requests: [
+      { blockSize: 4096, blockNr: 2, frameSize: 4096, frameNr: 2 },
+      { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 3 },
+    ],
+    rx: null, tx: null, mapped: false, msgLen: 64,
+    threads: [
+      { name: 'setupA', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 0 }] } },
+      { name: 'setupB', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 1 }] } },
+    ],
+    witnesses: [W.ringSwapped],
+  },
+  {
+    id: 'close-race',
+    description: 'munmap and close(fd) while a producer still holds ring skbs: teardown must wait for them',
+    requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod1', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'closer', program: 'setup', params: { ops: [{ op: 'munmap' }, { op: 'close' }] } },
+    ],
+    witnesses: [W.released],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'nfq-batch',
+    description: 'nfqueue: packets from two producers through the RX ring, ids assigned under the queue lock; the consumer sends batch verdicts through the TX ring for every id up to the highest it read',
+    requests: [FOUR, TWO], rx: 0, tx: 1, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'nfq1', program: 'producer', params: { count: 2, path: 'nfq', firstTag: 1 } },
+      { name: 'nfq2', program: 'producer', params: { count: 2, path: 'nfq', firstTag: 3 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0, verdicts: 2 } },
+    ],
+    witnesses: [W.verdict, W.msgRead],
+    excludes: NOT_ORDER,
+  },
+];

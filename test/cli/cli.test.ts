@@ -1,0 +1,274 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, USAGE, type Catalog, type RunOptions } from '../../src/cli/run.js';
+import { UsageError } from '../../src/errors.js';
+import { toyTarget, type ToyOptions } from '../fixtures/toy.js';
+
+const SCENARIOS: Record<string, ToyOptions> = {
+  good: { bug: null },
+  buggy: { bug: [3, 2] },
+  vacuous: { bug: null, witnesses: ['x-max', 'never'] },
+};
+
+function toyCatalog(scenarios: Record<string, ToyOptions> = SCENARIOS): Catalog {
+  return {
+    DEFAULT_VARIANT: 'toy-v1',
+    listVariants: () => [{ id: 'toy-v1', description: 'The toy counters.' }],
+    listScenarios: () => Object.keys(scenarios).map((id) => ({ id, description: `toy ${id}` })),
+    listProperties: () => [...toyTarget().invariants, ...toyTarget({ witnesses: ['x-max', 'never'] }).witnesses],
+    buildTarget: (variant, scenario) => {
+      if (variant !== 'toy-v1') throw new UsageError(`unknown variant '${variant}' (known: toy-v1)`);
+      const options = scenarios[scenario];
+      if (!options) throw new UsageError(`unknown scenario '${scenario}'`);
+      return { ...toyTarget(options), scenario };
+    },
+  };
+}
+
+async function nlring(argv: string[], options: RunOptions & { tty?: boolean } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
+  };
+  const code = await run(argv, io, { catalog: async () => toyCatalog(), ...options });
+  return { code, stdout, stderr };
+}
+
+/** Exit 2 with exactly one line on stderr, nothing on stdout. */
+async function expectUsageError(argv: string[], message: RegExp) {
+  const r = await nlring(argv);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^nlring: [^\n]+\n$/);
+  expect(r.stderr).toMatch(message);
+}
+
+describe('nlring usage errors: one line on stderr, exit 2', () => {
+  it.each([
+    [[], /missing command/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['check', '--scenario', 'good', '--frob', 'x'], /unknown flag --frob for check/],
+    [['check', '--scenario'], /--scenario needs a value/],
+    [['check', '--scenario', '--format', 'json'], /--scenario needs a value/],
+    [['check', '--scenario', 'good', '--scenario', 'good'], /--scenario given twice/],
+    [['check', '--scenario', 'good', 'extra'], /unexpected argument 'extra'/],
+    [['check', '--scenario', 'good', '-x'], /unexpected argument '-x'/],
+    [['check'], /check needs --scenario/],
+    [['check', '--scenario', 'nope'], /unknown scenario 'nope'/],
+    [['check', '--variant', 'linux-9', '--scenario', 'good'], /unknown variant 'linux-9'/],
+    [['check-all', '--variant', 'linux-9'], /unknown variant 'linux-9'/],
+    [['check', '--scenario', 'good', '--format', 'xml'], /--format must be text or json/],
+    [['replay', '--scenario', 'good'], /replay needs --path/],
+    [['replay', '--scenario', 'good', '--path', '0//1'], /malformed path/],
+    [['replay', '--scenario', 'good', '--path', '0/7'], /step 2 asks for action 7 but only 2 actions are enabled/],
+    [['list', '--max-states', '5'], /unknown flag --max-states for list/],
+  ])('%j', async (argv, message) => {
+    await expectUsageError(argv, message);
+  });
+
+  it.each(['abc', '0', '-1', '1.5', '1e3', '', '99999999999999999999'])('rejects --max-states %j', async (n) => {
+    await expectUsageError(['check', '--scenario', 'good', `--max-states=${n}`], /--max-states/);
+  });
+});
+
+describe('nlring help and version', () => {
+  it.each([['--help'], ['-h'], ['help'], ['check', '--scenario', 'good', '--help']])('%j prints usage on stdout', async (...argv) => {
+    const r = await nlring(argv);
+    expect(r).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(await nlring(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('does not load the catalogue for help', async () => {
+    const r = await run(['--help'], { stdout: { write: () => true }, stderr: { write: () => true } }, {
+      catalog: () => Promise.reject(new Error('model does not load')),
+    });
+    expect(r).toBe(0);
+  });
+});
+
+describe('nlring check', () => {
+  it('exits 0 on a pass, with only the result on stdout', async () => {
+    const r = await nlring(['check', '--scenario', 'good']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^PASS  variant toy-v1  scenario good /);
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 1 on a violation and prints a replay command that reproduces it', async () => {
+    const r = await nlring(['check', '--scenario=buggy', '--format=json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.violation.property).toBe('NO-BUG');
+    expect(j.replay).toBe('nlring replay --variant toy-v1 --scenario buggy --path 0/0/0/1/1');
+    const again = await nlring(j.replay.split(' ').slice(1));
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('violated: NO-BUG (toy-safety) at step 5');
+    expect(again.stdout).toContain('  5. toy[y]: inc y\n       x [###.]\n       y [##..]\n');
+  });
+
+  it('exits 1 on a vacuous run', async () => {
+    const r = await nlring(['check', '--scenario', 'vacuous', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'fail', violation: { property: 'NEVER', kind: 'sometimes', path: '' } });
+  });
+
+  it('exits 3 when the budget stops it', async () => {
+    const r = await nlring(['check', '--scenario', 'good', '--max-states', '7']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^INCOMPLETE /);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('replay: nlring check --variant toy-v1 --scenario good --max-states 7');
+  });
+
+  it('writes progress as plain lines on stderr when it is not a terminal', async () => {
+    const r = await nlring(['check', '--scenario', 'good'], { progressIntervalMs: 0 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^(nlring: good: \d+ states, \d+ transitions, queue \d+, depth \d+, \d+ states\/s, \d+s\n)+$/);
+    expect(r.stdout).toMatch(/^PASS /);
+  });
+
+  it('rewrites progress in place on a terminal and clears it at the end', async () => {
+    const r = await nlring(['check', '--scenario', 'good'], { progressIntervalMs: 0, tty: true });
+    expect(r.stderr).toMatch(/^(\rnlring: good: [^\n\r]+\x1b\[K)+\r\x1b\[K$/);
+  });
+});
+
+describe('nlring replay', () => {
+  it('replays the empty path as the initial state and exits 0', async () => {
+    const r = await nlring(['replay', '--scenario', 'good', '--path', '']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  0. init\n');
+    expect(r.stdout).toContain('no invariant is violated along this path');
+  });
+
+  it('prints JSON with the trace', async () => {
+    const r = await nlring(['replay', '--scenario', 'buggy', '--path', '0/0/0/1/1', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).trace).toHaveLength(6);
+  });
+});
+
+describe('nlring list', () => {
+  it('lists variants, scenarios and properties as JSON', async () => {
+    const r = await nlring(['list', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual(['variants', 'scenarios', 'properties']);
+    expect(j.variants).toEqual([{ id: 'toy-v1', description: 'The toy counters.' }]);
+    expect(j.scenarios.map((s: { id: string }) => s.id)).toEqual(['good', 'buggy', 'vacuous']);
+    expect(j.properties[1]).toEqual({ id: 'NO-BUG', family: 'toy-safety', kind: 'always', description: 'The pair never equals the planted bug <a & "b">.' });
+  });
+
+  it('lists as text, marking the default variant', async () => {
+    const r = await nlring(['list']);
+    expect(r.stdout).toContain('* toy-v1 ');
+    expect(r.stdout).toContain('  NEVER ');
+  });
+});
+
+describe('nlring check-all', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nlring-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every scenario, prints the summary, writes the reports and exits with the worst code', async () => {
+    const out = join(dir, 'reports', 'nested');
+    const r = await nlring(['check-all', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('3 runs: 1 pass, 2 fail, 0 incomplete => FAIL');
+    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'summary.json', 'summary.txt']); // no temp files left
+    expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.results.map((x: { scenario: string }) => x.scenario)).toEqual(['good', 'buggy', 'vacuous']);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/^<\?xml [^]*<\/testsuites>\n$/);
+  });
+
+  it('exits 3 when the worst is incomplete, 0 when all pass', async () => {
+    const options = (s: Record<string, ToyOptions>) => ({ catalog: async () => toyCatalog(s) });
+    expect((await nlring(['check-all', '--max-states', '5'], options({ good: { bug: null } }))).code).toBe(3);
+    expect((await nlring(['check-all'], options({ a: { bug: null }, b: { bug: null, max: 2 } }))).code).toBe(0);
+    expect((await nlring(['check-all', '--max-states', '5'], options({ a: { bug: [1, 0] }, b: { bug: null } }))).code).toBe(1);
+  });
+
+  it('refuses an --out that is a file', async () => {
+    await nlring(['check-all', '--out', dir]); // creates dir/summary.txt
+    const r = await nlring(['check-all', '--out', join(dir, 'summary.txt', 'sub')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^nlring: cannot create --out directory [^\n]+\n$/);
+  });
+});
+
+describe('nlring internal errors: exit 4, one line', () => {
+  it('reports an exception from the spec', async () => {
+    const catalog = toyCatalog();
+    const broken: Catalog = {
+      ...catalog,
+      buildTarget: (v, s) => {
+        const t = catalog.buildTarget(v, s);
+        return { ...t, spec: { ...t.spec, actions: () => { throw new Error('actions exploded\nsecond line'); } } };
+      },
+    };
+    const r = await nlring(['check', '--scenario', 'good'], { catalog: async () => broken });
+    expect(r).toEqual({ code: 4, stdout: '', stderr: 'nlring: internal error: actions exploded second line\n' });
+  });
+
+  it('reports a catalogue that fails to load', async () => {
+    const r = await nlring(['list'], { catalog: () => Promise.reject(new TypeError('cannot read x of undefined')) });
+    expect(r).toEqual({ code: 4, stdout: '', stderr: 'nlring: internal error: cannot read x of undefined\n' });
+  });
+});
+
+// These use the real catalogue and model, so they pass only once src/model compiles.
+describe('nlring with the real catalogue', () => {
+  const real = (argv: string[]) => nlring(argv, { catalog: undefined });
+
+  it('lists the default variant linux-4.5 and some scenarios', async () => {
+    const r = await real(['list', '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.variants.map((v: { id: string }) => v.id)).toContain('linux-4.5');
+    expect(j.scenarios.length).toBeGreaterThan(0);
+    for (const p of j.properties) expect(Object.keys(p)).toEqual(['id', 'family', 'kind', 'description']);
+  });
+
+  it('rejects unknown names with exit 2', async () => {
+    expect((await real(['check', '--scenario', 'no-such-scenario'])).code).toBe(2);
+    expect((await real(['check', '--variant', 'no-such-variant', '--scenario', 'x'])).code).toBe(2);
+  });
+
+  describe('the built bin', () => {
+    const bin = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+    beforeAll(() => {
+      execFileSync(process.execPath, [new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
+        cwd: new URL('../..', import.meta.url).pathname,
+      });
+    }, 120_000);
+
+    it('starts with a shebang and answers --version', () => {
+      expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+      const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    });
+
+    it('exits 2 with one line on a bad flag', () => {
+      const r = spawnSync(process.execPath, [bin, 'check', '--bogus'], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe("nlring: unknown flag --bogus for check\n");
+    });
+  });
+});
