@@ -29,10 +29,10 @@ function putArray(a: readonly number[]): void {
 function putRing(r: Ring): void {
   put(r.gen); put(r.req); put(r.frameNr); put(r.frameSize); put(r.framesPerBlock);
   put(r.blockSize); put(r.blockNr); put(r.head); put(r.pending);
-  for (const f of r.frames) { put(f.status); put(f.len); put(f.group); put(f.msg); put(f.seq); put(f.off); }
+  for (const f of r.frames) { put(f.status); put(f.len); put(f.group); put(f.msg); put(f.seq); put(f.off); put(f.owner); }
 }
 
-/** Every field of Locals, in declaration order (test/model/codec.test.ts checks that none is missing). */
+/** Every field of Locals, in declaration order (test/model/spec.properties.test.ts checks that none is missing). */
 function putLocals(l: Locals): void {
   put(l.k);
   put(l.msg);
@@ -46,6 +46,7 @@ function putLocals(l: Locals): void {
   put(l.skbSeq);
   put(l.fwdStart);
   put(l.fwdPos);
+  put(l.fwdSeen);
   put(l.inAlloc);
   put(l.fullSeen);
   put(l.ret);
@@ -100,7 +101,7 @@ export function encodeState(s: State): string {
   }
   put(g.unreported);
   put(g.dumpRead);
-  put(g.copyFrame); put(g.copyPaired); put(g.wroteFreed);
+  put(g.copyFrame); put(g.copyPaired); put(g.usedFreed);
   // Chunked to stay within the argument-count limit of apply.
   let out = '';
   for (let i = 0; i < buf.length; i += 4096) out += String.fromCharCode.apply(null, buf.slice(i, i + 4096));

@@ -49,8 +49,17 @@ export interface SiblingParams {
 }
 
 export type SetupOp =
-  | { readonly op: 'setsockopt'; readonly ring: 'rx' | 'tx'; readonly req: number }
-  | { readonly op: 'mmap' }
+  | {
+      readonly op: 'setsockopt';
+      readonly ring: 'rx' | 'tx';
+      readonly req: number;
+      /** Defaults: the caller has CAP_NET_ADMIN, optlen = sizeof(struct nl_mmap_req), a readable pointer. */
+      readonly capNetAdmin?: boolean;
+      readonly optlen?: number;
+      readonly badPointer?: boolean;
+    }
+  /** Defaults: offset 0 and exactly the size of the configured rings. */
+  | { readonly op: 'mmap'; readonly pgoff?: number; readonly bytes?: number }
   | { readonly op: 'munmap' }
   | { readonly op: 'close' };
 

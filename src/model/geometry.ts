@@ -3,7 +3,7 @@
  * Pure arithmetic: the order of checks matters because setsockopt writes
  * `frames_per_block` into the live ring before the last two checks.
  */
-import { EINVAL, HDRLEN, MSG_ALIGN, PAGE_SIZE } from './constants.js';
+import { EFAULT, EINVAL, EPERM, HDRLEN, MSG_ALIGN, PAGE_SIZE } from './constants.js';
 
 export interface MmapReq {
   readonly blockSize: number;
@@ -34,6 +34,40 @@ export function checkCreate(req: MmapReq): CreateCheck {
   // ring->frames_per_block * req->nm_block_nr != req->nm_frame_nr, in 32-bit unsigned arithmetic.
   if (Math.imul(fpb, req.blockNr) >>> 0 !== req.frameNr >>> 0) return { ok: false, errno: EINVAL, fpbWritten: fpb };
   return { ok: true, framesPerBlock: fpb };
+}
+
+/** sizeof(struct nl_mmap_req): four unsigned ints. */
+export const NL_MMAP_REQ_SIZE = 16;
+
+/** How a setsockopt(NETLINK_RX_RING / NETLINK_TX_RING) call is made, besides the request itself. */
+export interface SetsockoptCall {
+  /** The caller has CAP_NET_ADMIN (capable(), not namespace-aware). */
+  readonly capNetAdmin: boolean;
+  readonly optlen: number;
+  /** optval points to unreadable memory. */
+  readonly badPointer: boolean;
+}
+
+/**
+ * netlink_setsockopt's checks before netlink_set_ring (3.10 and 4.5 alike):
+ * capable(CAP_NET_ADMIN) else EPERM; optlen < sizeof(req) -> EINVAL; copy failure -> EFAULT.
+ */
+export function checkSetsockoptCall(call: SetsockoptCall): number {
+  if (!call.capNetAdmin) return EPERM;
+  if (call.optlen < NL_MMAP_REQ_SIZE) return EINVAL;
+  if (call.badPointer) return EFAULT;
+  return 0;
+}
+
+/**
+ * netlink_mmap's checks: vm_pgoff != 0 -> EINVAL; no ring configured (expected size 0)
+ * -> EINVAL; a VMA size other than the RX ring then the TX ring, back to back -> EINVAL.
+ */
+export function checkMmap(pgoff: number, vmaBytes: number, expectedBytes: number): number {
+  if (pgoff !== 0) return EINVAL;
+  if (expectedBytes === 0) return EINVAL;
+  if (vmaBytes !== expectedBytes) return EINVAL;
+  return 0;
 }
 
 /** The check of a destroy request (nm_block_nr == 0): only nm_frame_nr is looked at. */

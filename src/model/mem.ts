@@ -11,7 +11,7 @@ import { HDRLEN } from './constants.js';
 import type { Frame, State } from './state.js';
 import { ringOf } from './state.js';
 
-export type FrameField = 'status' | 'len' | 'group' | 'msg' | 'seq' | 'off';
+export type FrameField = 'status' | 'len' | 'group' | 'msg' | 'seq' | 'off' | 'owner';
 
 /**
  * A frame address: ring, generation of the block array it was computed
@@ -35,8 +35,22 @@ function live(s: State, r: FrameRef): Frame | null {
   return ring.frames[r.frame];
 }
 
-/** Load one field. Freed memory reads as zero (the model does not track what a reused page holds). */
+/**
+ * Load one field. A load through a stale address (a ring generation that was
+ * freed, or no ring at all) is a use-after-free: it is recorded in the ghost
+ * state and reads as zero (the model does not track what a reused page holds).
+ */
 export function load(s: State, r: FrameRef, field: FrameField): number {
+  const f = live(s, r);
+  if (f === null) {
+    s.ghost.usedFreed = true;
+    return 0;
+  }
+  return f[field];
+}
+
+/** Read without side effects, for step descriptions. */
+export function peek(s: State, r: FrameRef, field: FrameField): number {
   const f = live(s, r);
   return f === null ? 0 : f[field];
 }
@@ -61,9 +75,10 @@ export function store(s: State, w: Writer, r: FrameRef, fields: Partial<Record<F
   ev.frame = r.frame;
   ev.conforming = w.conforming;
   ev.before = f === null ? -1 : f.status;
+  ev.ownerBefore = f === null ? -1 : f.owner;
   ev.after = fields.status ?? -1;
   if (f === null) {
-    s.ghost.wroteFreed = true;
+    s.ghost.usedFreed = true;
     return;
   }
   for (const k of Object.keys(fields) as FrameField[]) f[k] = fields[k] as number;

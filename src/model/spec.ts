@@ -158,6 +158,8 @@ export function successor(c: Ctx, s: State, a: NlAction): State {
   const t = n.threads[a.thread];
   // fullSeen only means something inside an allocation and on the transition that ends it.
   if (!t.l.inAlloc) t.l.fullSeen = false;
+  // fwdSeen likewise only inside netlink_forward_ring and on the transition that ends it.
+  if (t.pc !== 'fwd.step') t.l.fwdSeen = 0;
   stepAt(a.kind).run(c, n, a.thread, a.arg);
   settle(c, n, a.thread);
   // A return value is consumed by the continuation it returns to; at rest outside any call it is dead.

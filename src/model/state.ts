@@ -24,6 +24,8 @@ export interface Frame {
   seq: number;
   /** Byte offset of the message start from the frame start (HDRLEN unless a bug moves it). */
   off: number;
+  /** Ghost: the kernel thread that reserved or claimed the frame and has not yet handed it over, -1 for none. */
+  owner: number;
 }
 
 /** struct netlink_ring (af_netlink.h, 4.5). */
@@ -111,9 +113,10 @@ export interface Locals {
   skbLen: number;
   skbMsg: number;
   skbSeq: number;
-  /** netlink_forward_ring locals: the start head and the examined position. */
+  /** netlink_forward_ring locals: the start head and the examined position; ghost: bit i = frame i was examined. */
   fwdStart: number;
   fwdPos: number;
+  fwdSeen: number;
   /**
    * Ghost monitor of netlink_alloc_skb's locked section: set while the thread is
    * in it; `fullSeen` records whether, at some instant of the section, the ring
@@ -188,6 +191,8 @@ export interface Event {
   /** Frame status before the store (ownership), or the poll mask, or a return value. */
   before: number;
   after: number;
+  /** Ghost owner of the frame before the store. */
+  ownerBefore: number;
   /** Whether the actor is a protocol-following userspace thread (hostile writers are exempt from user ownership). */
   conforming: boolean;
 }
@@ -210,8 +215,8 @@ export interface Ghost {
   /** The consumer's last COPY frame and the frame paired with the message recvmsg returned for it. */
   copyFrame: number;
   copyPaired: number;
-  /** A thread wrote a frame of a ring generation that was already freed. */
-  wroteFreed: boolean;
+  /** A kernel thread read or wrote a frame of a ring generation that was already freed (or of no ring). */
+  usedFreed: boolean;
 }
 
 export interface State {
@@ -227,7 +232,7 @@ export interface State {
 }
 
 export function newFrame(): Frame {
-  return { status: UNUSED, len: 0, group: 0, msg: 0, seq: 0, off: 0 };
+  return { status: UNUSED, len: 0, group: 0, msg: 0, seq: 0, off: 0, owner: -1 };
 }
 
 export function newRing(maxFrames: number): Ring {
@@ -240,20 +245,20 @@ export function newLocals(): Locals {
   return {
     k: 0, msg: 0, seq: 0,
     skb: SKB_NONE, skbGen: 0, skbFrame: -1, skbDelivered: false, skbLen: 0, skbMsg: 0, skbSeq: 0,
-    fwdStart: 0, fwdPos: -1, inAlloc: false, fullSeen: false, ret: 0, rMsg: 0, rSeq: 0, rFrame: -1,
+    fwdStart: 0, fwdPos: -1, fwdSeen: 0, inAlloc: false, fullSeen: false, ret: 0, rMsg: 0, rSeq: 0, rFrame: -1,
     txExcl: false, txTotal: 0, txErr: 0, txCount: 0, txLen: 0, txAlloc: 0, txReads: [], txFrame: -1, vMsg: -1, aMsg: -1,
     cursor: 0, held: [], maxRead: 0, covered: 0, txCursor: 0, unsent: 0, maps: 0, seqLast: 0, mask: 0, scan: 0, waiting: false,
   };
 }
 
 export function noEvent(): Event {
-  return { kind: 'none', thread: -1, ring: -1, frame: -1, before: -1, after: -1, conforming: true };
+  return { kind: 'none', thread: -1, ring: -1, frame: -1, before: -1, after: -1, ownerBefore: -1, conforming: true };
 }
 
 export function newGhost(): Ghost {
   return {
     last: noEvent(), note: '', noteThread: -1, noteValue: 0, unreported: 0,
-    readIds: 0, queuedIds: 0, verdictIds: 0, dumpRead: 0, copyFrame: -1, copyPaired: -1, wroteFreed: false,
+    readIds: 0, queuedIds: 0, verdictIds: 0, dumpRead: 0, copyFrame: -1, copyPaired: -1, usedFreed: false,
   };
 }
 
@@ -272,6 +277,7 @@ export function cloneLocals(l: Locals): Locals {
     skbSeq: l.skbSeq,
     fwdStart: l.fwdStart,
     fwdPos: l.fwdPos,
+    fwdSeen: l.fwdSeen,
     inAlloc: l.inAlloc,
     fullSeen: l.fullSeen,
     ret: l.ret,
@@ -303,7 +309,7 @@ export function cloneLocals(l: Locals): Locals {
 }
 
 function cloneFrame(f: Frame): Frame {
-  return { status: f.status, len: f.len, group: f.group, msg: f.msg, seq: f.seq, off: f.off };
+  return { status: f.status, len: f.len, group: f.group, msg: f.msg, seq: f.seq, off: f.off, owner: f.owner };
 }
 
 function cloneRing(r: Ring): Ring {

@@ -34,12 +34,14 @@ export const PROPERTIES: readonly P[] = [
   // ownership
   always(
     'OWN-RX-KERNEL-WRITE', 'ownership',
-    'The kernel writes an RX frame only while it owns it (UNUSED at its head, or RESERVED by it), and never sets an RX frame UNUSED.',
+    'The kernel writes an RX frame only while it owns it: an UNUSED frame nobody has claimed, or a frame the writing thread itself reserved or claimed; and it never sets an RX frame UNUSED.',
     'netlink_mmap.txt ownership table; D. Miller (ulogd2 d4cf9b0): only the user may release RX frames; af_netlink.c netlink_skb_destructor (4.5) publishes VALID nm_len 0 instead',
     (s) => {
       const e = s.ghost.last;
       if (e.kind !== 'kstore' || e.ring !== RX || e.before === -1) return true;
-      return (e.before === UNUSED || e.before === RESERVED) && e.after !== UNUSED;
+      if (e.after === UNUSED) return false;
+      if (e.before === UNUSED) return e.ownerBefore === -1 || e.ownerBefore === e.thread;
+      return e.before === RESERVED && e.ownerBefore === e.thread;
     },
   ),
   always(
@@ -97,7 +99,7 @@ export const PROPERTIES: readonly P[] = [
     'No ring memory is freed or swapped while a ring skb points into it or a VMA maps it; nothing writes a freed ring.',
     'af_netlink.c netlink_set_ring: EBUSY while mapped or pending (3.10, 4.5); protocol.md §2.1, §2.3',
     (s) => {
-      if (s.ghost.wroteFreed) return false;
+      if (s.ghost.usedFreed) return false;
       const k = s.sock;
       for (const t of s.threads) {
         if (t.l.skb === SKB_RX && t.l.skbGen !== k.rx.gen) return false;
@@ -125,22 +127,21 @@ export const PROPERTIES: readonly P[] = [
   ),
   always(
     'LOSS-FREE-FRAME', 'no-silent-loss',
-    'An RX allocation fails only if, at some instant while it held the queue lock, no UNUSED frame was reachable from the head over SKIP frames.',
-    'RFC cover letter: "The kernel skips over all frames marked with SKIP ... and only fails when not finding a free frame"; bugs.md B9',
-    (s) => !noted(s, 'alloc-full') || noteThread(s).l.fullSeen,
+    'A message is dropped for want of a frame (an RX allocation or a COPY delivery overruns) only if, at some instant while the kernel held the queue lock, no UNUSED frame was reachable from the head over SKIP frames.',
+    'RFC cover letter: "The kernel skips over all frames marked with SKIP ... and only fails when not finding a free frame"; bugs.md B9; af_netlink.c netlink_ring_set_copied does not forward (4.5)',
+    (s) => !(noted(s, 'alloc-full') || noted(s, 'copy-full')) || noteThread(s).l.fullSeen,
   ),
 
   // SKIP progress
   always(
     'SKIP-PROGRESS', 'skip-progress',
-    'When netlink_forward_ring ends, the frame at the kernel head is not SKIP unless every frame is SKIP.',
-    'af_netlink.c netlink_forward_ring (4.5 form); bugs.md B9',
+    'When netlink_forward_ring ends on a SKIP frame, it has examined every frame of the ring (and found each SKIP): it gives up only after one full turn.',
+    'af_netlink.c netlink_forward_ring (4.5 form); RFC cover letter ("only fails ... when having skipped the entire ring"); bugs.md B9',
     (s) => {
       if (!noted(s, 'forward-done')) return true;
       const r = s.sock.rx;
       if (r.frames[r.head].status !== SKIP) return true;
-      for (let i = 0; i < r.frameNr; i++) if (r.frames[i].status !== SKIP) return false;
-      return true;
+      return noteThread(s).l.fwdSeen === (1 << r.frameNr) - 1;
     },
   ),
 
@@ -228,6 +229,18 @@ export const PROPERTIES: readonly P[] = [
       if (!noted(s, 'dump-read')) return true;
       const index = s.ghost.dumpRead - 1; // this message's position in the dump
       return s.ghost.noteValue === MSG_DONE ? index === s.sock.dumpPart : s.ghost.noteValue === DUMP_TAG_BASE + index;
+    },
+  ),
+
+  always(
+    'DUMP-PROGRESS', 'dump',
+    'A running dump is never left stuck: once every other thread has finished, a consumer asleep in poll has no dump still running and no wakeup owed (the dump must continue while the consumer keeps polling and releasing frames).',
+    'af_netlink.c netlink_poll dump continuation under netlink_dump_space (3.10, 4.5); flow-control commit cd1df525da59; bugs.md D2',
+    (s) => {
+      if (s.sock.wake || !s.sock.dumpRunning) return true;
+      const asleep = s.threads.filter((t) => t.pc === 'c.sleep').length;
+      const done = s.threads.filter((t) => t.pc === 'done').length;
+      return asleep === 0 || asleep + done < s.threads.length;
     },
   ),
 

@@ -8,7 +8,7 @@
  * full: NULL, after netlink_overrun).
  */
 import { ENOBUFS, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED } from '../constants.js';
-import { here, load, store } from '../mem.js';
+import { here, load, store, peek } from '../mem.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX } from '../state.js';
 import type { State } from '../state.js';
 import { defineSteps, goto, lockFree, ret, call } from '../step.js';
@@ -73,7 +73,7 @@ defineSteps({
     who: 'kernel',
     cites: `${CITE}: netlink_current_frame(ring, UNUSED); ring full: unlock, netlink_overrun, NULL`,
     text: (_c, s) => {
-      const st = load(s, here(s, RX, s.sock.rx.head), 'status');
+      const st = peek(s, here(s, RX, s.sock.rx.head), 'status');
       return st === UNUSED
         ? `alloc: rx frame ${s.sock.rx.head} is UNUSED`
         : `alloc: rx frame ${s.sock.rx.head} is ${STATUS_NAMES[st]}: ring full, unlock, overrun, return NULL`;
@@ -100,7 +100,7 @@ defineSteps({
       const k = s.sock;
       const t = s.threads[ti];
       const ref = here(s, RX, k.rx.head);
-      store(s, { thread: ti, kernel: true, conforming: true }, ref, { status: RESERVED });
+      store(s, { thread: ti, kernel: true, conforming: true }, ref, { status: RESERVED, owner: ti });
       t.l.skb = SKB_RX;
       t.l.skbGen = ref.gen;
       t.l.skbFrame = ref.frame;
@@ -123,7 +123,7 @@ defineSteps({
       const t = s.threads[ti];
       // The first iteration records the start; the text reports the read.
       const pos = t.l.fwdPos === -1 || !startPos ? s.sock.rx.head : t.l.fwdPos;
-      const st = load(s, here(s, RX, pos), 'status');
+      const st = peek(s, here(s, RX, pos), 'status');
       return st === SKIP ? `forward_ring: rx frame ${pos} is SKIP, head++` : `forward_ring: rx frame ${pos} is ${STATUS_NAMES[st]}, stop`;
     },
     run: (c, s, ti) => {
@@ -134,7 +134,9 @@ defineSteps({
         t.l.fwdStart = k.rx.head;
         t.l.fwdPos = k.rx.head;
       }
-      const st = load(s, here(s, RX, forwardPos(s, ti, startPos)), 'status');
+      const pos = forwardPos(s, ti, startPos);
+      const st = load(s, here(s, RX, pos), 'status');
+      t.l.fwdSeen |= 1 << pos;
       if (st !== SKIP) {
         t.l.fwdPos = -1;
         t.l.fwdStart = 0;

@@ -4,56 +4,103 @@
  * netlink_ring_set_copied (R4, R4'), the plain receive queue, and the skb
  * destructor for undelivered ring skbs (R3). protocol.md §4.3, §4.4, §4.6.
  *
- * Subroutine `send.attach`: the thread's skb (SKB_RX or SKB_PLAIN, with l.skbLen,
- * l.skbMsg / l.skbSeq for plain skbs, l.msg the tag) is handed over; on return
- * the thread holds no skb. ret = length, or -EAGAIN when a congested receiver
- * refused an ordinary skb.
+ * Subroutine `send.attach` (or `send.skb` for callers that skip admission, like
+ * netlink_dump): the thread's skb (SKB_RX or SKB_PLAIN, with l.skbLen,
+ * l.skbMsg / l.skbSeq for plain skbs) is handed over; on return the thread
+ * holds no skb. ret = length, or -EAGAIN when a congested receiver refused an
+ * ordinary skb.
  */
 import { COPY, EAGAIN, HDRLEN, RX, STATUS_NAMES, UNUSED, VALID } from '../constants.js';
-import { here, load, store } from '../mem.js';
+import { load, store, peek } from '../mem.js';
 import { SKB_PLAIN, SKB_RX } from '../state.js';
 import type { State } from '../state.js';
-import { defineSteps, goto, lockFree, ret } from '../step.js';
+import type { Ctx } from '../step.js';
+import { defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
+import { ringFullNow } from './alloc.js';
 import { dataReady, dropSkb, nextIndex, note, overrun, sockPut } from './sock.js';
 
 const KERNEL = (ti: number) => ({ thread: ti, kernel: true, conforming: true });
 
-/** The skb's own frame, at the generation it was allocated in. */
+/** The skb's own frame, at the generation it was allocated (or routed) in. */
 function skbFrame(s: State, ti: number) {
   const l = s.threads[ti].l;
   return { ring: RX, gen: l.skbGen, frame: l.skbFrame };
 }
 
+/** The frame netlink_ring_set_copied looks at: the head of the ring generation the skb was routed to. */
+function copyHead(s: State, ti: number) {
+  return { ring: RX, gen: s.threads[ti].l.skbGen, frame: s.sock.rx.head };
+}
+
+function mcastGroup(c: Ctx, ti: number): number {
+  const spec = c.threads[ti];
+  return spec.program === 'producer' && spec.params.path === 'mcast' ? 1 : 0;
+}
+
+defineContinuations({
+  // netlink_attachskb / netlink_broadcast_deliver: ordinary skbs are refused while
+  // NETLINK_S_CONGESTED (ring skbs are exempt); a kernel sender gets -EAGAIN and an
+  // overrun is counted. Kernel memory only, no lock: part of the step that reaches it.
+  'send.attach': (_c, s, ti) => {
+    const t = s.threads[ti];
+    if (t.l.skb === SKB_PLAIN && s.sock.congested) {
+      overrun(s);
+      dropSkb(s, ti);
+      return ret(t, -EAGAIN);
+    }
+    goto(t, 'send.skb');
+  },
+  // __netlink_sendskb: route on netlink_skb_is_mmaped / netlink_rx_is_mmaped, read
+  // without any lock. netlink_ring_set_copied then takes the queue lock and uses the
+  // ring it was routed to without checking again (protocol.md §4.3).
+  'send.skb': (_c, s, ti) => {
+    const t = s.threads[ti];
+    if (t.l.skb === SKB_RX) return goto(t, 'send.publish');
+    if (s.sock.rx.gen === 0) return goto(t, 'send.queue');
+    t.l.skbGen = s.sock.rx.gen;
+    goto(t, 'send.copy-claim');
+  },
+});
 
 defineSteps({
-  'send.attach': {
+  'send.publish': {
     who: 'kernel',
-    cites: 'af_netlink.c netlink_attachskb / netlink_broadcast_deliver: ordinary skbs refused while NETLINK_S_CONGESTED (ring skbs exempt)',
-    text: (_c, s, ti) => {
-      const l = s.threads[ti].l;
-      if (l.skb === SKB_PLAIN && s.sock.congested) return 'attach: receiver congested, kernel sender: overrun, drop (-EAGAIN)';
-      return 'attach: admitted';
-    },
+    cites: 'af_netlink.c netlink_queue_mmaped_skb: nm_len, nm_group, credentials, netlink_set_status(VALID); kfree_skb -> netlink_skb_destructor: pending--, sock_put; then sk_data_ready',
+    text: (_c, s, ti) => `sendskb: rx frame ${s.threads[ti].l.skbFrame}: nm_len ${s.threads[ti].l.skbLen}, credentials, VALID; kfree_skb: pending--; data_ready`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
-      if (t.l.skb === SKB_PLAIN && s.sock.congested) {
-        overrun(s);
-        dropSkb(s, ti);
-        return ret(t, -EAGAIN);
-      }
-      goto(t, 'send.skb');
+      // Consecutive stores to the skb's own frame: one step under sequential consistency.
+      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: 0, status: VALID, owner: -1 });
+      const len = t.l.skbLen;
+      dropSkb(s, ti);
+      s.sock.rx.pending--;
+      sockPut(s);
+      dataReady(s);
+      ret(t, len);
     },
   },
-  'send.skb': {
+  'send.queue': {
     who: 'kernel',
-    cites: 'af_netlink.c __netlink_sendskb: ring skb -> netlink_queue_mmaped_skb; RX ring -> netlink_ring_set_copied; else queue',
-    guard: (_c, s, ti) => s.threads[ti].l.skb === SKB_RX || lockFree(s.sock.rxqLock, ti),
+    cites: 'af_netlink.c __netlink_sendskb: no RX ring: skb_queue_tail(sk_receive_queue) (takes the queue lock), sk_data_ready',
+    guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
+    text: () => 'sendskb: no rx ring: append to receive queue, data_ready',
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      s.sock.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: -1 });
+      const len = t.l.skbLen;
+      dropSkb(s, ti);
+      dataReady(s);
+      ret(t, len);
+    },
+  },
+  'send.copy-claim': {
+    who: 'kernel',
+    cites: "af_netlink.c netlink_ring_set_copied: spin_lock_bh(sk_receive_queue.lock); netlink_current_frame(ring, UNUSED) (no SKIP forwarding); head++, queue the skb, unlock; or unlock, drop, netlink_overrun",
+    guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
     text: (_c, s, ti) => {
-      const l = s.threads[ti].l;
       const k = s.sock;
-      if (l.skb === SKB_RX) return `sendskb: rx frame ${l.skbFrame}: nm_len ${l.skbLen}, credentials, VALID; kfree_skb: pending--; data_ready`;
-      if (k.rx.gen === 0) return 'sendskb: no rx ring: append to receive queue, data_ready';
-      const st = load(s, here(s, RX, k.rx.head), 'status');
+      const st = peek(s, copyHead(s, ti), 'status');
+      if (s.threads[ti].l.skbGen !== k.rx.gen) return 'set_copied: lock rx queue; the ring it was routed to is gone: reads freed memory';
       return st === UNUSED
         ? `set_copied: lock rx queue, claim rx frame ${k.rx.head} (head++), queue the skb, unlock`
         : `set_copied: lock rx queue, rx frame ${k.rx.head} is ${STATUS_NAMES[st]}: unlock, drop, overrun`;
@@ -61,26 +108,22 @@ defineSteps({
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       const k = s.sock;
-      if (t.l.skb === SKB_RX) return publish(s, ti);
-      if (k.rx.gen === 0) {
-        k.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: -1 });
-        dropSkb(s, ti);
-        dataReady(s);
-        return ret(t, t.l.skbLen);
-      }
-      // netlink_ring_set_copied: the frame is claimed under the queue lock, its header written after unlock.
-      const ref = here(s, RX, k.rx.head);
+      const ref = copyHead(s, ti);
       const st = load(s, ref, 'status');
       if (st !== UNUSED) {
+        // Ghost: was the drop justified? (LOSS-FREE-FRAME; this path never passes SKIP frames.)
+        t.l.fullSeen = ringFullNow(s);
         note(s, ti, 'copy-full');
         overrun(s);
+        const len = t.l.skbLen;
         dropSkb(s, ti);
         dataReady(s);
-        return ret(t, t.l.skbLen); // the sender is told it succeeded (protocol.md §4.3 step 6)
+        return ret(t, len); // the sender is told it succeeded (protocol.md §4.3 step 6)
       }
       k.rx.head = nextIndex(k.rx.head, k.rx.frameNr);
       k.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: ref.frame });
-      t.l.skbGen = ref.gen;
+      // Ghost: the frame is this thread's until it marks it COPY.
+      if (ref.gen === k.rx.gen) k.rx.frames[ref.frame].owner = ti;
       t.l.skbFrame = ref.frame;
       goto(t, 'send.copy-mark');
     },
@@ -91,10 +134,8 @@ defineSteps({
     text: (_c, s, ti) => `set_copied: write header of rx frame ${s.threads[ti].l.skbFrame} (nm_len ${s.threads[ti].l.skbLen}), mark it COPY, data_ready`,
     run: (c, s, ti) => {
       const t = s.threads[ti];
-      const spec = c.threads[ti];
-      const group = spec.program === 'producer' && spec.params.path === 'mcast' ? 1 : 0;
       // Consecutive stores to one frame by one thread: one step under sequential consistency.
-      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group, off: HDRLEN, status: COPY });
+      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: mcastGroup(c, ti), off: HDRLEN, status: COPY, owner: -1 });
       const len = t.l.skbLen;
       dropSkb(s, ti); // the skb now belongs to the receive queue
       dataReady(s);
@@ -103,33 +144,15 @@ defineSteps({
   },
   'skb.free': {
     who: 'kernel',
-    cites: 'af_netlink.c netlink_skb_destructor (RX): an undelivered ring skb publishes nm_len 0, VALID (R3); pending--, sock_put',
+    cites: 'af_netlink.c netlink_skb_destructor (RX): an undelivered ring skb publishes nm_len 0, VALID (R3); pending--, sock_put (no sk_data_ready)',
     text: (_c, s, ti) => `kfree_skb undelivered: destructor writes rx frame ${s.threads[ti].l.skbFrame} nm_len 0, VALID; pending--, sock_put`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
-      store(s, KERNEL(ti), skbFrame(s, ti), { len: 0, status: VALID });
+      store(s, KERNEL(ti), skbFrame(s, ti), { len: 0, status: VALID, owner: -1 });
       dropSkb(s, ti);
       s.sock.rx.pending--;
       sockPut(s);
-      dataReady(s);
       ret(t, 0);
     },
   },
 });
-
-/**
- * netlink_queue_mmaped_skb then kfree_skb: header fields and VALID (consecutive
- * stores to the skb's own frame, one step under sequential consistency), the
- * destructor (pending--, sock_put) and sk_data_ready.
- */
-function publish(s: State, ti: number): void {
-  const t = s.threads[ti];
-  store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: 0, status: VALID });
-  t.l.skbDelivered = true;
-  const len = t.l.skbLen;
-  dropSkb(s, ti);
-  s.sock.rx.pending--;
-  sockPut(s);
-  dataReady(s);
-  ret(t, len);
-}

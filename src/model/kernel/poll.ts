@@ -8,7 +8,7 @@
  * receive-queue lock), and POLLOUT from the TX head.
  */
 import { ENOBUFS, POLLERR, POLLIN, POLLOUT, RX, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
-import { here, load } from '../mem.js';
+import { here, load, peek } from '../mem.js';
 import type { State } from '../state.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
@@ -65,7 +65,7 @@ defineSteps({
   'poll.space1': {
     who: 'kernel',
     cites: `${CITE} -> netlink_dump_space: netlink_current_frame(ring, UNUSED)`,
-    text: (_c, s) => `poll: dump running, dump_space: rx frame ${s.sock.rx.head} is ${STATUS_NAMES[load(s, here(s, RX, s.sock.rx.head), 'status')]}`,
+    text: (_c, s) => `poll: dump running, dump_space: rx frame ${s.sock.rx.head} is ${STATUS_NAMES[peek(s, here(s, RX, s.sock.rx.head), 'status')]}`,
     run: (_c, s, ti) => {
       const st = load(s, here(s, RX, s.sock.rx.head), 'status');
       goto(s.threads[ti], st === UNUSED ? 'poll.space2' : 'poll.rcvwake');
@@ -76,7 +76,7 @@ defineSteps({
     cites: `${CITE} -> netlink_dump_space: frame head + frame_max/2 (wrapped by frame_max) is UNUSED; then netlink_dump`,
     text: (_c, s) => {
       const n = dumpSpaceSecond(s.sock.rx.head, s.sock.rx.frameNr);
-      const st = load(s, here(s, RX, n), 'status');
+      const st = peek(s, here(s, RX, n), 'status');
       return st === UNUSED ? `poll: dump_space: rx frame ${n} is UNUSED: continue the dump` : `poll: dump_space: rx frame ${n} is ${STATUS_NAMES[st]}: no space`;
     },
     run: (_c, s, ti) => {
@@ -97,17 +97,22 @@ defineSteps({
   },
   'poll.datagram': {
     who: 'kernel',
-    cites: `${CITE} -> datagram_poll: POLLIN if the receive queue is non-empty, POLLERR if sk_err; 4.5 returns early on POLLIN`,
+    cites: `${CITE} -> datagram_poll: POLLIN if the receive queue is non-empty, POLLERR if sk_err; 4.5 skips the ring scan on POLLIN`,
     text: (c, s) => {
       const q = s.sock.rcvq.length;
-      const early = c.knobs.pollRx === 'any-valid' && q > 0 ? ', return early' : '';
+      const early = c.knobs.pollRx === 'any-valid' && q > 0 ? ', skip the ring scan' : '';
       return `poll: datagram_poll: ${q} queued${s.sock.skErr !== 0 ? ', sk_err set' : ''}${early}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
       if (s.sock.rcvq.length > 0) t.l.mask |= POLLIN;
       if (s.sock.skErr !== 0) t.l.mask |= POLLERR;
-      if (c.knobs.pollRx === 'any-valid' && (t.l.mask & POLLIN) !== 0) return finish(s, ti);
+      // datagram_poll: POLLOUT while sock_writeable(); netlink_sendmsg never charges the
+      // sender's sk_wmem_alloc, so it always is, and the TX-ring test below can only add
+      // POLLOUT, not clear it (protocol.md §4.7 step 4 says "iff"; the code ORs).
+      t.l.mask |= POLLOUT;
+      // 4.5 (B10 fix): a queued message already made POLLIN; skip the ring scan (POLLOUT is still computed).
+      if (c.knobs.pollRx === 'any-valid' && (t.l.mask & POLLIN) !== 0) return toTx(s, ti);
       if (s.sock.rx.gen === 0) return toTx(s, ti);
       goto(t, c.knobs.pollRx === 'any-valid' ? 'poll.scan' : 'poll.forward');
     },
@@ -120,7 +125,7 @@ defineSteps({
     text: (_c, s, ti) => {
       const t = s.threads[ti];
       const pos = s.sock.rxqLock === ti ? t.l.scan : s.sock.rx.head;
-      const st = load(s, here(s, RX, pos), 'status');
+      const st = peek(s, here(s, RX, pos), 'status');
       return `poll: ${s.sock.rxqLock === ti ? '' : 'lock rx queue, '}rx frame ${pos} is ${STATUS_NAMES[st]}${st === VALID ? ': POLLIN, unlock' : ''}`;
     },
     run: (_c, s, ti) => {
@@ -157,7 +162,7 @@ defineSteps({
     text: (_c, s) => {
       const k = s.sock;
       const prev = k.rx.head !== 0 ? k.rx.head - 1 : k.rx.frameNr - 1;
-      const st = load(s, here(s, RX, prev), 'status');
+      const st = peek(s, here(s, RX, prev), 'status');
       return `poll: frame before head (rx frame ${prev}) is ${STATUS_NAMES[st]}${st !== UNUSED ? ': POLLIN' : ''}, unlock`;
     },
     run: (_c, s, ti) => {
@@ -170,9 +175,9 @@ defineSteps({
   },
   'poll.tx': {
     who: 'kernel',
-    cites: `${CITE}: POLLOUT if netlink_current_frame(tx_ring, UNUSED)`,
+    cites: `${CITE}: mask |= POLLOUT if netlink_current_frame(tx_ring, UNUSED) (on top of datagram_poll's POLLOUT)`,
     text: (_c, s) => {
-      const st = load(s, here(s, TX, s.sock.tx.head), 'status');
+      const st = peek(s, here(s, TX, s.sock.tx.head), 'status');
       return `poll: tx frame ${s.sock.tx.head} is ${STATUS_NAMES[st]}${st === UNUSED ? ': POLLOUT' : ''}; return`;
     },
     run: (_c, s, ti) => {

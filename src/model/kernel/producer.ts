@@ -106,12 +106,12 @@ defineSteps({
   },
   'prod.id': {
     who: 'kernel',
-    cites: `${NFQ}: spin_lock_bh(queue->lock), entry->id = ++queue->id_sequence, written into the message; then nfnetlink_unicast under the lock`,
+    cites: `${NFQ}: spin_lock_bh(queue->lock), entry->id = ++queue->id_sequence, written into the message, nfnetlink_unicast under the lock; other subsystems: a sequence number under their own lock, sent after it is dropped`,
     guard: (_c, s, ti) => lockFree(s.idLock, ti),
-    text: (_c, s, ti) => {
+    text: (c, s, ti) => {
       const l = s.threads[ti].l;
       const where = l.skb === SKB_RX ? `rx frame ${l.skbFrame}` : 'the skb';
-      return `lock ids, assign id ${s.idSeq + 1}, write it into ${where}`;
+      return `lock ids, assign id ${s.idSeq + 1}, write it into ${where}${params(c, ti).path === 'nfq' ? '' : ', unlock ids'}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
@@ -124,6 +124,9 @@ defineSteps({
         t.l.skbSeq = t.l.seq;
       }
       if (params(c, ti).path === 'nfq') s.ghost.queuedIds |= tagBit(t.l.seq);
+      // Only nfqueue delivers under the lock that assigned the id (queue->lock); other
+      // subsystems take a sequence number under their lock and send after dropping it.
+      else s.idLock = -1;
       call(t, 'send.attach', 'prod.after-send');
     },
   },

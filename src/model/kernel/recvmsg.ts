@@ -22,10 +22,12 @@ defineSteps({
       const t = s.threads[ti];
       const err = s.sock.skErr;
       if (err !== 0) {
+        // sock_error: return -xchg(&sk->sk_err, 0). With 3.10's negative sk_err (B1)
+        // recvmsg returns a positive number, which its caller takes for a length.
         s.sock.skErr = 0;
         if (err === ENOBUFS) s.ghost.unreported = 0;
         note(s, ti, 'error-read');
-        t.l.ret = -Math.abs(err);
+        t.l.ret = -err;
         return goto(t, 'recv.wake');
       }
       goto(t, 'recv.dequeue');
@@ -72,11 +74,12 @@ defineSteps({
     cites: 'getsockopt(SO_ERROR) -> sock_error: read and clear sk_err',
     text: (_c, s) => `getsockopt(SO_ERROR): ${errnoName(s.sock.skErr)}${s.sock.skErr !== 0 ? ', cleared' : ''}`,
     run: (_c, s, ti) => {
+      // SO_ERROR: val = -sock_error(sk), i.e. sk_err as stored (negative in 3.10 after B1).
       const err = s.sock.skErr;
       s.sock.skErr = 0;
       if (err === ENOBUFS) s.ghost.unreported = 0;
       if (err !== 0) note(s, ti, 'error-read');
-      ret(s.threads[ti], -Math.abs(err));
+      ret(s.threads[ti], err);
     },
   },
 });

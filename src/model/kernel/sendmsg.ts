@@ -16,7 +16,7 @@
 import { ECONNREFUSED, EINVAL, ENOBUFS, MSG_EVIL, MSG_VERDICT, RESERVED, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { TxParams } from '../config.js';
 import { maxLen } from '../geometry.js';
-import { here, load, store } from '../mem.js';
+import { here, load, store, peek } from '../mem.js';
 import { SKB_PLAIN, SKB_TX } from '../state.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
@@ -106,7 +106,7 @@ defineSteps({
     guard: (_c, s, ti) => lockFree(s.sock.pgVecLock, ti),
     text: (c, s, ti) => {
       const lock = s.sock.pgVecLock === ti ? '' : 'lock pg_vec_lock, ';
-      const st = load(s, here(s, TX, s.sock.tx.head), 'status');
+      const st = peek(s, here(s, TX, s.sock.tx.head), 'status');
       if (st === VALID) return `sendmsg: ${lock}tx frame ${s.sock.tx.head} is VALID`;
       const wait = !dontwait(c, ti) && s.sock.tx.pending > 0;
       return `sendmsg: ${lock}tx frame ${s.sock.tx.head} is ${STATUS_NAMES[st]}: ${wait ? 'pending > 0, schedule and retry' : 'unlock, return'}`;
@@ -132,7 +132,7 @@ defineSteps({
     who: 'kernel',
     cites: `${CITE}: nm_len > maxlen -> EINVAL (frame stays VALID); 4.5 reads it once into a local (ACCESS_ONCE)`,
     text: (_c, s, ti) => {
-      const v = load(s, txRef(s, ti), 'len');
+      const v = peek(s, txRef(s, ti), 'len');
       return v > maxLen(s.sock.tx.frameSize) ? `sendmsg: nm_len ${v} > maxlen: -EINVAL, unlock` : `sendmsg: nm_len ${v} within maxlen`;
     },
     run: (c, s, ti) => {
@@ -152,7 +152,7 @@ defineSteps({
   'tx.zc-len': {
     who: 'kernel',
     cites: `${CITE} (3.10): alloc_skb_head, netlink_ring_setup_skb, __skb_put(skb, hdr->nm_len) (second read)`,
-    text: (_c, s, ti) => `sendmsg: zero-copy skb into tx frame ${s.threads[ti].l.txFrame}, skb->len = nm_len ${load(s, txRef(s, ti), 'len')}`,
+    text: (_c, s, ti) => `sendmsg: zero-copy skb into tx frame ${s.threads[ti].l.txFrame}, skb->len = nm_len ${peek(s, txRef(s, ti), 'len')}`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       // The head-only skb exists from here, but it counts as a ring skb (pending) from the next step, as in the kernel.
@@ -182,7 +182,7 @@ defineSteps({
     who: 'kernel',
     cites: `${CITE} (3.10): alloc_skb(hdr->nm_len) (another read); failure -> ENOBUFS, frame stays VALID`,
     choices: (c) => allocChoices(c),
-    text: (_c, s, ti, arg) => (arg === FAIL ? 'sendmsg: alloc_skb fails: -ENOBUFS, unlock' : `sendmsg: alloc_skb(nm_len ${load(s, txRef(s, ti), 'len')})`),
+    text: (_c, s, ti, arg) => (arg === FAIL ? 'sendmsg: alloc_skb fails: -ENOBUFS, unlock' : `sendmsg: alloc_skb(nm_len ${peek(s, txRef(s, ti), 'len')})`),
     run: (_c, s, ti, arg) => {
       const t = s.threads[ti];
       if (arg === FAIL) {
@@ -196,7 +196,7 @@ defineSteps({
   'tx.put': {
     who: 'kernel',
     cites: `${CITE} (3.10): __skb_put(skb, hdr->nm_len) (another read)`,
-    text: (_c, s, ti) => `sendmsg: __skb_put(nm_len ${load(s, txRef(s, ti), 'len')})`,
+    text: (_c, s, ti) => `sendmsg: __skb_put(nm_len ${peek(s, txRef(s, ti), 'len')})`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       t.l.skb = SKB_PLAIN;
@@ -211,8 +211,8 @@ defineSteps({
     text: (c, s, ti, arg) => {
       if (arg === FAIL) return 'sendmsg: alloc_skb fails: -ENOBUFS, unlock';
       const l = s.threads[ti].l;
-      const n = c.knobs.txMode === 'always-copy' ? l.txLen : load(s, txRef(s, ti), 'len');
-      return `sendmsg: copy ${n} bytes of tx frame ${l.txFrame} (message ${load(s, txRef(s, ti), 'msg')})`;
+      const n = c.knobs.txMode === 'always-copy' ? l.txLen : peek(s, txRef(s, ti), 'len');
+      return `sendmsg: copy ${n} bytes of tx frame ${l.txFrame} (message ${peek(s, txRef(s, ti), 'msg')})`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
@@ -249,9 +249,10 @@ defineSteps({
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
       if ((txParams(c, ti)?.dst ?? 'kernel') === 'missing-port') return 'unicast: destination port gone: -ECONNREFUSED (frame already consumed)';
-      const m = l.skb === SKB_TX ? load(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg') : l.skbMsg;
+      const m = l.skb === SKB_TX ? peek(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg') : l.skbMsg;
       const where = l.skb === SKB_TX ? `in tx frame ${l.skbFrame}` : 'in the copy';
-      return valid(m) ? `kernel receiver validates message ${m} ${where}: ok` : `kernel receiver validates message ${m} ${where}: rejected`;
+      if (!valid(m)) return `kernel receiver validates message ${m} ${where}: rejected`;
+      return l.skb === SKB_TX ? `kernel receiver validates message ${m} ${where}: ok` : `kernel receiver validates message ${m} ${where}: ok, acts on it`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
@@ -282,7 +283,7 @@ defineSteps({
     cites: 'input handler acts on skb->data after validating it (e.g. nfqnl_recv_verdict_batch; a zero-copy skb still points into the frame)',
     text: (_c, s, ti) => {
       const l = s.threads[ti].l;
-      return `kernel receiver acts on message ${load(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg')} in tx frame ${l.skbFrame}`;
+      return `kernel receiver acts on message ${peek(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg')} in tx frame ${l.skbFrame}`;
     },
     run: (_c, s, ti) => {
       const t = s.threads[ti];

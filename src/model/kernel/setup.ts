@@ -12,7 +12,8 @@
  * `mm.map` (ret 0 / -EINVAL), `mm.unmap`, `fd.close`.
  */
 import { EBUSY, EINVAL, RING_NAMES, RX, errnoName } from '../constants.js';
-import { checkCreate, checkDestroy, ringBytes } from '../geometry.js';
+import { NL_MMAP_REQ_SIZE, checkCreate, checkDestroy, checkMmap, checkSetsockoptCall, ringBytes } from '../geometry.js';
+import type { SetupOp } from '../config.js';
 import type { State } from '../state.js';
 import { newFrame, ringOf } from '../state.js';
 import type { Ctx } from '../step.js';
@@ -25,43 +26,85 @@ function request(c: Ctx, s: State, ti: number) {
   return c.scenario.requests[s.threads[ti].l.seq];
 }
 
-/** What `so.check` would decide, without changing anything (for the step's text). */
-function decide(c: Ctx, s: State, ti: number): { errno: number; fpb: number | null } {
-  const k = s.sock;
-  const ring = ringOf(s, s.threads[ti].l.msg);
-  const req = request(c, s, ti);
-  if (k.mapped !== 0 || ring.pending !== 0) return { errno: EBUSY, fpb: null };
-  if (req.blockNr !== 0) {
-    if (ring.gen !== 0) return { errno: EBUSY, fpb: null };
-    const r = checkCreate(req);
-    if (!r.ok) return { errno: r.errno, fpb: r.fpbWritten };
-    return { errno: 0, fpb: r.framesPerBlock };
-  }
-  return { errno: checkDestroy(req), fpb: null };
+/** The set-up operation the thread is performing (its program's op list, l.k already advanced past it). */
+function currentOp(c: Ctx, s: State, ti: number): SetupOp | null {
+  const spec = c.threads[ti];
+  return spec.program === 'setup' ? spec.params.ops[s.threads[ti].l.k - 1] ?? null : null;
 }
 
+/** netlink_setsockopt's argument checks and netlink_set_ring's first test: EBUSY while mapped or pending. */
+function busyError(c: Ctx, s: State, ti: number): number {
+  const op = currentOp(c, s, ti);
+  if (op?.op === 'setsockopt') {
+    const callErr = checkSetsockoptCall({ capNetAdmin: op.capNetAdmin ?? true, optlen: op.optlen ?? NL_MMAP_REQ_SIZE, badPointer: op.badPointer ?? false });
+    if (callErr !== 0) return callErr;
+  }
+  const ring = ringOf(s, s.threads[ti].l.msg);
+  return s.sock.mapped !== 0 || ring.pending !== 0 ? EBUSY : 0;
+}
+
+function what(c: Ctx, s: State, ti: number): string {
+  const req = request(c, s, ti);
+  return `setsockopt ${RING_NAMES[s.threads[ti].l.msg]} ring ${req.blockNr === 0 ? 'destroy' : `req ${s.threads[ti].l.seq}`}`;
+}
+
+// The checks of netlink_set_ring run without any lock; each reads kernel state
+// another thread may change, and the size checks write frames_per_block into the
+// live ring. Three steps, so a concurrent set-up can fall between them.
 defineSteps({
   'so.check': {
     who: 'kernel',
-    cites: `${CITE}: mapped/pending -> EBUSY; create: pg_vec -> EBUSY, size checks (EINVAL), frames_per_block written, blocks allocated; all without a lock`,
+    cites: `netlink_setsockopt: EPERM without CAP_NET_ADMIN, EINVAL for a short optlen, EFAULT; ${CITE}: atomic_read(mapped), atomic_read(pending) -> EBUSY`,
     text: (c, s, ti) => {
-      const d = decide(c, s, ti);
-      const req = request(c, s, ti);
-      const what = `setsockopt ${RING_NAMES[s.threads[ti].l.msg]} ring ${req.blockNr === 0 ? 'destroy' : `req ${s.threads[ti].l.seq}`}`;
-      const fpb = d.fpb !== null ? `, frames_per_block = ${d.fpb} written to the live ring` : '';
-      return d.errno !== 0 ? `${what}: checks fail${fpb}: -${errnoName(d.errno)}` : `${what}: checks pass${fpb}${req.blockNr ? ', blocks allocated' : ''}`;
+      const e = busyError(c, s, ti);
+      return e !== 0 ? `${what(c, s, ti)}: -${errnoName(e)}` : `${what(c, s, ti)}: not mapped, nothing pending`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
-      const d = decide(c, s, ti);
+      const e = busyError(c, s, ti);
+      if (e !== 0) return ret(t, -e);
+      if (request(c, s, ti).blockNr === 0) {
+        const d = checkDestroy(request(c, s, ti));
+        if (d !== 0) return ret(t, -d);
+        t.l.skbGen = 0; // a destroy installs no blocks
+        return goto(t, 'so.lock');
+      }
+      goto(t, 'so.check-pgvec');
+    },
+  },
+  'so.check-pgvec': {
+    who: 'kernel',
+    cites: `${CITE}: create: ring->pg_vec != NULL -> EBUSY (no lock)`,
+    text: (c, s, ti) => `${what(c, s, ti)}: ${ringOf(s, s.threads[ti].l.msg).gen !== 0 ? 'ring exists: -EBUSY' : 'no ring yet'}`,
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      if (ringOf(s, t.l.msg).gen !== 0) return ret(t, -EBUSY);
+      goto(t, 'so.check-size');
+    },
+  },
+  'so.check-size': {
+    who: 'kernel',
+    cites: `${CITE}: size checks (EINVAL); frames_per_block written into the live ring before the last checks; blocks allocated (no lock)`,
+    text: (c, s, ti) => {
+      const r = checkCreate(request(c, s, ti));
+      const fpb = r.ok ? r.framesPerBlock : r.fpbWritten;
+      const wrote = fpb !== null ? `, frames_per_block = ${fpb} written to the live ring` : '';
+      return r.ok ? `${what(c, s, ti)}: sizes valid${wrote}, blocks allocated` : `${what(c, s, ti)}: sizes invalid${wrote}: -${errnoName(r.errno)}`;
+    },
+    run: (c, s, ti) => {
+      const t = s.threads[ti];
+      const r = checkCreate(request(c, s, ti));
       const ring = ringOf(s, t.l.msg);
-      if (d.fpb !== null) ring.framesPerBlock = d.fpb;
-      if (d.errno !== 0) return ret(t, -d.errno);
-      // The new block array's identity; 0 for a destroy.
-      t.l.skbGen = request(c, s, ti).blockNr !== 0 ? s.nextGen++ : 0;
+      const fpb = r.ok ? r.framesPerBlock : r.fpbWritten;
+      if (fpb !== null) ring.framesPerBlock = fpb;
+      if (!r.ok) return ret(t, -r.errno);
+      t.l.skbGen = s.nextGen++; // the new block array's identity
       goto(t, 'so.lock');
     },
   },
+});
+
+defineSteps({
   'so.lock': {
     who: 'kernel',
     cites: `${CITE}: mutex_lock(pg_vec_lock)`,
@@ -111,10 +154,11 @@ defineSteps({
     who: 'kernel',
     cites: 'af_netlink.c netlink_mmap: under pg_vec_lock, size must equal RX + TX ring bytes; vm_insert_page; mapped++ (the VMA pins the file)',
     guard: (_c, s, ti) => lockFree(s.sock.pgVecLock, ti),
-    text: (_c, s) => (mmapSizeOk(s) ? 'mmap: map both rings, mapped++' : 'mmap: no ring configured: -EINVAL'),
-    run: (_c, s, ti) => {
+    text: (c, s, ti) => (mmapError(c, s, ti) === 0 ? 'mmap: map both rings, mapped++' : `mmap: size or offset does not fit the rings: -${errnoName(mmapError(c, s, ti))}`),
+    run: (c, s, ti) => {
       const k = s.sock;
-      if (!mmapSizeOk(s)) return ret(s.threads[ti], -EINVAL);
+      const err = mmapError(c, s, ti);
+      if (err !== 0) return ret(s.threads[ti], -err);
       k.mapped++;
       k.fileRefs++;
       k.vmaRxGen = k.rx.gen;
@@ -156,11 +200,17 @@ function release(s: State): void {
   maybeDestruct(s);
 }
 
-/** netlink_mmap's size rule: the VMA covers exactly the configured rings, RX then TX. */
-function mmapSizeOk(s: State): boolean {
+/**
+ * netlink_mmap's rule, under pg_vec_lock: the VMA covers exactly the configured
+ * rings, RX then TX. The caller asks for the size its op names, or by default
+ * for the size of the rings the scenario set up (what a correct user computes).
+ */
+function mmapError(c: Ctx, s: State, ti: number): number {
   const k = s.sock;
   const expected = (k.rx.gen ? ringBytes(k.rx.blockSize, k.rx.blockNr) : 0) + (k.tx.gen ? ringBytes(k.tx.blockSize, k.tx.blockNr) : 0);
-  return expected !== 0;
+  const op = currentOp(c, s, ti);
+  const asked = op?.op === 'mmap' && op.bytes !== undefined ? op.bytes : expected;
+  return checkMmap(op?.op === 'mmap' ? op.pgoff ?? 0 : 0, asked, expected);
 }
 
 /** fork(): the child's copy of the fd table and of the VMA (netlink_mm_open: mapped++). */

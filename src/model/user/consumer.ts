@@ -9,7 +9,7 @@
  */
 import { COPY, DUMP_TAG_BASE, MSG_DONE, MSG_VERDICT, POLLERR, POLLIN, RX, SKIP, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { ConsumerParams } from '../config.js';
-import { load, store } from '../mem.js';
+import { load, store, peek } from '../mem.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
 import { call, defineContinuations, defineSteps, goto } from '../step.js';
@@ -127,9 +127,9 @@ defineSteps({
     },
     text: (_c, s, ti, arg) => {
       const l = s.threads[ti].l;
-      if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[load(s, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
+      if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[peek(s, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
       if (arg >= 0) return `release held rx frame ${l.held[arg]} (SKIP -> UNUSED)`;
-      const st = load(s, rxRef(s, l.cursor), 'status');
+      const st = peek(s, rxRef(s, l.cursor), 'status');
       const then = st === VALID ? 'read it' : st === COPY ? 'recvmsg' : 'poll';
       return `rx frame ${l.cursor} is ${STATUS_NAMES[st]}: ${then}`;
     },
@@ -162,10 +162,10 @@ defineSteps({
     text: (_c, s, ti, arg) => {
       const l = s.threads[ti].l;
       const ref = rxRef(s, l.cursor);
-      const len = load(s, ref, 'len');
+      const len = peek(s, ref, 'len');
       if (len === 0) return `read rx frame ${l.cursor}: nm_len 0 (kernel-side error), release`;
-      const seq = load(s, ref, 'seq');
-      return `read rx frame ${l.cursor}: message ${load(s, ref, 'msg')}${seq ? ` id ${seq}` : ''}, nm_len ${len}${arg === HOLD ? ', hold it' : ''}`;
+      const seq = peek(s, ref, 'seq');
+      return `read rx frame ${l.cursor}: message ${peek(s, ref, 'msg')}${seq ? ` id ${seq}` : ''}, nm_len ${len}${arg === HOLD ? ', hold it' : ''}`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];

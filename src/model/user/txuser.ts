@@ -7,7 +7,7 @@
  */
 import { STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { TxParams } from '../config.js';
-import { load, store } from '../mem.js';
+import { load, store, peek } from '../mem.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
 import { DONE, call, defineContinuations, defineSteps, goto } from '../step.js';
@@ -44,7 +44,7 @@ defineSteps({
     cites: `${DOC}: the frame at the cursor must be UNUSED`,
     text: (_c, s, ti) => {
       const l = s.threads[ti].l;
-      const st = load(s, ref(s, l.txCursor), 'status');
+      const st = peek(s, ref(s, l.txCursor), 'status');
       if (st === UNUSED) return `tx frame ${l.txCursor} is UNUSED: fill it`;
       return `tx frame ${l.txCursor} is ${STATUS_NAMES[st]}: ${l.unsent > 0 ? 'sendto(NULL, 0) what is filled' : 'stop'}`;
     },

@@ -1,0 +1,174 @@
+/**
+ * Helpers for driving the real netlink spec step by step in tests.
+ *
+ * `model(variant, scenario)` builds the spec for a variant id and a (possibly
+ * hand-written) ScenarioConfig. `take` performs one named step of one named
+ * thread and fails the test, listing what was enabled, if that step is not
+ * enabled. `script` chains several `take`s; `runActor` runs one thread through
+ * steps it has no choice about.
+ */
+import { expect } from 'vitest';
+import { buildTarget, findScenario, findVariant, listProperties } from '../../src/catalog.js';
+import type { ScenarioConfig, ThreadSpec } from '../../src/model/config.js';
+import type { MmapReq } from '../../src/model/geometry.js';
+import type { CheckTarget, Property, Spec } from '../../src/model/interface.js';
+import { buildSpec, type NlAction, type NlState } from '../../src/model/spec.js';
+import type { Thread } from '../../src/model/state.js';
+
+/** 4 frames of 1 KiB in one page-sized block (as the catalogue's scenarios). */
+export const FOUR: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 };
+/** 2 frames of 2 KiB in one block. */
+export const TWO: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 2048, frameNr: 2 };
+/** A ring of a single page-sized frame: full as soon as one frame is taken. */
+export const ONE: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 4096, frameNr: 1 };
+/** 4 page-sized frames: room for a dump allocation (NLMSG_GOODSIZE). */
+export const FOUR_PAGES: MmapReq = { blockSize: 4096, blockNr: 4, frameSize: 4096, frameNr: 4 };
+export const DESTROY: MmapReq = { blockSize: 0, blockNr: 0, frameSize: 0, frameNr: 0 };
+
+export const VARIANT_IDS = ['linux-4.5', 'linux-3.10'] as const;
+export type VariantId = (typeof VARIANT_IDS)[number] | 'linux-4.5-ordered';
+
+/** A hand-written scenario: one RX ring of FOUR frames, mapped, 64-byte messages, unless overridden. */
+export function scenario(threads: readonly ThreadSpec[], over: Partial<ScenarioConfig> = {}): ScenarioConfig {
+  return {
+    id: 'test',
+    description: 'hand-written test scenario',
+    requests: [FOUR],
+    rx: 0,
+    tx: null,
+    mapped: true,
+    msgLen: 64,
+    witnesses: [],
+    ...over,
+    threads,
+  };
+}
+
+export interface Model {
+  readonly variant: string;
+  readonly scenario: ScenarioConfig;
+  readonly spec: Spec<NlState, NlAction>;
+}
+
+export function model(variant: VariantId | string, sc: ScenarioConfig): Model {
+  return { variant, scenario: sc, spec: buildSpec(findVariant(variant), sc) };
+}
+
+/** The catalogue scenario `id` on `variant`. */
+export function catalogModel(variant: string, id: string): Model {
+  return model(variant, findScenario(id));
+}
+
+export function threadIndex(m: Model, name: string): number {
+  const i = m.scenario.threads.findIndex((t) => t.name === name);
+  if (i < 0) throw new Error(`no thread named ${name}`);
+  return i;
+}
+
+export function thread(m: Model, s: NlState, name: string): Thread {
+  return s.threads[threadIndex(m, name)];
+}
+
+/** Every enabled action, one line each, for failure messages. */
+export function enabledLines(m: Model, s: NlState): string {
+  const acts = m.spec.actions(s);
+  if (acts.length === 0) return '  (no action enabled)';
+  return acts.map((a) => `  ${a.actor} ${a.kind}#${a.arg}: ${m.spec.describe(s, a)}`).join('\n');
+}
+
+/** Find the enabled action of `actor` at step `kind` (and choice `arg`, if given); fail the test if there is none. */
+export function action(m: Model, s: NlState, actor: string, kind: string, arg?: number): NlAction {
+  const a = m.spec.actions(s).find((x) => x.actor === actor && x.kind === kind && (arg === undefined || x.arg === arg));
+  if (a === undefined) {
+    const t = thread(m, s, actor);
+    expect.fail(
+      `${actor} ${kind}${arg === undefined ? '' : `#${arg}`} is not enabled (${actor} is at ${t.pc}). Enabled:\n${enabledLines(m, s)}`,
+    );
+  }
+  return a;
+}
+
+/** Take one step: the action of `actor` at step `kind` (choice `arg`). */
+export function take(m: Model, s: NlState, actor: string, kind: string, arg?: number): NlState {
+  return m.spec.next(s, action(m, s, actor, kind, arg));
+}
+
+/** Take a sequence of steps written `actor kind` or `actor kind arg`. */
+export function script(m: Model, s: NlState, steps: readonly string[]): NlState {
+  let cur = s;
+  for (const line of steps) {
+    const [actor, kind, arg] = line.trim().split(/\s+/);
+    cur = take(m, cur, actor, kind, arg === undefined ? undefined : Number(arg));
+  }
+  return cur;
+}
+
+/**
+ * Run `actor` alone, always taking its first enabled choice, until `until(state)`
+ * holds (checked before each step). Returns the state and the step labels taken.
+ */
+export function runActor(
+  m: Model,
+  s: NlState,
+  actor: string,
+  until: (s: NlState) => boolean,
+  maxSteps = 100,
+): { state: NlState; kinds: string[] } {
+  let cur = s;
+  const kinds: string[] = [];
+  for (let n = 0; !until(cur); n++) {
+    if (n >= maxSteps) expect.fail(`${actor} did not reach the goal in ${maxSteps} steps; took ${kinds.join(', ')}`);
+    const a = m.spec.actions(cur).find((x) => x.actor === actor);
+    if (a === undefined) expect.fail(`${actor} has no enabled step before reaching the goal; took ${kinds.join(', ')}. Enabled:\n${enabledLines(m, cur)}`);
+    kinds.push(a.kind);
+    cur = m.spec.next(cur, a);
+  }
+  return { state: cur, kinds };
+}
+
+/** Run `actor` until its thread has finished its program. */
+export function runToDone(m: Model, s: NlState, actor: string, maxSteps = 100): { state: NlState; kinds: string[] } {
+  const ti = threadIndex(m, actor);
+  return runActor(m, s, actor, (x) => x.threads[ti].pc === 'done', maxSteps);
+}
+
+/** Run `actor` until it rests at step `kind`. */
+export function runTo(m: Model, s: NlState, actor: string, kind: string, maxSteps = 100): { state: NlState; kinds: string[] } {
+  const ti = threadIndex(m, actor);
+  return runActor(m, s, actor, (x) => x.threads[ti].pc === kind, maxSteps);
+}
+
+/** Apply a path of action indices from init, returning every state and the actions taken. */
+export function walk(m: Model, indices: readonly number[]): { states: NlState[]; actions: NlAction[] } {
+  let s = m.spec.init();
+  const states = [s];
+  const actions: NlAction[] = [];
+  for (const i of indices) {
+    const acts = m.spec.actions(s);
+    if (i >= acts.length) throw new Error(`action ${i} is not enabled (${acts.length} enabled)`);
+    actions.push(acts[i]);
+    s = m.spec.next(s, acts[i]);
+    states.push(s);
+  }
+  return { states, actions };
+}
+
+export function property(id: string): Property<NlState> {
+  const p = listProperties().find((x) => x.id === id);
+  if (p === undefined) throw new Error(`no property ${id}`);
+  return p;
+}
+
+/**
+ * The catalogue's check target for (variant, scenario) with its invariants
+ * restricted to `ids` and, optionally, other witnesses.
+ */
+export function restrictedTarget(
+  variant: string,
+  scenarioId: string,
+  ids: readonly string[],
+  witnesses?: readonly Property<NlState>[],
+): CheckTarget<NlState, NlAction> {
+  const t = buildTarget(variant, scenarioId);
+  return { ...t, invariants: ids.map(property), witnesses: witnesses ?? t.witnesses };
+}
