@@ -12,7 +12,7 @@ import { here, load, peek } from '../mem.js';
 import type { State } from '../state.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
-import { note, noteValue } from './sock.js';
+import { note, noteValue, rcvWakeStep } from './sock.js';
 
 const CITE = 'af_netlink.c netlink_poll';
 
@@ -86,15 +86,7 @@ defineSteps({
       goto(s.threads[ti], 'poll.rcvwake');
     },
   },
-  'poll.rcvwake': {
-    who: 'kernel',
-    cites: `${CITE} -> netlink_rcv_wake: clear CONGESTED if the receive queue is empty`,
-    text: (_c, s) => (s.sock.rcvq.length === 0 && s.sock.congested ? 'poll: rcv_wake: queue empty, clear CONGESTED' : 'poll: rcv_wake'),
-    run: (_c, s, ti) => {
-      if (s.sock.rcvq.length === 0) s.sock.congested = false;
-      goto(s.threads[ti], 'poll.datagram');
-    },
-  },
+  'poll.rcvwake': rcvWakeStep('poll', CITE, (s, ti) => goto(s.threads[ti], 'poll.datagram')),
   'poll.datagram': {
     who: 'kernel',
     cites: `${CITE} -> datagram_poll: POLLIN if the receive queue is non-empty, POLLERR if sk_err; 4.5 skips the ring scan on POLLIN`,

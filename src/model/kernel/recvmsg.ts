@@ -9,7 +9,7 @@
 import { EAGAIN, ENOBUFS, errnoName } from '../constants.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
-import { note } from './sock.js';
+import { note, rcvWakeStep } from './sock.js';
 
 const CITE = 'af_netlink.c netlink_recvmsg (3.10, 4.5)';
 
@@ -56,16 +56,7 @@ defineSteps({
       goto(t, 'recv.wake');
     },
   },
-  'recv.wake': {
-    who: 'kernel',
-    cites: `${CITE} -> netlink_rcv_wake: clear CONGESTED if the receive queue is empty`,
-    text: (_c, s) => (s.sock.rcvq.length === 0 && s.sock.congested ? 'recvmsg: rcv_wake: queue empty, clear CONGESTED' : 'recvmsg: rcv_wake'),
-    run: (_c, s, ti) => {
-      if (s.sock.rcvq.length === 0) s.sock.congested = false;
-      const t = s.threads[ti];
-      ret(t, t.l.ret);
-    },
-  },
+  'recv.wake': rcvWakeStep('recvmsg', CITE, (s, ti) => ret(s.threads[ti], s.threads[ti].l.ret)),
 });
 
 defineSteps({

@@ -4,7 +4,7 @@
  */
 import { ENOBUFS } from '../constants.js';
 import { maxLen } from '../geometry.js';
-import type { Ctx } from '../step.js';
+import type { Ctx, StepDef } from '../step.js';
 import type { State } from '../state.js';
 import { SKB_NONE } from '../state.js';
 
@@ -55,6 +55,22 @@ export function maybeDestruct(s: State): void {
       r.req = -1;
     }
   }
+}
+
+/**
+ * netlink_rcv_wake as a step of `caller` (poll or recvmsg): clear CONGESTED if the
+ * receive queue is empty, then continue with `then`.
+ */
+export function rcvWakeStep(caller: string, cites: string, then: (s: State, ti: number) => void): StepDef {
+  return {
+    who: 'kernel',
+    cites: `${cites} -> netlink_rcv_wake: clear CONGESTED if the receive queue is empty`,
+    text: (_c, s) => (s.sock.rcvq.length === 0 && s.sock.congested ? `${caller}: rcv_wake: queue empty, clear CONGESTED` : `${caller}: rcv_wake`),
+    run: (_c, s, ti) => {
+      if (s.sock.rcvq.length === 0) s.sock.congested = false;
+      then(s, ti);
+    },
+  };
 }
 
 /** Payload capacity of the RX ring's frames. */
