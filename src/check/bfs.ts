@@ -12,18 +12,27 @@
  *   complete run missing a witness is a vacuous `fail`.
  * - Exceptions from the spec or a predicate propagate: they are bugs, not verdicts.
  *
- * Limits: the visited set is a plain `Set` of `spec.encode()` strings, so memory
- * grows with state size, and V8 caps a Set at 2^24 (about 16.7 million) entries,
- * past which `add` throws a RangeError (reported as an internal error). Fingerprint
- * tables will replace it.
+ * Storage (after TLC and stateright): the visited set holds 64-bit fingerprints
+ * of the canonical encodings in an open-addressing typed array, and parent links
+ * (parent id, action index) rebuild counterexamples by replay. The frontier keeps
+ * encoded states when the spec can decode them, so memory is a few bytes per
+ * visited state plus the frontier. The price of fingerprints is a small chance
+ * that a collision hides a state; the run reports TLC's estimate of it.
  */
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
+import { FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint } from './fingerprint.js';
 import { replay, formatPath } from './replay.js';
-import { checkCommand, replayCommand, type CheckResult, type Violation } from './result.js';
+import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
 
 export interface BfsOptions {
   /** Stop with `incomplete` rather than admit more than this many distinct states (an integer >= 1). */
   readonly maxStates?: number;
+  /** Do not expand states at this depth or deeper; `incomplete` if any had successors. */
+  readonly maxDepth?: number;
+  /** Wall-clock budget in seconds; `incomplete` when it runs out. */
+  readonly timeBudgetSeconds?: number;
+  /** Heap ceiling in MiB (JS heap plus typed arrays); `incomplete` when it is reached. */
+  readonly maxMemoryMiB?: number;
   /** Called about once a second, the first time after about a second, so quick runs stay silent. */
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
@@ -44,25 +53,37 @@ export interface Progress {
   readonly perSecond: number;
 }
 
+function positiveInteger(name: string, v: number | undefined): number {
+  if (v === undefined) return Infinity;
+  if (!(Number.isSafeInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
+  return v;
+}
+
+function memoryMiB(): number {
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+}
+
 export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options: BfsOptions = {}): CheckResult {
   const { spec, invariants, witnesses } = target;
-  const maxStates = options.maxStates ?? Infinity;
-  if (maxStates !== Infinity && !(Number.isSafeInteger(maxStates) && maxStates >= 1)) {
-    throw new RangeError(`maxStates must be an integer >= 1, got ${maxStates}`);
-  }
+  const maxStates = positiveInteger('maxStates', options.maxStates);
+  const maxDepth = positiveInteger('maxDepth', options.maxDepth);
+  const timeBudget = options.timeBudgetSeconds ?? Infinity;
+  const maxMemory = options.maxMemoryMiB ?? Infinity;
   const interval = options.progressIntervalMs ?? 1000;
   const started = performance.now();
   let lastProgress = started;
+  const decode = spec.decode?.bind(spec);
 
-  const seen = new Set<string>();
+  const seen = new FingerprintSet();
+  const fp = new Uint32Array(2);
   // State ids are discovery order; parent[id] and via[id] rebuild the path to id.
-  const parent: number[] = [];
-  const via: number[] = [];
+  const parent = new GrowableArray((n) => new Uint32Array(n));
+  const via = new GrowableArray((n) => new Uint16Array(n));
   const reached = witnesses.map(() => false);
   let transitions = 0;
-  let maxDepth = 0;
-  let budgetHit = false;
-  /** The violation: the state it was reached from, the action index (-1: init itself) and the property. */
+  let deepest = 0;
+  let stoppedBy: string | undefined;
   let bad: { id: number; action: number; property: Property<S> } | undefined;
 
   /**
@@ -77,32 +98,43 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     return invariants.find((p) => !p.holds(s));
   };
 
-  /** Record a newly discovered state and return its id. */
+  /** Add a state's fingerprint; its id if it is new, -1 if it was seen before. */
   const admit = (key: string, from: number, action: number): number => {
-    seen.add(key);
-    parent.push(from);
+    fingerprint(key, fp);
+    if (!seen.add(fp[0], fp[1])) return -1;
+    parent.push(from === -1 ? 0xffffffff : from);
     via.push(action);
     return parent.length - 1;
   };
 
+  // The frontier holds encoded states when the spec can decode them, else the states.
+  type Item = S | string;
   const init = spec.init();
-  let levelStates: (S | undefined)[] = [];
-  let levelIds: number[] = [];
   const initBad = judge(init);
-  admit(spec.encode(init), -1, -1);
+  const initKey = spec.encode(init);
+  admit(initKey, -1, 0);
+  let level: Item[] = [];
+  let levelIds: number[] = [];
   if (initBad) bad = { id: 0, action: -1, property: initBad };
   else {
-    levelStates = [init];
+    level = [decode ? initKey : init];
     levelIds = [0];
   }
 
   let depth = 0;
-  search: while (levelStates.length > 0) {
-    const nextStates: S[] = [];
+  let expanded = 0;
+  search: while (level.length > 0) {
+    if (depth >= maxDepth) {
+      // Only an honest stop if something below this depth remains unexplored.
+      if (level.some((it) => spec.actions(typeof it === 'string' && decode ? decode(it) : (it as S)).length > 0)) stoppedBy = 'max-depth';
+      break;
+    }
+    const next: Item[] = [];
     const nextIds: number[] = [];
-    for (let i = 0; i < levelStates.length; i++) {
-      const s = levelStates[i] as S;
-      levelStates[i] = undefined; // expanded states are not needed again: let them be collected
+    for (let i = 0; i < level.length; i++) {
+      const item = level[i];
+      const s = typeof item === 'string' && decode ? decode(item) : (item as S);
+      level[i] = ''; // expanded states are not needed again: let them be collected
       const actions = spec.actions(s);
       for (let k = 0; k < actions.length; k++) {
         const t = spec.next(s, actions[k]);
@@ -110,63 +142,80 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         const failed = judge(t);
         if (failed) {
           bad = { id: levelIds[i], action: k, property: failed };
-          maxDepth = depth + 1;
+          deepest = depth + 1;
           break search;
         }
         const key = spec.encode(t);
-        if (seen.has(key)) continue;
+        fingerprint(key, fp);
+        if (seen.has(fp[0], fp[1])) continue;
         if (seen.size >= maxStates) {
-          budgetHit = true;
+          stoppedBy = 'max-states';
           break search;
         }
-        maxDepth = depth + 1;
-        nextStates.push(t);
+        deepest = depth + 1;
+        next.push(decode ? key : t);
         nextIds.push(admit(key, levelIds[i], k));
       }
-      if (options.onProgress) {
-        // One clock read per expanded state is noise next to encode() and next().
+      expanded++;
+      {
+        // A clock read per expanded state is noise next to expanding it.
         const now = performance.now();
-        if (now - lastProgress >= interval) {
+        if ((now - started) / 1000 >= timeBudget) {
+          stoppedBy = 'time-budget';
+          break search;
+        }
+        if ((expanded & 4095) === 0 && memoryMiB() >= maxMemory) {
+          stoppedBy = 'memory';
+          break search;
+        }
+        if (options.onProgress && now - lastProgress >= interval) {
           lastProgress = now;
           const seconds = (now - started) / 1000;
           options.onProgress({
             seconds,
             transitions,
             distinct: seen.size,
-            queue: levelStates.length - i - 1 + nextStates.length,
+            queue: level.length - i - 1 + next.length,
             depth,
             perSecond: seconds > 0 ? seen.size / seconds : 0,
           });
         }
       }
     }
-    levelStates = nextStates;
+    level = next;
     levelIds = nextIds;
     depth++;
   }
 
-  const witnessStatus = witnesses.map((w, i) => ({ id: w.id, reached: reached[i] }));
+  const seconds = Math.round(performance.now() - started) / 1000;
+  const stats: EngineStats = {
+    hash: FINGERPRINT_HASH,
+    collisionProbability: collisionProbability(seen.size),
+    bytesPerState: Math.round(((seen.bytes + parent.bytes + via.bytes) / Math.max(1, seen.size)) * 10) / 10,
+    statesPerSecond: seconds > 0 ? Math.round(seen.size / seconds) : seen.size,
+    ...(stoppedBy ? { stoppedBy } : {}),
+  };
   const common = {
     variant: target.variant,
     scenario: target.scenario,
     engine: 'bfs' as const,
     states: seen.size,
     transitions,
-    maxDepth,
-    seconds: Math.round(performance.now() - started) / 1000,
+    maxDepth: deepest,
+    seconds,
     invariants: invariants.map((p) => p.id),
-    witnesses: witnessStatus,
+    witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
   };
 
   if (bad) {
     const indices = pathTo(bad.id, parent, via);
     if (bad.action >= 0) indices.push(bad.action);
     const violation = counterexample(target, bad.property, indices);
-    return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path) };
+    return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path), stats };
   }
   const reproduce = checkCommand(target.variant, target.scenario, options.maxStates);
-  if (budgetHit) {
-    return { verdict: 'incomplete', ...common, complete: false, replay: reproduce };
+  if (stoppedBy) {
+    return { verdict: 'incomplete', ...common, complete: false, replay: reproduce, stats };
   }
   const missed = witnesses.filter((_, i) => !reached[i]);
   if (missed.length > 0) {
@@ -182,14 +231,14 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       trace: [],
       message: `vacuous: all ${seen.size} reachable states explored and the invariants hold, but witness ${w.id} was never reached${others}, so the scenario does not exercise what it claims to`,
     };
-    return { verdict: 'fail', ...common, complete: true, violation, replay: reproduce };
+    return { verdict: 'fail', ...common, complete: true, violation, replay: reproduce, stats };
   }
-  return { verdict: 'pass', ...common, complete: true, replay: reproduce };
+  return { verdict: 'pass', ...common, complete: true, replay: reproduce, stats };
 }
 
-function pathTo(id: number, parent: readonly number[], via: readonly number[]): number[] {
+function pathTo(id: number, parent: GrowableArray<Uint32Array>, via: GrowableArray<Uint16Array>): number[] {
   const indices: number[] = [];
-  for (let at = id; parent[at] !== -1; at = parent[at]) indices.push(via[at]);
+  for (let at = id; parent.get(at) !== 0xffffffff; at = parent.get(at)) indices.push(via.get(at));
   return indices.reverse();
 }
 

@@ -37,6 +37,19 @@ export interface WitnessStatus {
   readonly reached: boolean;
 }
 
+/** What the engine measured about itself; recorded so that runs can be compared and trusted. */
+export interface EngineStats {
+  /** The fingerprint hash, by name and version. */
+  readonly hash: string;
+  /** TLC-style optimistic probability that a fingerprint collision hid a state. */
+  readonly collisionProbability: number;
+  /** Visited set plus parent links, per distinct state. */
+  readonly bytesPerState: number;
+  readonly statesPerSecond: number;
+  /** Why an incomplete run stopped: `max-states`, `max-depth`, `time-budget` or `memory`. */
+  readonly stoppedBy?: string;
+}
+
 export interface CheckResult {
   readonly verdict: Verdict;
   readonly variant: string;
@@ -58,6 +71,7 @@ export interface CheckResult {
   readonly violation?: Violation;
   /** One shell command that reproduces this result. */
   readonly replay: string;
+  readonly stats?: EngineStats;
 }
 
 /** TLC-style exit codes (design.md): 0 pass, 1 fail, 2 usage, 3 incomplete, 4 internal. */

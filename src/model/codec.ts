@@ -9,8 +9,8 @@
  * and cheap to hash. Values must lie in [-32768, 32767].
  */
 import type { Locals, Ring, State } from './state.js';
-import { labelId } from './step.js';
-
+import { newGhost, newLocals } from './state.js';
+import { labelAt, labelId } from './step.js';
 
 const buf: number[] = [];
 
@@ -32,48 +32,22 @@ function putRing(r: Ring): void {
   for (const f of r.frames) { put(f.status); put(f.len); put(f.group); put(f.msg); put(f.seq); put(f.off); put(f.owner); }
 }
 
-/** Every field of Locals, in declaration order (test/model/spec.properties.test.ts checks that none is missing). */
+/**
+ * Field names and kinds of Locals, in the order of newLocals(): the one list both
+ * the encoder and the decoder walk, so they cannot disagree.
+ */
+const LOCAL_FIELDS = Object.entries(newLocals()).map(([name, v]) => ({
+  name: name as keyof Locals,
+  kind: Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : 'num',
+}));
+
 function putLocals(l: Locals): void {
-  put(l.k);
-  put(l.msg);
-  put(l.seq);
-  put(l.skb);
-  put(l.skbGen);
-  put(l.skbFrame);
-  put(l.skbDelivered);
-  put(l.skbLen);
-  put(l.skbMsg);
-  put(l.skbSeq);
-  put(l.fwdStart);
-  put(l.fwdPos);
-  put(l.fwdSeen);
-  put(l.inAlloc);
-  put(l.fullSeen);
-  put(l.ret);
-  put(l.rMsg);
-  put(l.rSeq);
-  put(l.rFrame);
-  put(l.txExcl);
-  put(l.txTotal);
-  put(l.txErr);
-  put(l.txCount);
-  put(l.txLen);
-  put(l.txAlloc);
-  putArray(l.txReads);
-  put(l.txFrame);
-  put(l.vMsg);
-  put(l.aMsg);
-  put(l.cursor);
-  putArray(l.held);
-  put(l.seqLast);
-  put(l.maxRead);
-  put(l.covered);
-  put(l.txCursor);
-  put(l.unsent);
-  put(l.maps);
-  put(l.mask);
-  put(l.scan);
-  put(l.waiting);
+  for (let i = 0; i < LOCAL_FIELDS.length; i++) {
+    const f = LOCAL_FIELDS[i];
+    const v = l[f.name];
+    if (f.kind === 'array') putArray(v as number[]);
+    else put(v as number | boolean);
+  }
 }
 
 export function encodeState(s: State): string {
@@ -97,7 +71,7 @@ export function encodeState(s: State): string {
   const g = s.ghost;
   // Bit masks of tags 1..29 exceed 16 bits: two units each.
   for (const m of [g.readIds, g.queuedIds, g.verdictIds]) {
-    put((m & 0x7fff) - 0); put((m >>> 15) & 0x7fff);
+    put(m & 0x7fff); put((m >>> 15) & 0x7fff);
   }
   put(g.unreported);
   put(g.dumpRead);
@@ -106,4 +80,75 @@ export function encodeState(s: State): string {
   let out = '';
   for (let i = 0; i < buf.length; i += 4096) out += String.fromCharCode.apply(null, buf.slice(i, i + 4096));
   return out;
+}
+
+/**
+ * The inverse of encodeState for states of one scenario: `template` (its initial
+ * state) gives the shape the encoding leaves implicit (frames per ring, threads).
+ * The transient last-step record comes back empty.
+ */
+export function makeDecoder(template: State): (key: string) => State {
+  const frames = template.sock.rx.frames.length;
+  const threads = template.threads.length;
+  return (key) => {
+    let i = 0;
+    const num = () => {
+      const u = key.charCodeAt(i++);
+      return u >= 0x8000 ? u - 0x10000 : u;
+    };
+    const bool = () => num() === 1;
+    const arr = () => {
+      const n = num();
+      const a: number[] = [];
+      for (let j = 0; j < n; j++) a.push(num());
+      return a;
+    };
+    const ring = (): Ring => {
+      const r: Ring = {
+        gen: num(), req: num(), frameNr: num(), frameSize: num(), framesPerBlock: num(),
+        blockSize: num(), blockNr: num(), head: num(), pending: num(), frames: [],
+      };
+      for (let f = 0; f < frames; f++) {
+        r.frames.push({ status: num(), len: num(), group: num(), msg: num(), seq: num(), off: num(), owner: num() });
+      }
+      return r;
+    };
+    const rx = ring();
+    const tx = ring();
+    const mapped = num(), fileRefs = num(), sockRefs = num(), released = bool(), destructed = bool();
+    const skErr = num(), congested = bool(), drops = num(), noEnobufs = bool();
+    const rcvq = [];
+    for (let n = num(); n > 0; n--) rcvq.push({ msg: num(), seq: num(), frame: num() });
+    const pgVecLock = num(), rxqLock = num(), cbMutex = num(), dumpRunning = bool(), dumpPart = num();
+    const wake = bool(), vmaRxGen = num(), vmaTxGen = num();
+    const ts = [];
+    for (let t = 0; t < threads; t++) {
+      const pc = labelAt(num());
+      const stack: string[] = [];
+      for (let n = num(); n > 0; n--) stack.push(labelAt(num()));
+      const l = newLocals() as unknown as Record<string, number | boolean | number[]>;
+      for (const f of LOCAL_FIELDS) l[f.name] = f.kind === 'array' ? arr() : f.kind === 'bool' ? bool() : num();
+      ts.push({ pc, stack, l: l as unknown as Locals });
+    }
+    const idLock = num(), idSeq = num(), nextGen = num();
+    const ghost = newGhost();
+    const mask = () => num() | (num() << 15);
+    ghost.readIds = mask();
+    ghost.queuedIds = mask();
+    ghost.verdictIds = mask();
+    ghost.unreported = num();
+    ghost.dumpRead = num();
+    ghost.copyFrame = num();
+    ghost.copyPaired = num();
+    ghost.usedFreed = bool();
+    if (i !== key.length) throw new Error(`decode: ${key.length - i} units left over (encoder and decoder disagree)`);
+    return {
+      sock: {
+        rx, tx, mapped, fileRefs, sockRefs, released, destructed, skErr, congested, drops, noEnobufs, rcvq,
+        pgVecLock, rxqLock, cbMutex, dumpRunning, dumpPart, wake, vmaRxGen, vmaTxGen,
+      },
+      threads: ts,
+      idLock, idSeq, nextGen, ghost,
+    };
+  };
 }

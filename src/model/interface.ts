@@ -25,6 +25,12 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
   /** Canonical encoding: equal states give equal strings. */
   encode(s: S): string;
   /**
+   * The inverse of `encode` (optional): engines that have it keep their frontier
+   * encoded, which costs far less memory than state objects. The transient part
+   * of a state (what the last step did) need not survive the round trip.
+   */
+  decode?(key: string): S;
+  /**
    * One line saying what `a` does when taken in `s`, e.g.
    * `kernel[prod1]: alloc: reserve rx frame 2 (RESERVED, pending++, head++)`.
    * Engines call it only for the steps they report, so `actions()` stays cheap.

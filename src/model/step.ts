@@ -40,6 +40,16 @@ const LABEL_IDS = new Map<string, number>([['done', 0]]);
 function register(label: string): void {
   if (LABEL_IDS.has(label) && label !== 'done') throw new Error(`label ${label} defined twice`);
   LABEL_IDS.set(label, LABEL_IDS.size);
+  LABELS.push(label);
+}
+
+const LABELS: string[] = ['done'];
+
+/** The label with a given id (the inverse of labelId). */
+export function labelAt(id: number): string {
+  const l = LABELS[id];
+  if (l === undefined) throw new Error(`unknown label id ${id}`);
+  return l;
 }
 
 export function labelId(label: string): number {

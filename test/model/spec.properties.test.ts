@@ -101,6 +101,17 @@ describe.each(VARIANT_IDS)('Spec contract on %s', (v) => {
       });
     });
 
+    test.prop([schedule], RUNS)('decode inverts encode: same encoding, same enabled actions, same state but for the last-step record', (picks) => {
+      const decode = m.spec.decode;
+      if (!decode) throw new Error('the netlink spec must provide decode');
+      walk(m, picks, ({ after }) => {
+        const back = decode(m.spec.encode(after));
+        expect(m.spec.encode(back)).toBe(m.spec.encode(after));
+        expect(m.spec.actions(back)).toEqual(m.spec.actions(after));
+        expect({ ...back, ghost: { ...back.ghost, last: after.ghost.last, note: after.ghost.note, noteThread: after.ghost.noteThread, noteValue: after.ghost.noteValue } }).toEqual(after);
+      });
+    });
+
     test.prop([schedule], RUNS)('the encoding is injective on every Locals field of every thread', (picks) => {
       const s = walk(m, picks, () => {});
       const enc = encodeState(s);

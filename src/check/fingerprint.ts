@@ -1,0 +1,140 @@
+/**
+ * 64-bit state fingerprints and the visited set that stores them, after TLC's
+ * FPSet and stateright's fingerprint tables: open addressing over a Uint32Array
+ * of (hi, lo) pairs, linear probing, grown by doubling at 3/4 load.
+ *
+ * The hash is fixed and named (it is recorded in every report): two 32-bit
+ * multiply-rotate streams over the key's 16-bit code units (different seeds and
+ * multipliers), each finished with murmur3's fmix32, because weak low bits
+ * cluster linear probing (design.md).
+ */
+
+export const FINGERPRINT_HASH = 'nlring-fp64/1 (two murmur3-style 32-bit streams, fmix32-finished)';
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Fingerprint of a canonical key, as two unsigned 32-bit halves written into `out`. */
+export function fingerprint(key: string, out: Uint32Array): void {
+  let a = 0x9747b28c ^ key.length;
+  let b = 0x5bd1e995 ^ Math.imul(key.length, 0x27d4eb2d);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0xcc9e2d51);
+    a = (a << 15) | (a >>> 17);
+    b = Math.imul(b + c, 0x1b873593);
+    b = (b << 13) | (b >>> 19);
+    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+  }
+  out[0] = fmix32(a);
+  out[1] = fmix32(b ^ a);
+}
+
+/**
+ * A set of 64-bit fingerprints. The pair (0, 0) marks an empty slot, so a
+ * fingerprint equal to it is stored as (0, 1): one more (harmless) collision.
+ */
+export class FingerprintSet {
+  private table: Uint32Array;
+  private mask: number;
+  private count = 0;
+
+  constructor(initialSlots = 1 << 16) {
+    let slots = 1;
+    while (slots < initialSlots) slots <<= 1;
+    this.table = new Uint32Array(slots * 2);
+    this.mask = slots - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held by the table. */
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  /** Add the fingerprint; true if it was new. */
+  add(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) lo = 1;
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    const t = this.table;
+    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
+      const h = t[2 * i];
+      const l = t[2 * i + 1];
+      if (h === 0 && l === 0) {
+        t[2 * i] = hi;
+        t[2 * i + 1] = lo;
+        this.count++;
+        return true;
+      }
+      if (h === hi && l === lo) return false;
+    }
+  }
+
+  has(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) lo = 1;
+    const t = this.table;
+    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
+      const h = t[2 * i];
+      const l = t[2 * i + 1];
+      if (h === 0 && l === 0) return false;
+      if (h === hi && l === lo) return true;
+    }
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.table = new Uint32Array(old.length * 2);
+    this.mask = old.length - 1; // new slot count = old.length (old had old.length / 2 slots)
+    this.count = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.add(old[i], old[i + 1]);
+    }
+  }
+}
+
+/**
+ * TLC's optimistic estimate of the probability that two distinct states shared
+ * a fingerprint somewhere in the run: n(n-1)/2 pairs, each colliding with
+ * probability 2^-64.
+ */
+export function collisionProbability(states: number): number {
+  return (states * (states - 1)) / 2 / 2 ** 64;
+}
+
+type UintArray = Uint16Array | Uint32Array;
+
+/** A growable typed array of unsigned integers (parent links, action indices). */
+export class GrowableArray<T extends UintArray> {
+  private data: T;
+  length = 0;
+
+  constructor(private readonly make: (n: number) => T) {
+    this.data = make(1 << 16);
+  }
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+
+  get(i: number): number {
+    return this.data[i];
+  }
+
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
