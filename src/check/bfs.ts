@@ -24,15 +24,19 @@ import { FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, 
 import { replay, formatPath } from './replay.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
 
-export interface BfsOptions {
-  /** Stop with `incomplete` rather than admit more than this many distinct states (an integer >= 1). */
+/** Limits on a run. Reaching any of them gives `incomplete`, never `pass`. */
+export interface Budgets {
+  /** Stop rather than admit more than this many distinct states (an integer >= 1). */
   readonly maxStates?: number;
-  /** Do not expand states at this depth or deeper; `incomplete` if any had successors. */
+  /** Do not expand states at this depth or deeper (stops only if any of them had successors). */
   readonly maxDepth?: number;
-  /** Wall-clock budget in seconds; `incomplete` when it runs out. */
+  /** Wall-clock budget in seconds. Runs stopped by time or memory are not reproducible state for state. */
   readonly timeBudgetSeconds?: number;
-  /** Heap ceiling in MiB (JS heap plus typed arrays); `incomplete` when it is reached. */
+  /** Heap ceiling in MiB (JS heap plus typed arrays). */
   readonly maxMemoryMiB?: number;
+}
+
+export interface BfsOptions extends Budgets {
   /** Called about once a second, the first time after about a second, so quick runs stay silent. */
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
@@ -213,7 +217,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     const violation = counterexample(target, bad.property, indices);
     return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path), stats };
   }
-  const reproduce = checkCommand(target.variant, target.scenario, options.maxStates);
+  const reproduce = checkCommand(target.variant, target.scenario, options);
   if (stoppedBy) {
     return { verdict: 'incomplete', ...common, complete: false, replay: reproduce, stats };
   }

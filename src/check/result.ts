@@ -105,8 +105,15 @@ export function replayCommand(variant: string, scenario: string, path: string): 
   return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, '--path', path].map(shellQuote).join(' ');
 }
 
-export function checkCommand(variant: string, scenario: string, maxStates?: number): string {
+/** The check command with the budgets that shape the result (a default memory ceiling is not repeated). */
+export function checkCommand(
+  variant: string,
+  scenario: string,
+  budgets: { readonly maxStates?: number; readonly maxDepth?: number; readonly timeBudgetSeconds?: number } = {},
+): string {
   const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario];
-  if (maxStates !== undefined) words.push('--max-states', String(maxStates));
+  if (budgets.maxStates !== undefined) words.push('--max-states', String(budgets.maxStates));
+  if (budgets.maxDepth !== undefined) words.push('--max-depth', String(budgets.maxDepth));
+  if (budgets.timeBudgetSeconds !== undefined) words.push('--time-budget', String(budgets.timeBudgetSeconds));
   return words.map(shellQuote).join(' ');
 }

@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckTarget, PropertyKind } from '../model/interface.js';
 import { ReplayError, UsageError } from '../errors.js';
-import { bfs, type Progress } from '../check/bfs.js';
+import { bfs, type Budgets, type Progress } from '../check/bfs.js';
+import { getHeapStatistics } from 'node:v8';
 import { replay } from '../check/replay.js';
 import { EXIT, exitCodeFor, worstVerdict, type CheckResult } from '../check/result.js';
 import { formatText, formatReplayText } from '../report/text.js';
@@ -48,15 +49,20 @@ export const USAGE = `nlring: model checker for Linux memory-mapped netlink ring
 
 usage:
   nlring list [--format text|json]
-  nlring check --scenario S [--variant V] [--max-states N] [--format text|json]
+  nlring check --scenario S [--variant V] [budgets] [--format text|json]
   nlring replay --scenario S --path P [--variant V] [--format text|json]
-  nlring check-all [--variant V] [--out DIR] [--max-states N]
+  nlring check-all [--variant V] [--out DIR] [budgets]
   nlring help | --help | -h
   nlring --version
 
   --variant V       protocol variant (default: the one marked * by \`nlring list\`)
   --scenario S      workload to check (see \`nlring list\`)
-  --max-states N    stop after N distinct states; the verdict is then INCOMPLETE
+budgets (reaching one makes the verdict INCOMPLETE, never PASS):
+  --max-states N    at most N distinct states
+  --max-depth N     do not explore beyond depth N
+  --time-budget S   stop after S seconds (per scenario)
+  --max-memory M    stop when the heap reaches M MiB (default: 80% of the V8 heap limit)
+
   --path P          action indices from the initial state, e.g. 0/3/1 ('' = initial state)
   --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml
   --format F        text (default) or json
@@ -67,11 +73,23 @@ witness never reached (vacuous), 2 usage error or a path that does not fit,
 `;
 
 type FlagKind = 'string' | 'count' | 'format';
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count' };
+
+/** The engine budgets given on the command line; memory defaults to 80% of what V8 will allow. */
+function budgets(flags: Record<string, string>): Budgets {
+  const n = (name: string) => (flags[name] === undefined ? undefined : Number(flags[name]));
+  return {
+    maxStates: n('max-states'),
+    maxDepth: n('max-depth'),
+    timeBudgetSeconds: n('time-budget'),
+    maxMemoryMiB: n('max-memory') ?? Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20),
+  };
+}
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format' },
-  check: { variant: 'string', scenario: 'string', 'max-states': 'count', format: 'format' },
+  check: { variant: 'string', scenario: 'string', ...BUDGET_FLAGS, format: 'format' },
   replay: { variant: 'string', scenario: 'string', path: 'string', format: 'format' },
-  'check-all': { variant: 'string', out: 'string', 'max-states': 'count' },
+  'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS },
   help: {},
 };
 
@@ -136,7 +154,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       return flags[name];
     };
     const variant = flags.variant ?? catalog.DEFAULT_VARIANT;
-    const maxStates = flags['max-states'] === undefined ? undefined : Number(flags['max-states']);
+    const limits = budgets(flags);
     const json = flags.format === 'json';
 
     switch (command) {
@@ -146,7 +164,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       case 'check': {
         const target = catalog.buildTarget(variant, need('scenario'));
         const progress = progressPrinter(io, target.scenario);
-        const result = bfs(target, { maxStates, onProgress: progress.update, progressIntervalMs: options.progressIntervalMs });
+        const result = bfs(target, { ...limits, onProgress: progress.update, progressIntervalMs: options.progressIntervalMs });
         progress.done();
         io.stdout.write(json ? formatJson(result) : formatText(result));
         return exitCodeFor(result.verdict);
@@ -165,7 +183,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         for (const [i, s] of scenarios.entries()) {
           const target = catalog.buildTarget(variant, s.id);
           const progress = progressPrinter(io, `[${i + 1}/${scenarios.length}] ${s.id}`);
-          results.push(bfs(target, { maxStates, onProgress: progress.update, progressIntervalMs: options.progressIntervalMs }));
+          results.push(bfs(target, { ...limits, onProgress: progress.update, progressIntervalMs: options.progressIntervalMs }));
           progress.done();
         }
         const summary = formatSummary(results);

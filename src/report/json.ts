@@ -26,6 +26,17 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     complete: r.complete,
     invariants: [...r.invariants],
     witnesses: r.witnesses.map((w) => ({ id: w.id, reached: w.reached })),
+    ...(r.stats
+      ? {
+          stats: {
+            hash: r.stats.hash,
+            collisionProbability: r.stats.collisionProbability,
+            bytesPerState: r.stats.bytesPerState,
+            statesPerSecond: r.stats.statesPerSecond,
+            ...(r.stats.stoppedBy ? { stoppedBy: r.stats.stoppedBy } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -6,6 +6,20 @@ import type { CheckResult } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
 import { traceLines } from './trace.js';
 
+const STOP_REASONS: Record<string, string> = {
+  'max-states': 'state budget reached',
+  'max-depth': 'depth budget reached',
+  'time-budget': 'time budget ran out',
+  memory: 'memory ceiling reached',
+};
+
+/** One line about the engine itself: the fingerprint hash and TLC's collision estimate. */
+function statsLine(r: CheckResult): string | null {
+  const s = r.stats;
+  if (!s) return null;
+  return `engine: ${s.statesPerSecond} states/s, ${s.bytesPerState} bytes/state, hash ${s.hash}, fingerprint collision probability ${s.collisionProbability.toExponential(1)}`;
+}
+
 export function formatText(r: CheckResult): string {
   const lines: string[] = [];
   lines.push(
@@ -13,10 +27,14 @@ export function formatText(r: CheckResult): string {
       `states ${r.states}  transitions ${r.transitions}  depth ${r.maxDepth}  ${r.seconds.toFixed(3)}s (${r.engine})`,
   );
   if (r.verdict === 'incomplete') {
-    lines.push(`incomplete: state budget reached after ${r.states} distinct states; nothing is proved beyond them`);
+    const why = STOP_REASONS[r.stats?.stoppedBy ?? 'max-states'] ?? r.stats?.stoppedBy;
+    lines.push(`incomplete: ${why} after ${r.states} distinct states; nothing is proved beyond them`);
   } else if (r.verdict === 'pass') {
     lines.push(`${r.invariants.length === 1 ? 'the invariant holds' : `all ${r.invariants.length} invariants hold`} in all ${r.states} reachable states`);
   }
+
+  const stats = statsLine(r);
+  if (stats) lines.push(stats);
 
   const reached = r.witnesses.filter((w) => w.reached).length;
   if (r.witnesses.length === 0) {

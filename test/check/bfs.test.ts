@@ -4,6 +4,7 @@ import { bfs, type Progress } from '../../src/check/bfs.js';
 import { parsePath, replay } from '../../src/check/replay.js';
 import { formatJson } from '../../src/report/json.js';
 import { graphTarget, toyTarget } from '../fixtures/toy.js';
+import { buildTarget } from '../../src/catalog.js';
 
 describe('bfs on the toy counters', () => {
   it('passes a correct spec, exploring every state and edge once, terminal states included', () => {
@@ -86,14 +87,41 @@ describe('bfs on the toy counters', () => {
     expect(r.violation).toMatchObject({ property: 'NO-BUG', kind: 'always', path: '0' });
   });
 
-  it('is deterministic: two runs give the same JSON except seconds', () => {
+  it('is deterministic: two runs give the same JSON except the timings', () => {
     for (const options of [{ bug: null }, { bug: [3, 2] as const }, { bug: null, witnesses: ['never' as const] }]) {
       const a = JSON.parse(formatJson(bfs(toyTarget(options))));
       const b = JSON.parse(formatJson(bfs(toyTarget(options))));
-      delete a.seconds;
-      delete b.seconds;
+      for (const r of [a, b]) {
+        expect(r.stats.hash).toMatch(/^nlring-fp64/);
+        delete r.seconds;
+        delete r.stats.statesPerSecond;
+      }
       expect(a).toEqual(b);
     }
+  });
+
+  it('is incomplete, never pass, when the depth budget stops it', () => {
+    const r = bfs(toyTarget({ bug: null }), { maxDepth: 3 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.stats?.stoppedBy).toBe('max-depth');
+    expect(r.replay).toContain('--max-depth 3');
+  });
+
+  it('passes when the depth budget is beyond the deepest state', () => {
+    expect(bfs(toyTarget({ bug: null }), { maxDepth: 1000 }).verdict).toBe('pass');
+  });
+
+  it('is incomplete when the time budget is exhausted', () => {
+    const r = bfs(toyTarget({ bug: null }), { timeBudgetSeconds: 0 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.stats?.stoppedBy).toBe('time-budget');
+  });
+
+  it('is incomplete when the memory ceiling is reached', () => {
+    // The heap is read every 4096 expanded states, so this needs a space larger than the toy's.
+    const r = bfs(buildTarget('linux-4.5', 'poll'), { maxMemoryMiB: 1 });
+    expect(r.verdict).toBe('incomplete');
+    expect(r.stats?.stoppedBy).toBe('memory');
   });
 
   it('reports progress with growing counts when asked', () => {

@@ -5,7 +5,7 @@ import { formatJson, formatReplayJson } from '../../src/report/json.js';
 import { toyTarget } from '../fixtures/toy.js';
 
 const HEAD = ['verdict', 'variant', 'scenario', 'engine', 'states', 'transitions', 'seconds'];
-const TAIL = ['replay', 'maxDepth', 'complete', 'invariants', 'witnesses'];
+const TAIL = ['replay', 'maxDepth', 'complete', 'invariants', 'witnesses', 'stats'];
 
 describe('json report', () => {
   it('keeps the documented keys first, in order, for a pass', () => {
