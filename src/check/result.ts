@@ -50,11 +50,27 @@ export interface EngineStats {
   readonly stoppedBy?: string;
 }
 
+export type Engine = 'bfs' | 'simulate' | 'pbt';
+
+/** Where a randomised engine's failing trace came from, so it can be replayed exactly. */
+export interface RandomOrigin {
+  /** The seed the run was started with (simulate: of the whole run; pbt: fast-check's seed). */
+  readonly seed: number;
+  /** simulate: index of the failing walk within the run. */
+  readonly walk?: number;
+  /** pbt: fast-check's replay path of the shrunk counterexample, e.g. `3:1:0`. */
+  readonly fcPath?: string;
+}
+
 export interface CheckResult {
   readonly verdict: Verdict;
   readonly variant: string;
   readonly scenario: string;
-  readonly engine: 'bfs';
+  readonly engine: Engine;
+  /** The seed of a randomised engine (absent for bfs). */
+  readonly seed?: number;
+  /** For a failure found by a randomised engine: how to regenerate it. */
+  readonly origin?: RandomOrigin;
   /** Distinct states seen. */
   readonly states: number;
   /** Successors computed (`spec.next` calls). */
