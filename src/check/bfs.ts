@@ -20,7 +20,7 @@
  * that a collision hides a state; the run reports TLC's estimate of it.
  */
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
-import { FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint } from './fingerprint.js';
+import { FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint, keyUnits } from './fingerprint.js';
 import { replay, formatPath } from './replay.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
 
@@ -77,7 +77,14 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const interval = options.progressIntervalMs ?? 1000;
   const started = performance.now();
   let lastProgress = started;
-  const decode = spec.decode?.bind(spec);
+  // How states become units to hash and store, and back: the spec's scratch-buffer
+  // codec when it has one, else its string encoding.
+  const toUnits = spec.encodeUnits ? spec.encodeUnits.bind(spec) : (s: S) => keyUnits(spec.encode(s));
+  const fromUnits = spec.decodeUnits
+    ? spec.decodeUnits.bind(spec)
+    : spec.decode
+      ? (u: Uint16Array) => (spec.decode as (k: string) => S)(String.fromCharCode(...u))
+      : undefined;
 
   const seen = new FingerprintSet();
   const fp = new Uint32Array(2);
@@ -99,66 +106,84 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     for (let i = 0; i < witnesses.length; i++) {
       if (!reached[i] && witnesses[i].holds(s)) reached[i] = true;
     }
-    return invariants.find((p) => !p.holds(s));
+    for (let i = 0; i < invariants.length; i++) if (!invariants[i].holds(s)) return invariants[i];
+    return undefined;
   };
 
-  /** Add a state's fingerprint; its id if it is new, -1 if it was seen before. */
-  const admit = (key: string, from: number, action: number): number => {
-    fingerprint(key, fp);
-    if (!seen.add(fp[0], fp[1])) return -1;
+  /** Record a new state (its fingerprint is in `fp` and already in `seen`); returns its id. */
+  const admit = (from: number, action: number): number => {
     parent.push(from === -1 ? 0xffffffff : from);
     via.push(action);
     return parent.length - 1;
   };
 
-  // The frontier holds encoded states when the spec can decode them, else the states.
-  type Item = S | string;
+  /**
+   * One BFS level: encoded states in an arena when the spec can decode them,
+   * else the state objects themselves.
+   */
+  class Level {
+    readonly arena = fromUnits ? new UnitArena() : null;
+    readonly states: S[] = [];
+    readonly ids: number[] = [];
+    get size(): number {
+      return this.ids.length;
+    }
+    add(s: S, units: Uint16Array, id: number): void {
+      if (this.arena) this.arena.push(units);
+      else this.states.push(s);
+      this.ids.push(id);
+    }
+    state(i: number): S {
+      return this.arena && fromUnits ? fromUnits(this.arena.at(i)) : this.states[i];
+    }
+  }
+
   const init = spec.init();
   const initBad = judge(init);
-  const initKey = spec.encode(init);
-  admit(initKey, -1, 0);
-  let level: Item[] = [];
-  let levelIds: number[] = [];
-  if (initBad) bad = { id: 0, action: -1, property: initBad };
-  else {
-    level = [decode ? initKey : init];
-    levelIds = [0];
-  }
+  const initUnits = toUnits(init);
+  fingerprint(initUnits, fp);
+  seen.add(fp[0], fp[1]);
+  let level = new Level();
+  const initId = admit(-1, 0);
+  if (initBad) bad = { id: initId, action: -1, property: initBad };
+  else level.add(init, initUnits, initId);
 
   let depth = 0;
   let expanded = 0;
-  search: while (level.length > 0) {
+  search: while (level.size > 0) {
     if (depth >= maxDepth) {
       // Only an honest stop if something below this depth remains unexplored.
-      if (level.some((it) => spec.actions(typeof it === 'string' && decode ? decode(it) : (it as S)).length > 0)) stoppedBy = 'max-depth';
+      for (let i = 0; i < level.size; i++) {
+        if (spec.actions(level.state(i)).length > 0) {
+          stoppedBy = 'max-depth';
+          break;
+        }
+      }
       break;
     }
-    const next: Item[] = [];
-    const nextIds: number[] = [];
-    for (let i = 0; i < level.length; i++) {
-      const item = level[i];
-      const s = typeof item === 'string' && decode ? decode(item) : (item as S);
-      level[i] = ''; // expanded states are not needed again: let them be collected
+    const next = new Level();
+    for (let i = 0; i < level.size; i++) {
+      const s = level.state(i);
       const actions = spec.actions(s);
       for (let k = 0; k < actions.length; k++) {
         const t = spec.next(s, actions[k]);
         transitions++;
         const failed = judge(t);
         if (failed) {
-          bad = { id: levelIds[i], action: k, property: failed };
+          bad = { id: level.ids[i], action: k, property: failed };
           deepest = depth + 1;
           break search;
         }
-        const key = spec.encode(t);
-        fingerprint(key, fp);
+        const units = toUnits(t);
+        fingerprint(units, fp);
         if (seen.has(fp[0], fp[1])) continue;
         if (seen.size >= maxStates) {
           stoppedBy = 'max-states';
           break search;
         }
+        seen.add(fp[0], fp[1]);
         deepest = depth + 1;
-        next.push(decode ? key : t);
-        nextIds.push(admit(key, levelIds[i], k));
+        next.add(t, units, admit(level.ids[i], k));
       }
       expanded++;
       {
@@ -179,7 +204,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
             seconds,
             transitions,
             distinct: seen.size,
-            queue: level.length - i - 1 + next.length,
+            queue: level.size - i - 1 + next.size,
             depth,
             perSecond: seconds > 0 ? seen.size / seconds : 0,
           });
@@ -187,7 +212,6 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       }
     }
     level = next;
-    levelIds = nextIds;
     depth++;
   }
 

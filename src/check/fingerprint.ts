@@ -20,12 +20,20 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Fingerprint of a canonical key, as two unsigned 32-bit halves written into `out`. */
-export function fingerprint(key: string, out: Uint32Array): void {
-  let a = 0x9747b28c ^ key.length;
-  let b = 0x5bd1e995 ^ Math.imul(key.length, 0x27d4eb2d);
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
+/** A string key as the 16-bit units it is made of (engines hash units). */
+export function keyUnits(key: string): Uint16Array {
+  const u = new Uint16Array(key.length);
+  for (let i = 0; i < key.length; i++) u[i] = key.charCodeAt(i);
+  return u;
+}
+
+/** Fingerprint of a canonical encoding (16-bit units), as two unsigned 32-bit halves written into `out`. */
+export function fingerprint(units: Uint16Array, out: Uint32Array): void {
+  const n = units.length;
+  let a = 0x9747b28c ^ n;
+  let b = 0x5bd1e995 ^ Math.imul(n, 0x27d4eb2d);
+  for (let i = 0; i < n; i++) {
+    const c = units[i];
     a = Math.imul(a ^ c, 0xcc9e2d51);
     a = (a << 15) | (a >>> 17);
     b = Math.imul(b + c, 0x1b873593);
@@ -136,5 +144,40 @@ export class GrowableArray<T extends UintArray> {
 
   get bytes(): number {
     return this.data.byteLength;
+  }
+}
+
+/**
+ * Encoded states of one BFS level, back to back in one growing Uint16Array:
+ * [length, units...] per state. Far smaller than state objects or strings.
+ */
+export class UnitArena {
+  private data = new Uint16Array(1 << 16);
+  private used = 0;
+  readonly offsets: number[] = [];
+
+  get count(): number {
+    return this.offsets.length;
+  }
+
+  push(units: Uint16Array): void {
+    const need = this.used + units.length + 1;
+    if (need > this.data.length) {
+      let size = this.data.length * 2;
+      while (size < need) size *= 2;
+      const bigger = new Uint16Array(size);
+      bigger.set(this.data.subarray(0, this.used));
+      this.data = bigger;
+    }
+    this.offsets.push(this.used);
+    this.data[this.used] = units.length;
+    this.data.set(units, this.used + 1);
+    this.used = need;
+  }
+
+  /** The i-th state's units (a view into the arena). */
+  at(i: number): Uint16Array {
+    const o = this.offsets[i];
+    return this.data.subarray(o + 1, o + 1 + this.data[o]);
   }
 }

@@ -39,15 +39,49 @@ export interface WitnessStatus {
 
 /** What the engine measured about itself; recorded so that runs can be compared and trusted. */
 export interface EngineStats {
-  /** The fingerprint hash, by name and version. */
+  /** The fingerprint hash, by name and version; for simulate the PRNG (`seedrandom/alea`), which seeds depend on. */
   readonly hash: string;
-  /** TLC-style optimistic probability that a fingerprint collision hid a state. */
+  /** TLC-style optimistic probability that a fingerprint collision hid a state (0 for simulate, which stores no states). */
   readonly collisionProbability: number;
-  /** Visited set plus parent links, per distinct state. */
+  /** Visited set plus parent links, per distinct state (0 for simulate). */
   readonly bytesPerState: number;
+  /** Distinct states per second (simulate: steps per second). */
   readonly statesPerSecond: number;
   /** Why an incomplete run stopped: `max-states`, `max-depth`, `time-budget` or `memory`. */
   readonly stoppedBy?: string;
+  /** simulate: steps taken (`spec.next` calls) over all walks run. */
+  readonly steps?: number;
+  /** simulate: walks run (started), the failing one included. */
+  readonly walks?: number;
+  readonly stepsPerSecond?: number;
+}
+
+/** One shard of a simulation: walk w belongs to shard `index` of `count` iff w % count === index. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The parameters of a simulation run: with the PRNG they fix every walk it takes. */
+export interface SimulationParams {
+  /** The PRNG by name (`PRNG_NAME`); seeds of different generators mean different walks. */
+  readonly prng: string;
+  /** Walks of the whole run, over all shards. */
+  readonly walks: number;
+  /** Steps per walk at most. */
+  readonly depth: number;
+  /** Which share of the walks this result covers; absent for the whole run. */
+  readonly shard?: Shard;
+}
+
+/** What `nlring merge` combined into one result. */
+export interface MergeInfo {
+  /** Indices of the merged shards, ascending. */
+  readonly shards: number[];
+  /** How many shards the run was split into. */
+  readonly count: number;
+  /** True when every shard 0..count-1 was merged. */
+  readonly allPresent: boolean;
 }
 
 export type Engine = 'bfs' | 'simulate' | 'pbt';
@@ -88,6 +122,10 @@ export interface CheckResult {
   /** One shell command that reproduces this result. */
   readonly replay: string;
   readonly stats?: EngineStats;
+  /** simulate: the run's parameters (with `seed`, enough to regenerate it). */
+  readonly simulation?: SimulationParams;
+  /** Present on the result of `nlring merge`. */
+  readonly merged?: MergeInfo;
 }
 
 /** TLC-style exit codes (design.md): 0 pass, 1 fail, 2 usage, 3 incomplete, 4 internal. */

@@ -12,13 +12,20 @@ import type { Locals, Ring, State } from './state.js';
 import { newGhost, newLocals } from './state.js';
 import { labelAt, labelId } from './step.js';
 
-const buf: number[] = [];
+/** Scratch buffer the encoder writes into; a Uint16Array store wraps negatives to their 16-bit form. */
+let buf = new Uint16Array(1024);
+let len = 0;
 
 function put(v: number | boolean): void {
   const n = v === true ? 1 : v === false ? 0 : v;
   // (n | 0) === n rejects fractions and values beyond 32 bits; the range check keeps 16.
   if ((n | 0) !== n || n < -32768 || n > 32767) throw new RangeError(`state value ${n} does not fit the encoding`);
-  buf.push(n & 0xffff);
+  if (len === buf.length) {
+    const bigger = new Uint16Array(buf.length * 2);
+    bigger.set(buf);
+    buf = bigger;
+  }
+  buf[len++] = n;
 }
 
 function putArray(a: readonly number[]): void {
@@ -36,22 +43,39 @@ function putRing(r: Ring): void {
  * Field names and kinds of Locals, in the order of newLocals(): the one list both
  * the encoder and the decoder walk, so they cannot disagree.
  */
-const LOCAL_FIELDS = Object.entries(newLocals()).map(([name, v]) => ({
-  name: name as keyof Locals,
-  kind: Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : 'num',
-}));
+const LOCAL_FIELDS = Object.entries(newLocals()).map(([name, v]) => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Locals field '${name}' is not an identifier`);
+  return { name: name as keyof Locals, kind: Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : 'num' };
+});
 
-function putLocals(l: Locals): void {
-  for (let i = 0; i < LOCAL_FIELDS.length; i++) {
-    const f = LOCAL_FIELDS[i];
-    const v = l[f.name];
-    if (f.kind === 'array') putArray(v as number[]);
-    else put(v as number | boolean);
-  }
+/**
+ * The locals encoder and decoder are generated from LOCAL_FIELDS once, at load:
+ * straight-line code with fixed property names is several times faster than a
+ * loop over keys (it was a quarter of all checking time), and the field list
+ * stays the single source of truth. Only identifiers from newLocals() go into it.
+ */
+const putLocals = new Function(
+  'put',
+  'putArray',
+  `return function putLocals(l) {\n${LOCAL_FIELDS.map((f) => `  ${f.kind === 'array' ? 'putArray' : 'put'}(l.${f.name});`).join('\n')}\n};`,
+)(put, putArray) as (l: Locals) => void;
+
+const readLocals = new Function(
+  `return function readLocals(num, bool, arr) {\n  return {\n${LOCAL_FIELDS.map((f) => `    ${f.name}: ${f.kind === 'array' ? 'arr' : f.kind === 'bool' ? 'bool' : 'num'}(),`).join('\n')}\n  };\n};`,
+)() as (num: () => number, bool: () => boolean, arr: () => number[]) => Locals;
+
+/** The canonical encoding as a string of 16-bit code units. */
+export function encodeState(s: State): string {
+  const units = encodeUnits(s);
+  // Chunked to stay within the argument-count limit of apply.
+  let out = '';
+  for (let i = 0; i < units.length; i += 4096) out += String.fromCharCode.apply(null, units.subarray(i, Math.min(units.length, i + 4096)) as unknown as number[]);
+  return out;
 }
 
-export function encodeState(s: State): string {
-  buf.length = 0;
+/** The canonical encoding in the scratch buffer: a view that the next call overwrites. */
+export function encodeUnits(s: State): Uint16Array {
+  len = 0;
   const k = s.sock;
   putRing(k.rx);
   putRing(k.tx);
@@ -76,10 +100,7 @@ export function encodeState(s: State): string {
   put(g.unreported);
   put(g.dumpRead);
   put(g.copyFrame); put(g.copyPaired); put(g.usedFreed);
-  // Chunked to stay within the argument-count limit of apply.
-  let out = '';
-  for (let i = 0; i < buf.length; i += 4096) out += String.fromCharCode.apply(null, buf.slice(i, i + 4096));
-  return out;
+  return buf.subarray(0, len);
 }
 
 /**
@@ -87,13 +108,25 @@ export function encodeState(s: State): string {
  * state) gives the shape the encoding leaves implicit (frames per ring, threads).
  * The transient last-step record comes back empty.
  */
-export function makeDecoder(template: State): (key: string) => State {
+export function makeDecoder(template: State): { decode: (key: string) => State; decodeUnits: (units: Uint16Array) => State } {
+  const decodeUnits = makeUnitsDecoder(template);
+  return {
+    decode: (key) => {
+      const units = new Uint16Array(key.length);
+      for (let i = 0; i < key.length; i++) units[i] = key.charCodeAt(i);
+      return decodeUnits(units);
+    },
+    decodeUnits,
+  };
+}
+
+function makeUnitsDecoder(template: State): (key: Uint16Array) => State {
   const frames = template.sock.rx.frames.length;
   const threads = template.threads.length;
   return (key) => {
     let i = 0;
     const num = () => {
-      const u = key.charCodeAt(i++);
+      const u = key[i++];
       return u >= 0x8000 ? u - 0x10000 : u;
     };
     const bool = () => num() === 1;
@@ -126,9 +159,7 @@ export function makeDecoder(template: State): (key: string) => State {
       const pc = labelAt(num());
       const stack: string[] = [];
       for (let n = num(); n > 0; n--) stack.push(labelAt(num()));
-      const l = newLocals() as unknown as Record<string, number | boolean | number[]>;
-      for (const f of LOCAL_FIELDS) l[f.name] = f.kind === 'array' ? arr() : f.kind === 'bool' ? bool() : num();
-      ts.push({ pc, stack, l: l as unknown as Locals });
+      ts.push({ pc, stack, l: readLocals(num, bool, arr) });
     }
     const idLock = num(), idSeq = num(), nextGen = num();
     const ghost = newGhost();

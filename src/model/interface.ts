@@ -31,6 +31,13 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    */
   decode?(key: string): S;
   /**
+   * Optional fast path for engines: the same canonical encoding as 16-bit units
+   * in a scratch buffer (valid only until the next call), and its inverse. An
+   * engine that has them hashes and stores units and never builds strings.
+   */
+  encodeUnits?(s: S): Uint16Array;
+  decodeUnits?(units: Uint16Array): S;
+  /**
    * One line saying what `a` does when taken in `s`, e.g.
    * `kernel[prod1]: alloc: reserve rx frame 2 (RESERVED, pending++, head++)`.
    * Engines call it only for the steps they report, so `actions()` stays cheap.

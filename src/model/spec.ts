@@ -12,7 +12,7 @@
 import type { ScenarioConfig } from './config.js';
 import { HDRLEN, RX, TX } from './constants.js';
 import type { Spec } from './interface.js';
-import { encodeState, makeDecoder } from './codec.js';
+import { encodeState, encodeUnits, makeDecoder } from './codec.js';
 import { render, summary } from './render.js';
 import type { State } from './state.js';
 import { cloneState, newGhost, newLocals, newRing, noEvent } from './state.js';
@@ -181,7 +181,8 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     actions: (s) => enabledActions(c, s),
     next: (s, a) => successor(c, s, a),
     encode: encodeState,
-    decode: makeDecoder(initialState(c)),
+    encodeUnits,
+    ...makeDecoder(initialState(c)),
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),
     summary: (s) => summary(c, s),
