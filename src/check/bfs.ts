@@ -37,6 +37,11 @@ export interface Budgets {
 }
 
 export interface BfsOptions extends Budgets {
+  /**
+   * Keep exploring after a violation and report the first (shortest)
+   * counterexample of every violated invariant, as TLC's -continue does.
+   */
+  readonly allViolations?: boolean;
   /** Called about once a second, the first time after about a second, so quick runs stay silent. */
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
@@ -96,6 +101,9 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   let deepest = 0;
   let stoppedBy: string | undefined;
   let bad: { id: number; action: number; property: Property<S> } | undefined;
+  /** With allViolations: the first violation of each invariant, in the order found. */
+  const found: { id: number; action: number; property: Property<S> }[] = [];
+  const violated = new Set<string>();
 
   /**
    * Judge a state reached by a transition. Properties may read what the last step
@@ -108,6 +116,16 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     }
     for (let i = 0; i < invariants.length; i++) if (!invariants[i].holds(s)) return invariants[i];
     return undefined;
+  };
+
+  /** allViolations: note every invariant this state violates for the first time. */
+  const noteAll = (s: S, id: number, action: number): void => {
+    for (const p of invariants) {
+      if (!violated.has(p.id) && !p.holds(s)) {
+        violated.add(p.id);
+        found.push({ id, action, property: p });
+      }
+    }
   };
 
   /** Record a new state (its fingerprint is in `fp` and already in `seen`); returns its id. */
@@ -145,7 +163,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   seen.add(fp[0], fp[1]);
   let level = new Level();
   const initId = admit(-1, 0);
-  if (initBad) bad = { id: initId, action: -1, property: initBad };
+  if (initBad && options.allViolations) noteAll(init, initId, -1);
+  if (initBad && !options.allViolations) bad = { id: initId, action: -1, property: initBad };
   else level.add(init, initUnits, initId);
 
   let depth = 0;
@@ -170,9 +189,13 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         transitions++;
         const failed = judge(t);
         if (failed) {
-          bad = { id: level.ids[i], action: k, property: failed };
-          deepest = depth + 1;
-          break search;
+          if (!options.allViolations) {
+            bad = { id: level.ids[i], action: k, property: failed };
+            deepest = depth + 1;
+            break search;
+          }
+          noteAll(t, level.ids[i], k);
+          if (violated.size === invariants.length) break search; // nothing left to find
         }
         const units = toUnits(t);
         fingerprint(units, fp);
@@ -236,10 +259,18 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   };
 
   if (bad) {
-    const indices = pathTo(bad.id, parent, via);
-    if (bad.action >= 0) indices.push(bad.action);
-    const violation = counterexample(target, bad.property, indices);
+    const violation = counterexample(target, bad.property, pathOf(bad, parent, via));
     return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path), stats };
+  }
+  if (found.length > 0) {
+    // Each counterexample is replayed against its own invariant alone, so another
+    // invariant violated earlier on the same path does not get in the way.
+    const violations = found.map((f) => counterexample({ ...target, invariants: [f.property] }, f.property, pathOf(f, parent, via)));
+    const first = violations[0];
+    return {
+      verdict: 'fail', ...common, complete: !stoppedBy && violated.size < invariants.length, violation: first, violations,
+      replay: replayCommand(target.variant, target.scenario, first.path), stats,
+    };
   }
   const reproduce = checkCommand(target.variant, target.scenario, options);
   if (stoppedBy) {
@@ -262,6 +293,13 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     return { verdict: 'fail', ...common, complete: true, violation, replay: reproduce, stats };
   }
   return { verdict: 'pass', ...common, complete: true, replay: reproduce, stats };
+}
+
+/** The action indices from init to a violation: the path to its source state, then its action. */
+function pathOf(v: { id: number; action: number }, parent: GrowableArray<Uint32Array>, via: GrowableArray<Uint16Array>): number[] {
+  const indices = pathTo(v.id, parent, via);
+  if (v.action >= 0) indices.push(v.action);
+  return indices;
 }
 
 function pathTo(id: number, parent: GrowableArray<Uint32Array>, via: GrowableArray<Uint16Array>): number[] {

@@ -119,6 +119,8 @@ export interface CheckResult {
   readonly invariants: string[];
   readonly witnesses: WitnessStatus[];
   readonly violation?: Violation;
+  /** With --all-violations: the first counterexample of every violated invariant (the first is `violation`). */
+  readonly violations?: Violation[];
   /** One shell command that reproduces this result. */
   readonly replay: string;
   readonly stats?: EngineStats;
