@@ -9,6 +9,8 @@ import { VARIANTS } from './model/variants/index.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { PROPERTIES } from './props/index.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
+import type { Variant } from './model/variant.js';
+import type { ScenarioConfig } from './model/config.js';
 
 export interface Named { readonly id: string; readonly description: string }
 
@@ -38,10 +40,16 @@ export function findScenario(id: string) {
   return s;
 }
 
-/** Build the check target for one variant and one scenario. */
+/** Build the check target for one variant and one scenario of the catalogue. */
 export function buildTarget(variantId: string, scenarioId: string): CheckTarget<NlState, NlAction> {
-  const variant = findVariant(variantId);
-  const scenario = findScenario(scenarioId);
+  return targetOf(findVariant(variantId), findScenario(scenarioId));
+}
+
+/**
+ * Build the check target for any variant and scenario, including ones defined
+ * outside the catalogue (a reviewer's patch, a benchmark's resized workload).
+ */
+export function targetOf(variant: Variant, scenario: ScenarioConfig): CheckTarget<NlState, NlAction> {
   const spec = buildSpec(variant, scenario);
   const applies = (p: Property<NlState>) => scenario.excludes?.includes(p.id) !== true;
   return {

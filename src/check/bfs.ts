@@ -20,7 +20,7 @@
  * that a collision hides a state; the run reports TLC's estimate of it.
  */
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
-import { FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint, keyUnits } from './fingerprint.js';
+import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint, keyUnits } from './fingerprint.js';
 import { replay, formatPath } from './replay.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
 
@@ -95,7 +95,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const fp = new Uint32Array(2);
   // State ids are discovery order; parent[id] and via[id] rebuild the path to id.
   const parent = new GrowableArray((n) => new Uint32Array(n));
-  const via = new GrowableArray((n) => new Uint16Array(n));
+  const via = new ActionLinks();
   const reached = witnesses.map(() => false);
   let transitions = 0;
   let deepest = 0;
@@ -296,13 +296,13 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 }
 
 /** The action indices from init to a violation: the path to its source state, then its action. */
-function pathOf(v: { id: number; action: number }, parent: GrowableArray<Uint32Array>, via: GrowableArray<Uint16Array>): number[] {
+function pathOf(v: { id: number; action: number }, parent: GrowableArray<Uint32Array>, via: ActionLinks): number[] {
   const indices = pathTo(v.id, parent, via);
   if (v.action >= 0) indices.push(v.action);
   return indices;
 }
 
-function pathTo(id: number, parent: GrowableArray<Uint32Array>, via: GrowableArray<Uint16Array>): number[] {
+function pathTo(id: number, parent: GrowableArray<Uint32Array>, via: ActionLinks): number[] {
   const indices: number[] = [];
   for (let at = id; parent.get(at) !== 0xffffffff; at = parent.get(at)) indices.push(via.get(at));
   return indices.reverse();

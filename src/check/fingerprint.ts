@@ -47,17 +47,18 @@ export function fingerprint(units: Uint16Array, out: Uint32Array): void {
 /**
  * A set of 64-bit fingerprints. The pair (0, 0) marks an empty slot, so a
  * fingerprint equal to it is stored as (0, 1): one more (harmless) collision.
+ * The slot count is not a power of two: it grows by 3/2 whenever the load
+ * passes 3/4, so the load stays between 1/2 and 3/4 (8 to 16 bytes per state),
+ * and a slot is chosen by multiply-shift of the well-mixed low half.
  */
 export class FingerprintSet {
   private table: Uint32Array;
-  private mask: number;
+  private slots: number;
   private count = 0;
 
   constructor(initialSlots = 1 << 16) {
-    let slots = 1;
-    while (slots < initialSlots) slots <<= 1;
-    this.table = new Uint32Array(slots * 2);
-    this.mask = slots - 1;
+    this.slots = Math.max(4, initialSlots);
+    this.table = new Uint32Array(this.slots * 2);
   }
 
   get size(): number {
@@ -69,12 +70,17 @@ export class FingerprintSet {
     return this.table.byteLength;
   }
 
+  private home(hi: number, lo: number): number {
+    // (x * slots) / 2^32 maps a uniform 32-bit x onto [0, slots) without a modulo bias worth caring about.
+    return Math.floor(((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.slots / 4294967296);
+  }
+
   /** Add the fingerprint; true if it was new. */
   add(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) lo = 1;
-    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
+    if ((this.count + 1) * 4 > this.slots * 3) this.grow();
     const t = this.table;
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
       const h = t[2 * i];
       const l = t[2 * i + 1];
       if (h === 0 && l === 0) {
@@ -90,7 +96,7 @@ export class FingerprintSet {
   has(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) lo = 1;
     const t = this.table;
-    for (let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask; ; i = (i + 1) & this.mask) {
+    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
       const h = t[2 * i];
       const l = t[2 * i + 1];
       if (h === 0 && l === 0) return false;
@@ -100,8 +106,8 @@ export class FingerprintSet {
 
   private grow(): void {
     const old = this.table;
-    this.table = new Uint32Array(old.length * 2);
-    this.mask = old.length - 1; // new slot count = old.length (old had old.length / 2 slots)
+    this.slots = Math.ceil(this.slots * 1.5);
+    this.table = new Uint32Array(this.slots * 2);
     this.count = 0;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] !== 0 || old[i + 1] !== 0) this.add(old[i], old[i + 1]);
@@ -118,7 +124,7 @@ export function collisionProbability(states: number): number {
   return (states * (states - 1)) / 2 / 2 ** 64;
 }
 
-type UintArray = Uint16Array | Uint32Array;
+type UintArray = Uint8Array | Uint16Array | Uint32Array;
 
 /** A growable typed array of unsigned integers (parent links, action indices). */
 export class GrowableArray<T extends UintArray> {
@@ -131,7 +137,8 @@ export class GrowableArray<T extends UintArray> {
 
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
+      // 3/2 rather than 2: at most a third of the array is slack.
+      const next = this.make(Math.ceil(this.data.length * 1.5));
       next.set(this.data);
       this.data = next;
     }
@@ -144,6 +151,34 @@ export class GrowableArray<T extends UintArray> {
 
   get bytes(): number {
     return this.data.byteLength;
+  }
+}
+
+/**
+ * Action indices of parent links: one byte each while every index is below 256
+ * (the usual case), two once a state with more enabled actions shows up.
+ */
+export class ActionLinks {
+  private small: GrowableArray<Uint8Array> | null = new GrowableArray((n) => new Uint8Array(n));
+  private wide: GrowableArray<Uint16Array> | null = null;
+
+  push(action: number): void {
+    if (action > 0xffff) throw new RangeError(`action index ${action} exceeds 65535`);
+    if (this.small && action > 0xff) {
+      const wide = new GrowableArray((n) => new Uint16Array(n));
+      for (let i = 0; i < this.small.length; i++) wide.push(this.small.get(i));
+      this.wide = wide;
+      this.small = null;
+    }
+    (this.small ?? this.wide)!.push(action);
+  }
+
+  get(i: number): number {
+    return (this.small ?? this.wide)!.get(i);
+  }
+
+  get bytes(): number {
+    return (this.small ?? this.wide)!.bytes;
   }
 }
 

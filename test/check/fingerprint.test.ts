@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { FingerprintSet, GrowableArray, collisionProbability, fingerprint, keyUnits } from '../../src/check/fingerprint.js';
+import { ActionLinks, FingerprintSet, GrowableArray, collisionProbability, fingerprint, keyUnits } from '../../src/check/fingerprint.js';
 
 describe('FingerprintSet', () => {
   // Model-based: the table must answer exactly like a Set of the same pairs, through growth.
@@ -70,5 +70,17 @@ describe('GrowableArray', () => {
     expect(a.length).toBe(200_000);
     expect(a.get(199_999)).toBe(199_999 & 0xffff);
     expect(a.get(70_000)).toBe(70_000 & 0xffff);
+  });
+});
+
+describe('ActionLinks', () => {
+  it('stores one byte per link until an index needs two, then keeps every value', () => {
+    const links = new ActionLinks();
+    for (let i = 0; i < 1000; i++) links.push(i % 200);
+    expect(links.bytes).toBeLessThan(2 * 1 << 16);
+    links.push(300);
+    for (let i = 0; i < 1000; i++) expect(links.get(i)).toBe(i % 200);
+    expect(links.get(1000)).toBe(300);
+    expect(() => links.push(70_000)).toThrow(RangeError);
   });
 });
