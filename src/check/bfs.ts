@@ -21,7 +21,7 @@
  */
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
 import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint, keyUnits } from './fingerprint.js';
-import { replay, formatPath } from './replay.js';
+import { counterexample } from './counterexample.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
 
 /** Limits on a run. Reaching any of them gives `incomplete`, never `pass`. */
@@ -306,26 +306,4 @@ function pathTo(id: number, parent: GrowableArray<Uint32Array>, via: ActionLinks
   const indices: number[] = [];
   for (let at = id; parent.get(at) !== 0xffffffff; at = parent.get(at)) indices.push(via.get(at));
   return indices.reverse();
-}
-
-/** Rebuild the trace by replaying the path, and insist that replay sees the same violation. */
-function counterexample<S, A extends ActionBase>(target: CheckTarget<S, A>, property: Property<S>, indices: number[]): Violation {
-  const path = formatPath(indices);
-  const r = replay(target, path);
-  if (r.violation?.property !== property.id || r.violation.step !== indices.length) {
-    throw new Error(
-      `replay of ${path === '' ? 'the initial state' : `path ${path}`} does not reproduce ${property.id} (got ${r.violation?.property ?? 'no violation'}): is the spec or a predicate nondeterministic?`,
-    );
-  }
-  const n = indices.length;
-  return {
-    property: property.id,
-    family: property.family,
-    kind: 'always',
-    doc: property.doc,
-    path,
-    steps: r.steps,
-    trace: r.trace,
-    message: n === 0 ? `invariant ${property.id} is violated in the initial state` : `invariant ${property.id} is violated after ${n} step${n === 1 ? '' : 's'}`,
-  };
 }

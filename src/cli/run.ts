@@ -16,10 +16,12 @@ import type { CheckTarget, PropertyKind } from '../model/interface.js';
 import { ReplayError, UsageError } from '../errors.js';
 import { bfs, type Budgets, type Progress } from '../check/bfs.js';
 import { getHeapStatistics } from 'node:v8';
-import { replay } from '../check/replay.js';
-import { EXIT, exitCodeFor, worstVerdict, type CheckResult } from '../check/result.js';
+import { replay, type ReplayResult } from '../check/replay.js';
+import { EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine, type Shard } from '../check/result.js';
+import { DEFAULT_DEPTH, DEFAULT_WALKS, PRNG_NAME, replayWalk, simulate, type SimulateProgress } from '../check/simulate.js';
+import { mergeReports, parseReport } from '../check/merge.js';
 import { formatText, formatReplayText } from '../report/text.js';
-import { formatJson, formatReplayJson } from '../report/json.js';
+import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
 
@@ -49,33 +51,81 @@ export const USAGE = `nlring: model checker for Linux memory-mapped netlink ring
 
 usage:
   nlring list [--format text|json]
-  nlring check --scenario S [--variant V] [budgets] [--format text|json]
-  nlring replay --scenario S --path P [--variant V] [--format text|json]
-  nlring check-all [--variant V] [--out DIR] [budgets]
+  nlring check --scenario S [--variant V] [--engine E] [engine flags] [--format text|json]
+  nlring replay --scenario S [--variant V] --path P [--format text|json]
+  nlring replay --scenario S [--variant V] --seed N --walk W [--depth D] [--format text|json]
+  nlring replay --scenario S [--variant V] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
+  nlring check-all [--variant V] [--out DIR] [--engine E] [engine flags]
+  nlring merge FILE... [--format text|json]
   nlring help | --help | -h
   nlring --version
 
   --variant V       protocol variant (default: the one marked * by \`nlring list\`)
   --scenario S      workload to check (see \`nlring list\`)
-budgets (reaching one makes the verdict INCOMPLETE, never PASS):
+  --engine E        bfs (default): exhaustive breadth-first search, shortest counterexample;
+                    simulate: seeded random walks (${PRNG_NAME}); pbt: fast-check schedules.
+                    simulate and pbt never PASS: without a violation they are INCOMPLETE
+bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
   --max-states N    at most N distinct states
   --max-depth N     do not explore beyond depth N
-  --time-budget S   stop after S seconds (per scenario)
+  --time-budget S   stop after S seconds (per scenario; also for simulate)
   --max-memory M    stop when the heap reaches M MiB (default: 80% of the V8 heap limit)
+  --all-violations  keep exploring after a violation; report the shortest counterexample
+                    of every violated invariant (bfs only)
+simulate:
+  --seed N          seed of the run, an integer >= 0 (default 0); walk W draws from
+                    ${PRNG_NAME} seeded with "N/W", so it is the same in every run and shard
+  --walks N         random walks, each from the initial state (default ${DEFAULT_WALKS})
+  --depth N         steps per walk at most (default ${DEFAULT_DEPTH})
+  --shard i/n       run only the walks w with w % n = i (0 <= i < n); combine the JSON
+                    reports of all n shards with \`nlring merge\`
+pbt:
+  --seed N          fast-check seed (default 0)
+  --runs N          schedules to try (default: the pbt engine's)
+  --depth N         steps per schedule at most (default: the pbt engine's; replay needs the same)
 
+replay:
   --path P          action indices from the initial state, e.g. 0/3/1 ('' = initial state)
+  --seed N --walk W regenerate walk W of a simulation with seed N (with its --depth), and
+                    print it like a --path replay, with the equivalent --path
+  --engine pbt --seed N --fc-path P
+                    regenerate pbt's shrunk counterexample (with its --depth)
+merge:
+  FILE...           JSON reports (--format json) of shards of one simulate run: same
+                    variant, scenario, seed, walks and depth; each shard at most once.
+                    FAIL if a shard failed (the lowest failing walk is kept), else INCOMPLETE
+other:
   --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml
   --format F        text (default) or json
 
 exit codes: 0 all properties hold (exploration complete), 1 property violated or a
-witness never reached (vacuous), 2 usage error or a path that does not fit,
-3 incomplete (budget reached, no violation), 4 internal error
+witness never reached (vacuous), 2 usage error, unreadable report or a path that does
+not fit, 3 incomplete (budget reached or random search without a violation), 4 internal error
 `;
 
-type FlagKind = 'string' | 'count' | 'format';
-const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count' };
+type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'engine' | 'shard' | 'switch';
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch' };
+const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
+const ENGINES: readonly Engine[] = ['bfs', 'simulate', 'pbt'];
 
-/** The engine budgets given on the command line; memory defaults to 80% of what V8 will allow. */
+/** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
+const APPLIES: Record<Engine, readonly string[]> = {
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations'],
+  simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
+  pbt: ['seed', 'runs', 'depth'],
+};
+
+/** The engine-specific flags that `engine` does not take: a UsageError naming the first. */
+function checkEngineFlags(engine: Engine, flags: Record<string, string>): void {
+  for (const name of Object.keys(flags)) {
+    const takers = ENGINES.filter((e) => APPLIES[e].includes(name));
+    if (takers.length > 0 && !takers.includes(engine)) {
+      throw new UsageError(`--${name} does not apply to --engine ${engine} (only to ${takers.join(', ')})`);
+    }
+  }
+}
+
+/** The bfs budgets given on the command line; memory defaults to 80% of what V8 will allow. */
 function budgets(flags: Record<string, string>): Budgets {
   const n = (name: string) => (flags[name] === undefined ? undefined : Number(flags[name]));
   return {
@@ -85,17 +135,30 @@ function budgets(flags: Record<string, string>): Budgets {
     maxMemoryMiB: n('max-memory') ?? Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20),
   };
 }
+
+/** `i/n` as validated by parseArgs. */
+function parseShard(value: string): Shard {
+  const [index, count] = value.split('/').map(Number);
+  return { index, count };
+}
+
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format' },
-  check: { variant: 'string', scenario: 'string', ...BUDGET_FLAGS, format: 'format' },
-  replay: { variant: 'string', scenario: 'string', path: 'string', format: 'format' },
-  'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS },
+  check: { variant: 'string', scenario: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
+  replay: { variant: 'string', scenario: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
+  'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
+  merge: { format: 'format' },
   help: {},
 };
+
+/** Commands that take operands (files) besides flags. */
+const OPERANDS = new Set(['merge']);
 
 interface Parsed {
   readonly command: string;
   readonly flags: Record<string, string>;
+  /** Operands, for the commands that take them (merge). */
+  readonly operands: string[];
 }
 
 /** Hand-written on purpose: no dependency, and every mistake gets a one-line UsageError. */
@@ -108,17 +171,27 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
   if (!spec) throw new UsageError(`unknown command '${command}' (try nlring --help)`);
 
   const flags: Record<string, string> = {};
+  const operands: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--version') return 'version';
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}' for ${command}`);
+    if (!arg.startsWith('--')) {
+      if (OPERANDS.has(command) && !arg.startsWith('-')) {
+        operands.push(arg);
+        continue;
+      }
+      throw new UsageError(`unexpected argument '${arg}' for ${command}`);
+    }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const kind = spec[name];
     if (kind === undefined) throw new UsageError(`unknown flag --${name} for ${command}`);
     let value: string;
-    if (eq !== -1) {
+    if (kind === 'switch') {
+      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+      value = 'true';
+    } else if (eq !== -1) {
       value = arg.slice(eq + 1);
     } else {
       // A following flag is not a value: `--path --format json` is a missing value.
@@ -128,10 +201,19 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
     if (name in flags) throw new UsageError(`--${name} given twice`);
     if (kind === 'count' && !/^[1-9][0-9]*$/.test(value)) throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
     if (kind === 'count' && !Number.isSafeInteger(Number(value))) throw new UsageError(`--${name} is too large: ${value}`);
+    if (kind === 'natural' && !/^(0|[1-9][0-9]*)$/.test(value)) throw new UsageError(`--${name} must be an integer >= 0, got '${value}'`);
+    if (kind === 'natural' && !Number.isSafeInteger(Number(value))) throw new UsageError(`--${name} is too large: ${value}`);
     if (kind === 'format' && value !== 'text' && value !== 'json') throw new UsageError(`--${name} must be text or json, got '${value}'`);
+    if (kind === 'engine' && !(ENGINES as readonly string[]).includes(value)) throw new UsageError(`--${name} must be ${ENGINES.join(', ')}, got '${value}'`);
+    if (kind === 'shard') {
+      const m = /^(0|[1-9][0-9]*)\/([1-9][0-9]*)$/.exec(value);
+      if (!m || !Number.isSafeInteger(Number(m[2])) || Number(m[1]) >= Number(m[2])) {
+        throw new UsageError(`--${name} must be i/n with 0 <= i < n, e.g. 0/4, got '${value}'`);
+      }
+    }
     flags[name] = value;
   }
-  return { command, flags };
+  return { command, flags, operands };
 }
 
 const defaultCatalog = (): Promise<Catalog> => import('../catalog.js');
@@ -147,44 +229,42 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       io.stdout.write(`${version()}\n`);
       return EXIT.pass;
     }
-    const { command, flags } = parsed;
+    const { command, flags, operands } = parsed;
+    const json = flags.format === 'json';
+    if (command === 'merge') return await mergeCommand(operands, json, io, options);
+
     const catalog = await (options.catalog ?? defaultCatalog)();
     const need = (name: string) => {
       if (flags[name] === undefined) throw new UsageError(`${command} needs --${name}`);
       return flags[name];
     };
     const variant = flags.variant ?? catalog.DEFAULT_VARIANT;
-    const limits = budgets(flags);
-    const json = flags.format === 'json';
 
     switch (command) {
       case 'list':
         io.stdout.write(json ? JSON.stringify(listing(catalog), null, 2) + '\n' : listingText(catalog));
         return EXIT.pass;
       case 'check': {
+        const engine = engineOf(flags);
         const target = catalog.buildTarget(variant, need('scenario'));
-        const progress = progressPrinter(io, target.scenario);
-        const result = bfs(target, { ...limits, onProgress: progress.update, progressIntervalMs: options.progressIntervalMs });
-        progress.done();
+        const result = await runEngine(engine, target, flags, io, target.scenario, options);
         io.stdout.write(json ? formatJson(result) : formatText(result));
         return exitCodeFor(result.verdict);
       }
       case 'replay': {
-        const target = catalog.buildTarget(variant, need('scenario'));
-        const result = replay(target, need('path'));
-        io.stdout.write(json ? formatReplayJson(result) : formatReplayText(result));
+        const { result, origin } = await replayCommand(catalog, variant, flags, need);
+        io.stdout.write(json ? formatReplayJson(result, origin) : formatReplayText(result, origin));
         return result.violation ? EXIT.fail : EXIT.pass;
       }
       case 'check-all': {
+        const engine = engineOf(flags);
         const known = catalog.listVariants().map((v) => v.id);
         if (!known.includes(variant)) throw new UsageError(`unknown variant '${variant}' (known: ${known.join(', ')})`);
         const scenarios = catalog.listScenarios();
         const results: CheckResult[] = [];
         for (const [i, s] of scenarios.entries()) {
           const target = catalog.buildTarget(variant, s.id);
-          const progress = progressPrinter(io, `[${i + 1}/${scenarios.length}] ${s.id}`);
-          results.push(bfs(target, { ...limits, onProgress: progress.update, progressIntervalMs: options.progressIntervalMs }));
-          progress.done();
+          results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${scenarios.length}] ${s.id}`, options));
         }
         const summary = formatSummary(results);
         if (flags.out !== undefined) {
@@ -216,6 +296,122 @@ function oneLine(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** The engine of check and check-all (bfs unless --engine says otherwise), with its flags validated. */
+function engineOf(flags: Record<string, string>): Engine {
+  const engine = (flags.engine ?? 'bfs') as Engine;
+  checkEngineFlags(engine, flags);
+  return engine;
+}
+
+const count = (flags: Record<string, string>, name: string): number | undefined => (flags[name] === undefined ? undefined : Number(flags[name]));
+
+/** Run one engine on one target, with progress lines on stderr. */
+async function runEngine(engine: Engine, target: CheckTarget<any, any>, flags: Record<string, string>, io: Io, label: string, options: RunOptions): Promise<CheckResult> {
+  const progress = progressPrinter(io, label);
+  const progressIntervalMs = options.progressIntervalMs;
+  try {
+    switch (engine) {
+      case 'bfs':
+        return bfs(target, { ...budgets(flags), allViolations: flags['all-violations'] === 'true', onProgress: (p) => progress.show(bfsProgressLine(p)), progressIntervalMs });
+      case 'simulate':
+        return simulate(target, {
+          seed: count(flags, 'seed') ?? 0,
+          walks: count(flags, 'walks') ?? DEFAULT_WALKS,
+          depth: count(flags, 'depth') ?? DEFAULT_DEPTH,
+          ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+          timeBudgetSeconds: count(flags, 'time-budget'),
+          onProgress: (p) => progress.show(simulateProgressLine(p)),
+          progressIntervalMs,
+        });
+      case 'pbt': {
+        const { pbt } = await loadPbt();
+        return pbt(target, { seed: count(flags, 'seed') ?? 0, numRuns: count(flags, 'runs'), maxSteps: count(flags, 'depth') });
+      }
+    }
+  } finally {
+    progress.done();
+  }
+}
+
+/**
+ * The pbt engine is loaded only when asked for: fast-check is not needed otherwise.
+ * A failure to load it is an internal error that says so.
+ */
+async function loadPbt(): Promise<typeof import('../check/pbt.js')> {
+  try {
+    return await import('../check/pbt.js');
+  } catch (e) {
+    throw new Error(`the pbt engine (src/check/pbt.ts) could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The three kinds of replay: a path, a simulation walk (--seed --walk), a pbt counterexample (--engine pbt --seed --fc-path). */
+async function replayCommand(
+  catalog: Catalog,
+  variant: string,
+  flags: Record<string, string>,
+  need: (name: string) => string,
+): Promise<{ result: ReplayResult; origin?: ReplayOrigin }> {
+  const engine = flags.engine as Engine | undefined;
+  const kind = flags['fc-path'] !== undefined || engine === 'pbt' ? 'pbt' : flags.walk !== undefined || engine === 'simulate' ? 'simulate' : 'bfs';
+  const refuse = (names: string[], what: string) => {
+    for (const name of names) if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to ${what}`);
+  };
+  if (flags.path !== undefined && kind !== 'bfs') throw new UsageError(`--path does not go with ${kind === 'pbt' ? '--engine pbt / --fc-path' : '--walk'}: a path replays on its own`);
+  switch (kind) {
+    case 'bfs': {
+      if (flags.path === undefined) {
+        throw new UsageError('replay needs --path (or --seed and --walk for a simulation walk, or --engine pbt, --seed and --fc-path)');
+      }
+      refuse(['seed', 'depth'], 'a --path replay');
+      const target = catalog.buildTarget(variant, need('scenario'));
+      return { result: replay(target, flags.path) };
+    }
+    case 'simulate': {
+      if (engine !== undefined && engine !== 'simulate') throw new UsageError(`--walk does not apply to --engine ${engine}`);
+      const seed = Number(need('seed'));
+      const walk = Number(need('walk'));
+      const depth = count(flags, 'depth') ?? DEFAULT_DEPTH;
+      const target = catalog.buildTarget(variant, need('scenario'));
+      return { result: replayWalk(target, { seed, walk, depth }), origin: { seed, walk, depth } };
+    }
+    case 'pbt': {
+      if (engine !== 'pbt') throw new UsageError('--fc-path needs --engine pbt');
+      refuse(['walk'], '--engine pbt');
+      const seed = Number(need('seed'));
+      const fcPath = need('fc-path');
+      const maxSteps = count(flags, 'depth');
+      const target = catalog.buildTarget(variant, need('scenario'));
+      const { replayPbt } = await loadPbt();
+      return { result: replayPbt(target, { seed, fcPath, maxSteps }), origin: { seed, fcPath, ...(maxSteps !== undefined ? { depth: maxSteps } : {}) } };
+    }
+  }
+}
+
+/** `nlring merge FILE...`: the catalogue is used only for the violated property's doc, so merge works without the model. */
+async function mergeCommand(files: readonly string[], json: boolean, io: Io, options: RunOptions): Promise<number> {
+  if (files.length === 0) throw new UsageError('merge needs at least one FILE (JSON reports of simulate shards)');
+  const reports = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return parseReport(file, text);
+  });
+  let docs = new Map<string, string>();
+  try {
+    const catalog = await (options.catalog ?? defaultCatalog)();
+    docs = new Map(catalog.listProperties().map((p) => [p.id, p.doc]));
+  } catch {
+    // Without the model the merged violation just has no doc line.
+  }
+  const result = mergeReports(reports, (id) => docs.get(id));
+  io.stdout.write(json ? formatJson(result) : formatText(result));
+  return exitCodeFor(result.verdict);
+}
+
 function listing(c: Catalog) {
   return {
     variants: c.listVariants().map((v) => ({ id: v.id, description: v.description })),
@@ -244,17 +440,24 @@ function progressPrinter(io: Io, label: string) {
   const tty = io.stderr.isTTY === true;
   let shown = false;
   return {
-    update: (p: Progress) => {
-      const line =
-        `nlring: ${label}: ${p.distinct} states, ${p.transitions} transitions, queue ${p.queue}, ` +
-        `depth ${p.depth}, ${Math.round(p.perSecond)} states/s, ${p.seconds.toFixed(0)}s`;
+    show: (text: string) => {
+      const line = `nlring: ${label}: ${text}`;
       io.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
       shown = true;
     },
     done: () => {
       if (tty && shown) io.stderr.write('\r\x1b[K');
+      shown = false;
     },
   };
+}
+
+function bfsProgressLine(p: Progress): string {
+  return `${p.distinct} states, ${p.transitions} transitions, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.perSecond)} states/s, ${p.seconds.toFixed(0)}s`;
+}
+
+function simulateProgressLine(p: SimulateProgress): string {
+  return `walk ${p.walks}/${p.of}, ${p.steps} steps, ${Math.round(p.perSecond)} steps/s, ${p.seconds.toFixed(0)}s`;
 }
 
 /** Write each file to a temporary name in the same directory, then rename, so no report is ever half-written. */

@@ -4,10 +4,23 @@
  * two runs stay stable. Objects are built key by key here rather than spread from
  * the result, so a field added to CheckResult never reorders the output.
  */
-import type { CheckResult } from '../check/result.js';
+import type { CheckResult, RandomOrigin } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
 
-/** `{verdict, variant, scenario, engine, states, transitions, seconds, violation?, replay}`, then extras. */
+/** Where a replayed trace was regenerated from: a walk of a seed (simulate) or a fast-check seed and path (pbt). */
+export interface ReplayOrigin extends RandomOrigin {
+  /** The depth bound the trace was regenerated with. */
+  readonly depth?: number;
+}
+
+/**
+ * `{verdict, variant, scenario, engine, states, transitions, seconds, violation?, replay}`, then extras:
+ * `maxDepth, complete, invariants, witnesses, stats?`, and for randomised engines
+ * `seed, origin?` (where a failure came from), `simulation?` (walks, depth, shard)
+ * and `merged?` (which shards `nlring merge` combined). `nlring merge` reads this shape back.
+ */
+const KNOWN_STATS = new Set(['hash', 'collisionProbability', 'bytesPerState', 'statesPerSecond', 'stoppedBy', 'steps', 'walks', 'stepsPerSecond']);
+
 export function toJson(r: CheckResult): Record<string, unknown> {
   const v = r.violation;
   return {
@@ -26,6 +39,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     complete: r.complete,
     invariants: [...r.invariants],
     witnesses: r.witnesses.map((w) => ({ id: w.id, reached: w.reached })),
+    ...(r.violations ? { violations: r.violations.map((x) => ({ property: x.property, family: x.family, path: x.path, steps: [...x.steps] })) } : {}),
     ...(r.stats
       ? {
           stats: {
@@ -34,9 +48,36 @@ export function toJson(r: CheckResult): Record<string, unknown> {
             bytesPerState: r.stats.bytesPerState,
             statesPerSecond: r.stats.statesPerSecond,
             ...(r.stats.stoppedBy ? { stoppedBy: r.stats.stoppedBy } : {}),
+            ...(r.stats.steps !== undefined ? { steps: r.stats.steps } : {}),
+            ...(r.stats.walks !== undefined ? { walks: r.stats.walks } : {}),
+            ...(r.stats.stepsPerSecond !== undefined ? { stepsPerSecond: r.stats.stepsPerSecond } : {}),
+            // What else an engine measured (e.g. pbt's runs and shrinks), after the documented keys.
+            ...Object.fromEntries(Object.entries(r.stats).filter(([k]) => !KNOWN_STATS.has(k))),
           },
         }
       : {}),
+    // Randomised engines only, after everything bfs writes (so bfs reports keep their shape).
+    ...(r.seed !== undefined ? { seed: r.seed } : {}),
+    ...(r.origin
+      ? {
+          origin: {
+            seed: r.origin.seed,
+            ...(r.origin.walk !== undefined ? { walk: r.origin.walk } : {}),
+            ...(r.origin.fcPath !== undefined ? { fcPath: r.origin.fcPath } : {}),
+          },
+        }
+      : {}),
+    ...(r.simulation
+      ? {
+          simulation: {
+            prng: r.simulation.prng,
+            walks: r.simulation.walks,
+            depth: r.simulation.depth,
+            ...(r.simulation.shard ? { shard: { index: r.simulation.shard.index, count: r.simulation.shard.count } } : {}),
+          },
+        }
+      : {}),
+    ...(r.merged ? { merged: { shards: [...r.merged.shards], count: r.merged.count, allPresent: r.merged.allPresent } } : {}),
   };
 }
 
@@ -44,8 +85,11 @@ export function formatJson(r: CheckResult): string {
   return JSON.stringify(toJson(r), null, 2) + '\n';
 }
 
-/** A replay: the path, its steps, the first violation if any, then the full trace with drawings. */
-export function replayToJson(r: ReplayResult): Record<string, unknown> {
+/**
+ * A replay: the path, its steps, the first violation if any, then the full trace with drawings;
+ * for a trace regenerated from a seed, last the `origin` it was regenerated from (`path` is its `--path` equivalent).
+ */
+export function replayToJson(r: ReplayResult, origin?: ReplayOrigin): Record<string, unknown> {
   const v = r.violation;
   return {
     variant: r.variant,
@@ -54,9 +98,19 @@ export function replayToJson(r: ReplayResult): Record<string, unknown> {
     steps: [...r.steps],
     ...(v ? { violation: { property: v.property, family: v.family, step: v.step } } : {}),
     trace: r.trace.map((t) => ({ action: t.action, summary: t.summary, state: t.state })),
+    ...(origin
+      ? {
+          origin: {
+            seed: origin.seed,
+            ...(origin.walk !== undefined ? { walk: origin.walk } : {}),
+            ...(origin.fcPath !== undefined ? { fcPath: origin.fcPath } : {}),
+            ...(origin.depth !== undefined ? { depth: origin.depth } : {}),
+          },
+        }
+      : {}),
   };
 }
 
-export function formatReplayJson(r: ReplayResult): string {
-  return JSON.stringify(replayToJson(r), null, 2) + '\n';
+export function formatReplayJson(r: ReplayResult, origin?: ReplayOrigin): string {
+  return JSON.stringify(replayToJson(r, origin), null, 2) + '\n';
 }

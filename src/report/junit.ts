@@ -31,7 +31,9 @@ function casesOf(r: CheckResult): Case[] {
   const v = r.violation;
   const unsettled =
     r.verdict === 'incomplete'
-      ? `not proved: state budget reached after ${r.states} states`
+      ? r.engine === 'bfs'
+        ? `not proved: state budget reached after ${r.states} states`
+        : `not proved: ${r.engine} found no violation, which proves nothing (seed ${r.seed})`
       : `not settled: the search stopped at the first violation (${v?.property})`;
   const failure = (): Outcome => ({
     kind: 'failure',

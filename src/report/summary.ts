@@ -6,7 +6,11 @@ import { worstVerdict, type CheckResult } from '../check/result.js';
 import { toJson } from './json.js';
 
 function detail(r: CheckResult): string {
-  if (r.verdict === 'incomplete') return 'state budget reached';
+  if (r.verdict === 'incomplete') {
+    if (r.engine === 'simulate') return `no violation in ${r.stats?.walks ?? '?'} random walks (seed ${r.seed})`;
+    if (r.engine === 'pbt') return `no violation found (seed ${r.seed})`;
+    return 'state budget reached';
+  }
   const v = r.violation;
   if (!v) return '';
   return v.kind === 'sometimes' ? `vacuous: ${v.property} never reached` : `${v.property} after ${v.steps.length} step${v.steps.length === 1 ? '' : 's'}`;

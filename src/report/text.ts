@@ -2,8 +2,9 @@
  * Human-readable report of one check, and of one replay. The last line of a
  * check report is always the command that reproduces it.
  */
-import type { CheckResult } from '../check/result.js';
+import { replayCommand, type CheckResult } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
+import type { ReplayOrigin } from './json.js';
 import { traceLines } from './trace.js';
 
 const STOP_REASONS: Record<string, string> = {
@@ -13,34 +14,83 @@ const STOP_REASONS: Record<string, string> = {
   memory: 'memory ceiling reached',
 };
 
-/** One line about the engine itself: the fingerprint hash and TLC's collision estimate. */
+/** One line about the engine itself: the fingerprint hash and TLC's collision estimate, or the simulation rate. */
 function statsLine(r: CheckResult): string | null {
   const s = r.stats;
   if (!s) return null;
+  if (r.engine === 'simulate') {
+    return `engine: ${s.stepsPerSecond ?? s.statesPerSecond} steps/s, ${s.steps ?? r.transitions} steps in ${s.walks ?? '?'} walks`;
+  }
   return `engine: ${s.statesPerSecond} states/s, ${s.bytesPerState} bytes/state, hash ${s.hash}, fingerprint collision probability ${s.collisionProbability.toExponential(1)}`;
+}
+
+/** simulate: the seed and the generator, which together with walks and depth fix every walk. */
+function seedLine(r: CheckResult): string | null {
+  if (r.seed === undefined) return null;
+  const sim = r.simulation;
+  if (!sim) return `seed ${r.seed}${r.stats ? `  PRNG ${r.stats.hash}` : ''}`;
+  const shard = sim.shard ? `  shard ${sim.shard.index}/${sim.shard.count}` : '';
+  return `seed ${r.seed}  PRNG ${sim.prng}  walks ${sim.walks}  depth ${sim.depth}${shard}`;
+}
+
+function mergedLine(r: CheckResult): string | null {
+  const m = r.merged;
+  if (!m) return null;
+  const missing = Array.from({ length: m.count }, (_, i) => i).filter((i) => !m.shards.includes(i));
+  return `merged: shard${m.shards.length === 1 ? '' : 's'} ${m.shards.join(', ')} of ${m.count}` + (m.allPresent ? ' (all present)' : ` (missing ${missing.join(', ')}: their walks were not run)`);
+}
+
+function incompleteLine(r: CheckResult): string {
+  if (r.engine === 'simulate') {
+    const walks = r.stats?.walks ?? 0;
+    const sim = r.simulation;
+    const stop = r.stats?.stoppedBy;
+    if (stop && sim && !r.merged) {
+      const share = sim.shard ? Math.max(0, Math.ceil((sim.walks - sim.shard.index) / sim.shard.count)) : sim.walks;
+      return `incomplete: ${STOP_REASONS[stop] ?? stop} after ${walks} of ${share} walks, without a violation; random walks prove nothing`;
+    }
+    const bound = sim ? ` of up to ${sim.depth} steps` : '';
+    const stopped = stop ? ` (some shards stopped early: ${STOP_REASONS[stop] ?? stop})` : '';
+    return `incomplete: no violation in ${walks} random walk${walks === 1 ? '' : 's'}${bound}${stopped}; random walks prove nothing`;
+  }
+  if (r.engine === 'pbt') {
+    const runs = (r.stats as { runs?: number } | undefined)?.runs;
+    return `incomplete: no violation${runs === undefined ? '' : ` in ${runs} runs`}; random tests prove nothing`;
+  }
+  const why = STOP_REASONS[r.stats?.stoppedBy ?? 'max-states'] ?? r.stats?.stoppedBy;
+  return `incomplete: ${why} after ${r.states} distinct states; nothing is proved beyond them`;
+}
+
+/** simulate and pbt: where a failing trace came from. */
+function originLine(r: CheckResult): string | null {
+  const o = r.origin;
+  if (!o) return null;
+  if (o.walk !== undefined) return `found by walk ${o.walk} of seed ${o.seed}`;
+  if (o.fcPath !== undefined) return `found by seed ${o.seed}, fast-check path ${o.fcPath}`;
+  return `found with seed ${o.seed}`;
 }
 
 export function formatText(r: CheckResult): string {
   const lines: string[] = [];
+  const time = `${r.seconds.toFixed(3)}s (${r.engine})`;
   lines.push(
-    `${r.verdict.toUpperCase()}  variant ${r.variant}  scenario ${r.scenario}  ` +
-      `states ${r.states}  transitions ${r.transitions}  depth ${r.maxDepth}  ${r.seconds.toFixed(3)}s (${r.engine})`,
+    r.engine === 'simulate'
+      ? `${r.verdict.toUpperCase()}  variant ${r.variant}  scenario ${r.scenario}  walks ${r.stats?.walks ?? '?'}  steps ${r.transitions}  depth ${r.maxDepth}  ${time}`
+      : `${r.verdict.toUpperCase()}  variant ${r.variant}  scenario ${r.scenario}  states ${r.states}  transitions ${r.transitions}  depth ${r.maxDepth}  ${time}`,
   );
   if (r.verdict === 'incomplete') {
-    const why = STOP_REASONS[r.stats?.stoppedBy ?? 'max-states'] ?? r.stats?.stoppedBy;
-    lines.push(`incomplete: ${why} after ${r.states} distinct states; nothing is proved beyond them`);
+    lines.push(incompleteLine(r));
   } else if (r.verdict === 'pass') {
     lines.push(`${r.invariants.length === 1 ? 'the invariant holds' : `all ${r.invariants.length} invariants hold`} in all ${r.states} reachable states`);
   }
 
-  const stats = statsLine(r);
-  if (stats) lines.push(stats);
+  for (const line of [seedLine(r), mergedLine(r), statsLine(r)]) if (line) lines.push(line);
 
   const reached = r.witnesses.filter((w) => w.reached).length;
   if (r.witnesses.length === 0) {
     lines.push('witnesses: none declared');
   } else {
-    lines.push(`witnesses: ${reached}/${r.witnesses.length} reached${r.complete ? '' : ' (exploration stopped early)'}`);
+    lines.push(`witnesses: ${reached}/${r.witnesses.length} reached${r.complete ? '' : r.engine === 'bfs' ? ' (exploration stopped early)' : ' (random exploration)'}`);
     // Only a complete run can say a witness was missed; a stopped one may just not have got there yet.
     const unreached = r.complete ? 'missed' : 'not reached';
     for (const w of r.witnesses) lines.push(`  ${(w.reached ? 'reached' : unreached).padEnd(11)}  ${w.id}`);
@@ -49,21 +99,46 @@ export function formatText(r: CheckResult): string {
   const v = r.violation;
   if (v) {
     lines.push(`${v.kind === 'sometimes' ? 'vacuous' : 'violated'}: ${v.property} (${v.family}, ${v.kind})`);
-    lines.push(`  ${v.doc}`);
+    if (v.doc !== '') lines.push(`  ${v.doc}`);
     lines.push(`  ${v.message}`);
+    const n = v.steps.length;
     if (v.trace.length > 0) {
-      const n = v.steps.length;
       lines.push(`counterexample: ${n} step${n === 1 ? '' : 's'}${n > 0 ? `, path ${v.path}` : ''}`);
       lines.push(...traceLines(v.trace));
+    } else if (v.kind === 'always') {
+      // A merged report carries the steps but not the drawings; the replay line below shows them.
+      lines.push(`counterexample: ${n} step${n === 1 ? '' : 's'}${n > 0 ? `, path ${v.path}` : ''} (replay it for the drawings)`);
+      const width = String(n).length;
+      v.steps.forEach((step, i) => lines.push(`  ${String(i + 1).padStart(width)}. ${step}`));
     }
   }
+  if (r.violations && r.violations.length > 1) {
+    // --all-violations: the first one is drawn above; list the others with their replay lines.
+    lines.push(`also violated (${r.violations.length - 1} more, each its shortest counterexample):`);
+    for (const x of r.violations.slice(1)) {
+      lines.push(`  ${x.property} (${x.family}) after ${x.steps.length} steps: ${replayCommand(r.variant, r.scenario, x.path)}`);
+    }
+  }
+  const origin = originLine(r);
+  if (origin) lines.push(origin);
   lines.push(`replay: ${r.replay}`);
   return lines.join('\n') + '\n';
 }
 
-export function formatReplayText(r: ReplayResult): string {
+/**
+ * A replay as a timeline. For a trace regenerated from a seed (`origin`), a second
+ * line names it and gives the equivalent `--path` replay, which bfs semantics reproduce.
+ */
+export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin): string {
   const n = r.steps.length;
   const lines = [`replay  variant ${r.variant}  scenario ${r.scenario}  path ${r.path === '' ? '(init only)' : r.path}  ${n} step${n === 1 ? '' : 's'}`];
+  if (origin) {
+    const from =
+      origin.walk !== undefined
+        ? `walk ${origin.walk} of seed ${origin.seed}${origin.depth !== undefined ? ` (depth ${origin.depth})` : ''}`
+        : `seed ${origin.seed}${origin.fcPath !== undefined ? `, fast-check path ${origin.fcPath}` : ''}`;
+    lines.push(`regenerated from ${from}; the same as: ${replayCommand(r.variant, r.scenario, r.path)}`);
+  }
   lines.push(...traceLines(r.trace));
   const v = r.violation;
   lines.push(
