@@ -42,6 +42,12 @@ export interface BfsOptions extends Budgets {
    * counterexample of every violated invariant, as TLC's -continue does.
    */
   readonly allViolations?: boolean;
+  /**
+   * Symmetry reduction (off by default): when the spec declares symmetries, states
+   * that are images of each other count once. Verdicts are unchanged; a reported
+   * path is still a real path from the initial state.
+   */
+  readonly symmetry?: boolean;
   /** Called about once a second, the first time after about a second, so quick runs stay silent. */
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
@@ -85,6 +91,9 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   // How states become units to hash and store, and back: the spec's scratch-buffer
   // codec when it has one, else its string encoding.
   const toUnits = spec.encodeUnits ? spec.encodeUnits.bind(spec) : (s: S) => keyUnits(spec.encode(s));
+  // What the visited set identifies a state by: its orbit's least encoding under symmetry, else its own.
+  const symmetric = options.symmetry === true && spec.canonicalUnits !== undefined;
+  const identity = symmetric ? (spec.canonicalUnits as (s: S) => Uint16Array).bind(spec) : toUnits;
   const fromUnits = spec.decodeUnits
     ? spec.decodeUnits.bind(spec)
     : spec.decode
@@ -158,9 +167,9 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 
   const init = spec.init();
   const initBad = judge(init);
-  const initUnits = toUnits(init);
-  fingerprint(initUnits, fp);
+  fingerprint(identity(init), fp);
   seen.add(fp[0], fp[1]);
+  const initUnits = toUnits(init);
   let level = new Level();
   const initId = admit(-1, 0);
   if (initBad && options.allViolations) noteAll(init, initId, -1);
@@ -197,8 +206,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
           noteAll(t, level.ids[i], k);
           if (violated.size === invariants.length) break search; // nothing left to find
         }
-        const units = toUnits(t);
-        fingerprint(units, fp);
+        const id = identity(t);
+        fingerprint(id, fp);
         if (seen.has(fp[0], fp[1])) continue;
         if (seen.size >= maxStates) {
           stoppedBy = 'max-states';
@@ -206,7 +215,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         }
         seen.add(fp[0], fp[1]);
         deepest = depth + 1;
-        next.add(t, units, admit(level.ids[i], k));
+        // Without symmetry `id` is the state's own encoding (still in the scratch buffer).
+        next.add(t, symmetric ? toUnits(t) : id, admit(level.ids[i], k));
       }
       expanded++;
       {

@@ -165,9 +165,11 @@ export function replayCommand(variant: string, scenario: string, path: string): 
 export function checkCommand(
   variant: string,
   scenario: string,
-  budgets: { readonly maxStates?: number; readonly maxDepth?: number; readonly timeBudgetSeconds?: number } = {},
+  budgets: { readonly maxStates?: number; readonly maxDepth?: number; readonly timeBudgetSeconds?: number; readonly allViolations?: boolean; readonly symmetry?: boolean } = {},
 ): string {
   const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario];
+  if (budgets.allViolations) words.push('--all-violations');
+  if (budgets.symmetry) words.push('--symmetry');
   if (budgets.maxStates !== undefined) words.push('--max-states', String(budgets.maxStates));
   if (budgets.maxDepth !== undefined) words.push('--max-depth', String(budgets.maxDepth));
   if (budgets.timeBudgetSeconds !== undefined) words.push('--time-budget', String(budgets.timeBudgetSeconds));

@@ -72,6 +72,8 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
   --max-memory M    stop when the heap reaches M MiB (default: 80% of the V8 heap limit)
   --all-violations  keep exploring after a violation; report the shortest counterexample
                     of every violated invariant (bfs only)
+  --symmetry        count states that differ only by a permutation of interchangeable
+                    producers (same program and bounds) once (bfs only; off by default)
 simulate:
   --seed N          seed of the run, an integer >= 0 (default 0); walk W draws from
                     ${PRNG_NAME} seeded with "N/W", so it is the same in every run and shard
@@ -104,13 +106,13 @@ not fit, 3 incomplete (budget reached or random search without a violation), 4 i
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'engine' | 'shard' | 'switch';
-const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch' };
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
 const ENGINES: readonly Engine[] = ['bfs', 'simulate', 'pbt'];
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -312,7 +314,7 @@ async function runEngine(engine: Engine, target: CheckTarget<any, any>, flags: R
   try {
     switch (engine) {
       case 'bfs':
-        return bfs(target, { ...budgets(flags), allViolations: flags['all-violations'] === 'true', onProgress: (p) => progress.show(bfsProgressLine(p)), progressIntervalMs });
+        return bfs(target, { ...budgets(flags), allViolations: flags['all-violations'] === 'true', symmetry: flags.symmetry === 'true', onProgress: (p) => progress.show(bfsProgressLine(p)), progressIntervalMs });
       case 'simulate':
         return simulate(target, {
           seed: count(flags, 'seed') ?? 0,

@@ -38,6 +38,12 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
   encodeUnits?(s: S): Uint16Array;
   decodeUnits?(units: Uint16Array): S;
   /**
+   * Optional symmetry reduction: the least encoding among the images of `s` under
+   * the spec's symmetries (a fresh array). Engines that use it fingerprint this
+   * but expand the actual state. Absent when the spec declares no symmetry.
+   */
+  canonicalUnits?(s: S): Uint16Array;
+  /**
    * One line saying what `a` does when taken in `s`, e.g.
    * `kernel[prod1]: alloc: reserve rx frame 2 (RESERVED, pending++, head++)`.
    * Engines call it only for the steps they report, so `actions()` stays cheap.

@@ -13,6 +13,7 @@ import type { ScenarioConfig } from './config.js';
 import { HDRLEN, RX, TX } from './constants.js';
 import type { Spec } from './interface.js';
 import { encodeState, encodeUnits, makeDecoder } from './codec.js';
+import { makeCanonicalUnits } from './symmetry.js';
 import { render, summary } from './render.js';
 import type { State } from './state.js';
 import { cloneState, newGhost, newLocals, newRing, noEvent } from './state.js';
@@ -176,6 +177,7 @@ export function describeAction(c: Ctx, s: State, a: NlAction): string {
 
 export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<State, NlAction> {
   const c = makeCtx(variant, scenario);
+  const canonical = makeCanonicalUnits(c);
   return {
     init: () => initialState(c),
     actions: (s) => enabledActions(c, s),
@@ -183,6 +185,7 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     encode: encodeState,
     encodeUnits,
     ...makeDecoder(initialState(c)),
+    ...(canonical ? { canonicalUnits: canonical } : {}),
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),
     summary: (s) => summary(c, s),

@@ -1,0 +1,121 @@
+/**
+ * Symmetry over interchangeable producers (optional; engines use it only when
+ * asked). Two kernel producers are interchangeable when they run the same
+ * program with the same bounds: only their names and message tags differ. A
+ * permutation of such producers moves their threads, renames every reference to
+ * their thread indices (locks, frame owners) and relabels their message tags.
+ * No property looks at which producer is which, so a state and its permuted
+ * images satisfy the same properties, and exploring one representative per
+ * orbit is sound.
+ *
+ * The representative is the image with the least encoding (lexicographic over
+ * 16-bit units). Engines fingerprint that, but keep expanding the actual state,
+ * so recorded action indices still replay from the initial state.
+ */
+import { encodeUnits } from './codec.js';
+import type { ProducerParams } from './config.js';
+import type { State } from './state.js';
+import { cloneState } from './state.js';
+import type { Ctx } from './step.js';
+
+interface Member {
+  readonly thread: number;
+  readonly firstTag: number;
+}
+
+/** Groups of interchangeable producers (each of two or more). */
+export function producerGroups(c: Ctx): Member[][] {
+  const byKey = new Map<string, Member[]>();
+  c.threads.forEach((t, i) => {
+    if (t.program !== 'producer') return;
+    const p: ProducerParams = t.params;
+    const key = JSON.stringify([p.count, p.path, p.mayAbandon ?? false]);
+    byKey.set(key, [...(byKey.get(key) ?? []), { thread: i, firstTag: p.firstTag }]);
+  });
+  return [...byKey.values()].filter((g) => g.length > 1);
+}
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+/** A relabelling: thread index map and message tag map. */
+interface Relabel {
+  readonly thread: Int32Array;
+  readonly tag: Map<number, number>;
+}
+
+/** Every relabelling of the group members (the identity included), product over groups. */
+function relabellings(c: Ctx, groups: Member[][]): Relabel[] {
+  let combos: Member[][][] = [[]];
+  for (const g of groups) combos = combos.flatMap((done) => permutations(g).map((p) => [...done, p]));
+  return combos.map((perGroup) => {
+    const thread = new Int32Array(c.threads.length).map((_, i) => i);
+    const tag = new Map<number, number>();
+    perGroup.forEach((image, gi) => {
+      groups[gi].forEach((from, k) => {
+        const to = image[k];
+        thread[from.thread] = to.thread;
+        const spec = c.threads[from.thread];
+        const count = spec.program === 'producer' ? spec.params.count : 0;
+        for (let n = 0; n < count; n++) tag.set(from.firstTag + n, to.firstTag + n);
+      });
+    });
+    return { thread, tag };
+  });
+}
+
+function apply(s: State, r: Relabel): State {
+  const n = cloneState(s);
+  const th = (i: number) => (i >= 0 ? r.thread[i] : i);
+  const tg = (t: number) => r.tag.get(t) ?? t;
+  s.threads.forEach((t, i) => {
+    const moved = n.threads[i];
+    moved.l.msg = tg(t.l.msg);
+    moved.l.skbMsg = tg(t.l.skbMsg);
+    moved.l.rMsg = tg(t.l.rMsg);
+  });
+  const threads = n.threads.slice();
+  n.threads.forEach((t, i) => {
+    threads[r.thread[i]] = t;
+  });
+  n.threads = threads;
+  const k = n.sock;
+  k.pgVecLock = th(k.pgVecLock);
+  k.rxqLock = th(k.rxqLock);
+  k.cbMutex = th(k.cbMutex);
+  n.idLock = th(n.idLock);
+  for (const ring of [k.rx, k.tx]) {
+    for (const f of ring.frames) {
+      f.owner = th(f.owner);
+      f.msg = tg(f.msg);
+    }
+  }
+  for (const q of k.rcvq) q.msg = tg(q.msg);
+  return n;
+}
+
+function less(a: Uint16Array, b: Uint16Array): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return a.length < b.length;
+}
+
+/**
+ * The least encoding over the orbit of `s`, or null when the scenario has no
+ * interchangeable producers. The result is a fresh array.
+ */
+export function makeCanonicalUnits(c: Ctx): ((s: State) => Uint16Array) | null {
+  const groups = producerGroups(c);
+  if (groups.length === 0) return null;
+  const relabels = relabellings(c, groups);
+  return (s) => {
+    let best = encodeUnits(s).slice();
+    for (let i = 1; i < relabels.length; i++) {
+      const u = encodeUnits(apply(s, relabels[i]));
+      if (less(u, best)) best = u.slice();
+    }
+    return best;
+  };
+}
