@@ -20,7 +20,8 @@
  * that a collision hides a state; the run reports TLC's estimate of it.
  */
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
-import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint, keyUnits } from './fingerprint.js';
+import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint } from './fingerprint.js';
+import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
 
@@ -88,17 +89,14 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const interval = options.progressIntervalMs ?? 1000;
   const started = performance.now();
   let lastProgress = started;
-  // How states become units to hash and store, and back: the spec's scratch-buffer
-  // codec when it has one, else its string encoding.
-  const toUnits = spec.encodeUnits ? spec.encodeUnits.bind(spec) : (s: S) => keyUnits(spec.encode(s));
+  // Expansion works on two slots: the state being expanded and its successor (stepped in place when the spec can).
+  const st = stepperOf(spec);
+  const cur = st.slot();
+  const succ = st.slot();
   // What the visited set identifies a state by: its orbit's least encoding under symmetry, else its own.
   const symmetric = options.symmetry === true && spec.canonicalUnits !== undefined;
-  const identity = symmetric ? (spec.canonicalUnits as (s: S) => Uint16Array).bind(spec) : toUnits;
-  const fromUnits = spec.decodeUnits
-    ? spec.decodeUnits.bind(spec)
-    : spec.decode
-      ? (u: Uint16Array) => (spec.decode as (k: string) => S)(String.fromCharCode(...u))
-      : undefined;
+  const canonical = symmetric ? (spec.canonicalUnits as (s: S) => Uint16Array).bind(spec) : undefined;
+  const identity = (x: Slot) => (canonical ? canonical(st.state(x)) : st.units(x));
 
   const seen = new FingerprintSet();
   const fp = new Uint32Array(2);
@@ -117,13 +115,17 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   /**
    * Judge a state reached by a transition. Properties may read what the last step
    * did, which the canonical encoding leaves out, so every transition is judged,
-   * also one that lands in a state already seen. Returns the violated invariant.
+   * also one that lands in a state already seen; but an invariant of the state
+   * alone (Property.stateOnly) held when that state was first judged, so a seen
+   * state skips those. Returns the first violated invariant in list order.
    */
-  const judge = (s: S): Property<S> | undefined => {
+  const stepInvariants = invariants.filter((p) => !p.stateOnly);
+  const judge = (s: S, isNew: boolean): Property<S> | undefined => {
     for (let i = 0; i < witnesses.length; i++) {
       if (!reached[i] && witnesses[i].holds(s)) reached[i] = true;
     }
-    for (let i = 0; i < invariants.length; i++) if (!invariants[i].holds(s)) return invariants[i];
+    const list = isNew ? invariants : stepInvariants;
+    for (let i = 0; i < list.length; i++) if (!list[i].holds(s)) return list[i];
     return undefined;
   };
 
@@ -146,35 +148,35 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 
   /**
    * One BFS level: encoded states in an arena when the spec can decode them,
-   * else the state objects themselves.
+   * else copies of the slots.
    */
   class Level {
-    readonly arena = fromUnits ? new UnitArena() : null;
-    readonly states: S[] = [];
+    readonly arena = st.load ? new UnitArena() : null;
+    readonly slots: Slot[] = [];
     readonly ids: number[] = [];
     get size(): number {
       return this.ids.length;
     }
-    add(s: S, units: Uint16Array, id: number): void {
-      if (this.arena) this.arena.push(units);
-      else this.states.push(s);
+    add(x: Slot, id: number): void {
+      if (this.arena) this.arena.push(st.units(x));
+      else this.slots.push(st.clone(x));
       this.ids.push(id);
     }
-    state(i: number): S {
-      return this.arena && fromUnits ? fromUnits(this.arena.at(i)) : this.states[i];
+    /** Put the i-th state of the level into `x`. */
+    restore(i: number, x: Slot): void {
+      if (this.arena && st.load) st.load(x, this.arena.at(i));
+      else st.copy(x, this.slots[i]);
     }
   }
 
-  const init = spec.init();
-  const initBad = judge(init);
-  fingerprint(identity(init), fp);
+  const initBad = judge(st.state(cur), true);
+  fingerprint(identity(cur), fp);
   seen.add(fp[0], fp[1]);
-  const initUnits = toUnits(init);
   let level = new Level();
   const initId = admit(-1, 0);
-  if (initBad && options.allViolations) noteAll(init, initId, -1);
+  if (initBad && options.allViolations) noteAll(st.state(cur), initId, -1);
   if (initBad && !options.allViolations) bad = { id: initId, action: -1, property: initBad };
-  else level.add(init, initUnits, initId);
+  else level.add(cur, initId);
 
   let depth = 0;
   let expanded = 0;
@@ -182,7 +184,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     if (depth >= maxDepth) {
       // Only an honest stop if something below this depth remains unexplored.
       for (let i = 0; i < level.size; i++) {
-        if (spec.actions(level.state(i)).length > 0) {
+        level.restore(i, cur);
+        if (spec.actions(st.state(cur)).length > 0) {
           stoppedBy = 'max-depth';
           break;
         }
@@ -191,12 +194,16 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     }
     const next = new Level();
     for (let i = 0; i < level.size; i++) {
-      const s = level.state(i);
-      const actions = spec.actions(s);
+      level.restore(i, cur);
+      const actions = spec.actions(st.state(cur));
       for (let k = 0; k < actions.length; k++) {
-        const t = spec.next(s, actions[k]);
+        st.copy(succ, cur);
+        st.apply(succ, actions[k]);
+        const t = st.state(succ);
         transitions++;
-        const failed = judge(t);
+        fingerprint(identity(succ), fp);
+        const isNew = !seen.has(fp[0], fp[1]);
+        const failed = judge(t, isNew);
         if (failed) {
           if (!options.allViolations) {
             bad = { id: level.ids[i], action: k, property: failed };
@@ -206,17 +213,14 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
           noteAll(t, level.ids[i], k);
           if (violated.size === invariants.length) break search; // nothing left to find
         }
-        const id = identity(t);
-        fingerprint(id, fp);
-        if (seen.has(fp[0], fp[1])) continue;
+        if (!isNew) continue;
         if (seen.size >= maxStates) {
           stoppedBy = 'max-states';
           break search;
         }
         seen.add(fp[0], fp[1]);
         deepest = depth + 1;
-        // Without symmetry `id` is the state's own encoding (still in the scratch buffer).
-        next.add(t, symmetric ? toUnits(t) : id, admit(level.ids[i], k));
+        next.add(succ, admit(level.ids[i], k));
       }
       expanded++;
       {
@@ -244,6 +248,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         }
       }
     }
+    level.arena?.release();
     level = next;
     depth++;
   }

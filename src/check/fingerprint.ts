@@ -9,7 +9,7 @@
  * cluster linear probing (design.md).
  */
 
-export const FINGERPRINT_HASH = 'nlring-fp64/1 (two murmur3-style 32-bit streams, fmix32-finished)';
+export const FINGERPRINT_HASH = 'nlring-fp64/2 (two murmur3-style 32-bit streams over unit pairs, fmix32-finished)';
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -27,18 +27,41 @@ export function keyUnits(key: string): Uint16Array {
   return u;
 }
 
-/** Fingerprint of a canonical encoding (16-bit units), as two unsigned 32-bit halves written into `out`. */
+/** Whether a Uint32Array view of 16-bit units puts unit 2i in the low half of word i. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Fingerprint of a canonical encoding (16-bit units), as two unsigned 32-bit
+ * halves written into `out`. The hash consumes the units in pairs, as 32-bit
+ * words `u[2i] | u[2i+1] << 16` (an odd last unit pairs with 0), which halves
+ * the work per state; an aligned encoding is read through a Uint32Array view,
+ * any other one pair by pair, with the same result.
+ */
 export function fingerprint(units: Uint16Array, out: Uint32Array): void {
   const n = units.length;
+  const words = (n + 1) >>> 1;
   let a = 0x9747b28c ^ n;
   let b = 0x5bd1e995 ^ Math.imul(n, 0x27d4eb2d);
-  for (let i = 0; i < n; i++) {
-    const c = units[i];
-    a = Math.imul(a ^ c, 0xcc9e2d51);
-    a = (a << 15) | (a >>> 17);
-    b = Math.imul(b + c, 0x1b873593);
-    b = (b << 13) | (b >>> 19);
-    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+  if (LITTLE_ENDIAN && (units.byteOffset & 3) === 0 && (n & 1) === 0) {
+    const w32 = new Uint32Array(units.buffer, units.byteOffset, words);
+    for (let i = 0; i < words; i++) {
+      const c = w32[i];
+      a = Math.imul(a ^ c, 0xcc9e2d51);
+      a = (a << 15) | (a >>> 17);
+      b = Math.imul(b + c, 0x1b873593);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+    }
+  } else {
+    for (let i = 0; i < words; i++) {
+      const j = 2 * i;
+      const c = (units[j] | ((j + 1 < n ? units[j + 1] : 0) << 16)) >>> 0;
+      a = Math.imul(a ^ c, 0xcc9e2d51);
+      a = (a << 15) | (a >>> 17);
+      b = Math.imul(b + c, 0x1b873593);
+      b = (b << 13) | (b >>> 19);
+      b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+    }
   }
   out[0] = fmix32(a);
   out[1] = fmix32(b ^ a);
@@ -183,36 +206,55 @@ export class ActionLinks {
 }
 
 /**
- * Encoded states of one BFS level, back to back in one growing Uint16Array:
- * [length, units...] per state. Far smaller than state objects or strings.
+ * Encoded states of one BFS level, back to back in fixed-size chunks of 16-bit
+ * units: [length, units...] per state. Far smaller than state objects or
+ * strings, and growing never copies what is already stored (a doubling array
+ * spent a seventh of all BFS time reallocating a frontier of hundreds of MB).
  */
 export class UnitArena {
-  private data = new Uint16Array(1 << 16);
+  private static readonly CHUNK = 1 << 20;
+  /** Chunks of released arenas, reused before allocating (fresh memory costs page faults). */
+  private static readonly pool: Uint16Array[] = [];
+  private readonly chunks: Uint16Array[] = [];
+  private data: Uint16Array = new Uint16Array(0);
   private used = 0;
-  readonly offsets: number[] = [];
+  /** Per state: chunk index and offset within it. */
+  private readonly chunkOf: number[] = [];
+  private readonly offsets: number[] = [];
 
   get count(): number {
     return this.offsets.length;
   }
 
   push(units: Uint16Array): void {
-    const need = this.used + units.length + 1;
-    if (need > this.data.length) {
-      let size = this.data.length * 2;
-      while (size < need) size *= 2;
-      const bigger = new Uint16Array(size);
-      bigger.set(this.data.subarray(0, this.used));
-      this.data = bigger;
+    const need = units.length + 1;
+    if (this.used + need > this.data.length) {
+      const pooled = need <= UnitArena.CHUNK ? UnitArena.pool.pop() : undefined;
+      this.data = pooled ?? new Uint16Array(Math.max(UnitArena.CHUNK, need));
+      this.chunks.push(this.data);
+      this.used = 0;
     }
+    this.chunkOf.push(this.chunks.length - 1);
     this.offsets.push(this.used);
     this.data[this.used] = units.length;
     this.data.set(units, this.used + 1);
-    this.used = need;
+    this.used += need;
+  }
+
+  /** Done with this arena: its chunks go back to the pool (views from `at` become invalid). */
+  release(): void {
+    for (const c of this.chunks) if (c.length === UnitArena.CHUNK && UnitArena.pool.length < 64) UnitArena.pool.push(c);
+    this.chunks.length = 0;
+    this.chunkOf.length = 0;
+    this.offsets.length = 0;
+    this.data = new Uint16Array(0);
+    this.used = 0;
   }
 
   /** The i-th state's units (a view into the arena). */
   at(i: number): Uint16Array {
+    const d = this.chunks[this.chunkOf[i]];
     const o = this.offsets[i];
-    return this.data.subarray(o + 1, o + 1 + this.data[o]);
+    return d.subarray(o + 1, o + 1 + d[o]);
   }
 }

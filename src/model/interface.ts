@@ -39,10 +39,17 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
   decodeUnits?(units: Uint16Array): S;
   /**
    * Optional symmetry reduction: the least encoding among the images of `s` under
-   * the spec's symmetries (a fresh array). Engines that use it fingerprint this
+   * the spec's symmetries (a scratch array, valid until the next call). Engines that use it fingerprint this
    * but expand the actual state. Absent when the spec declares no symmetry.
    */
   canonicalUnits?(s: S): Uint16Array;
+  /**
+   * Optional in-place fast path, for specs whose states are fixed-layout vectors
+   * (SPIN's state vector): engines then step scratch states in place, copy them
+   * with one `set()` and read their encoding without building it, so a
+   * transition allocates nothing. Must agree with init/next/encodeUnits.
+   */
+  readonly inPlace?: InPlace<S, A>;
   /**
    * One line saying what `a` does when taken in `s`, e.g.
    * `kernel[prod1]: alloc: reserve rx frame 2 (RESERVED, pending++, head++)`.
@@ -53,6 +60,19 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
   render(s: S): string;
   /** A one-line summary of the state, for compact timelines. */
   summary(s: S): string;
+}
+
+export interface InPlace<S, A> {
+  /** A new state to work in; its content is unspecified until copied or loaded into. */
+  scratch(): S;
+  /** Make `dst` equal to `src` (the transient record of the last step included). */
+  copy(dst: S, src: S): void;
+  /** Make `s` its successor under `a` (as `next` would return it). */
+  apply(s: S, a: A): void;
+  /** The canonical encoding of `s`, shared with it: valid until `s` changes. */
+  units(s: S): Uint16Array;
+  /** Make `s` the state `units` encodes. */
+  load(s: S, units: Uint16Array): void;
 }
 
 export type PropertyKind = 'always' | 'sometimes';
@@ -68,6 +88,14 @@ export interface Property<S> {
   /** The kernel rule it encodes, with function and version. */
   readonly cites: string;
   readonly holds: (s: S) => boolean;
+  /**
+   * The predicate reads only the state proper (what the canonical encoding
+   * holds), not the record of what the last step did. BFS then judges it once
+   * per distinct state instead of on every transition, which is sound because a
+   * state-only predicate has the same value however the state is reached. Leave
+   * it unset when in doubt: the default judges every transition.
+   */
+  readonly stateOnly?: boolean;
 }
 
 /** What an engine checks: a spec plus the properties that apply to it. */

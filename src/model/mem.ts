@@ -46,13 +46,25 @@ export function load(s: State, r: FrameRef, field: FrameField): number {
     s.ghost.usedFreed = true;
     return 0;
   }
-  return f[field];
+  return fieldOf(f, field);
+}
+
+function fieldOf(f: Frame, field: FrameField): number {
+  switch (field) {
+    case 'status': return f.status;
+    case 'len': return f.len;
+    case 'group': return f.group;
+    case 'msg': return f.msg;
+    case 'seq': return f.seq;
+    case 'off': return f.off;
+    case 'owner': return f.owner;
+  }
 }
 
 /** Read without side effects, for step descriptions. */
 export function peek(s: State, r: FrameRef, field: FrameField): number {
   const f = live(s, r);
-  return f === null ? 0 : f[field];
+  return f === null ? 0 : fieldOf(f, field);
 }
 
 export interface Writer {
@@ -81,7 +93,14 @@ export function store(s: State, w: Writer, r: FrameRef, fields: Partial<Record<F
     s.ghost.usedFreed = true;
     return;
   }
-  for (const k of Object.keys(fields) as FrameField[]) f[k] = fields[k] as number;
+  // Field by field with fixed names: each is a monomorphic store into the state vector.
+  if (fields.status !== undefined) f.status = fields.status;
+  if (fields.len !== undefined) f.len = fields.len;
+  if (fields.group !== undefined) f.group = fields.group;
+  if (fields.msg !== undefined) f.msg = fields.msg;
+  if (fields.seq !== undefined) f.seq = fields.seq;
+  if (fields.off !== undefined) f.off = fields.off;
+  if (fields.owner !== undefined) f.owner = fields.owner;
 }
 
 /** Where the message of a frame starts, as userspace computes it (frame + NL_MMAP_HDRLEN). */

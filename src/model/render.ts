@@ -42,12 +42,12 @@ export function render(c: Ctx, s: State): string {
   ].filter(Boolean);
   lines.push(
     `sock: mapped=${k.mapped} f_count=${k.fileRefs} sk_err=${errnoName(k.skErr)}${k.congested ? ' CONGESTED' : ''} drops=${k.drops}` +
-      ` rcvq=[${k.rcvq.map((q) => `m${q.msg}${q.seq ? `#${q.seq}` : ''}`).join(',')}]` +
+      ` rcvq=[${k.rcvq.toArray().map((q) => `m${q.msg}${q.seq ? `#${q.seq}` : ''}`).join(',')}]` +
       `${k.dumpRunning ? ` dump@${k.dumpPart}` : ''}${k.released ? ' released' : ''}${k.destructed ? ' destructed' : ''}` +
       `${locks.length ? ` locks{${locks.join(' ')}}` : ''}`,
   );
   const threads = s.threads
-    .map((t, ti) => `${c.threads[ti].name}@${t.pc}${t.stack.length ? `(<-${t.stack.join('<-')})` : ''}${t.l.held.length ? ` held[${t.l.held.join(',')}]` : ''}`)
+    .map((t, ti) => `${c.threads[ti].name}@${t.pc}${t.stack.length ? `(<-${t.stack.toArray().join('<-')})` : ''}${t.l.held.length ? ` held[${t.l.held.toArray().join(',')}]` : ''}`)
     .join('  ');
   lines.push(`threads: ${threads}`);
   return lines.join('\n');

@@ -10,15 +10,13 @@
  * transition rather than on every new state.
  */
 import type { ScenarioConfig } from './config.js';
-import { HDRLEN, RX, TX } from './constants.js';
 import type { Spec } from './interface.js';
-import { encodeState, encodeUnits, makeDecoder } from './codec.js';
+import { encodeState, encodeUnits, loadUnits, makeDecoder } from './codec.js';
 import { makeCanonicalUnits } from './symmetry.js';
 import { render, summary } from './render.js';
-import type { State } from './state.js';
-import { cloneState, newGhost, newLocals, newRing, noEvent } from './state.js';
-import type { Ctx } from './step.js';
-import { DONE, settle, stepAt } from './step.js';
+import { Layout, State, cloneState, emptyState } from './state.js';
+import type { Ctx, StepAction } from './step.js';
+import { DONE, DONE_ID, labelAt, labelId, settle, stepAt, stepById } from './step.js';
 import type { Variant } from './variant.js';
 import { beginMessage } from './kernel/producer.js';
 import { observeAllocations } from './kernel/alloc.js';
@@ -37,26 +35,34 @@ import './user/setup.js';
 
 export type NlState = State;
 
-export interface NlAction {
-  /** Thread name, e.g. `prod1`. */
-  readonly actor: string;
-  /** The step label, e.g. `alloc.reserve`. */
-  readonly kind: string;
-  readonly thread: number;
-  /** Which of the step's nondeterministic alternatives. */
-  readonly arg: number;
-}
+/** Thread name (actor, e.g. `prod1`), step label (kind, e.g. `alloc.reserve`), thread index, and which of the step's nondeterministic alternatives (arg). */
+export type NlAction = StepAction;
 
 export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
-  return { variant, knobs: variant.knobs, scenario, threads: scenario.threads };
+  // Actions are interned per (thread, label, choice): enumerating them allocates nothing after the first time.
+  const interned = new Map<number, NlAction>();
+  const action = (thread: number, label: number, arg: number): NlAction => {
+    const key = (label * 64 + thread) * 1024 + arg;
+    let a = interned.get(key);
+    if (a === undefined) {
+      a = Object.freeze({ actor: scenario.threads[thread].name, kind: labelAt(label), thread, arg, label });
+      interned.set(key, a);
+    }
+    return a;
+  };
+  return { variant, knobs: variant.knobs, scenario, threads: scenario.threads, layout: layoutOf(scenario), action };
+}
+
+/** The state vector's shape for a scenario: frames per ring and threads. */
+export function layoutOf(sc: ScenarioConfig): Layout {
+  return new Layout(Math.max(1, ...sc.requests.map((r) => r.frameNr)), sc.threads.length);
 }
 
 /** The initial state: rings configured and mapped as the scenario says, every thread at its entry. */
 export function initialState(c: Ctx): State {
   const sc = c.scenario;
-  const maxFrames = Math.max(1, ...sc.requests.map((r) => r.frameNr));
-  const rx = newRing(maxFrames);
-  const tx = newRing(maxFrames);
+  const s = emptyState(c.layout);
+  const { rx, tx } = s.sock;
   let gen = 1;
   for (const [ring, idx] of [[rx, sc.rx], [tx, sc.tx]] as const) {
     if (idx === null) continue;
@@ -70,37 +76,17 @@ export function initialState(c: Ctx): State {
     ring.framesPerBlock = Math.floor(req.blockSize / req.frameSize);
   }
   const mapped = sc.mapped && (rx.gen !== 0 || tx.gen !== 0);
-  const s: State = {
-    sock: {
-      rx, tx,
-      mapped: mapped ? 1 : 0,
-      fileRefs: mapped ? 2 : 1,
-      sockRefs: 0,
-      released: false,
-      destructed: false,
-      skErr: 0,
-      congested: false,
-      drops: 0,
-      noEnobufs: sc.noEnobufs ?? false,
-      rcvq: [],
-      pgVecLock: -1,
-      rxqLock: -1,
-      cbMutex: -1,
-      dumpRunning: false,
-      dumpPart: 0,
-      wake: false,
-      vmaRxGen: mapped ? rx.gen : 0,
-      vmaTxGen: mapped ? tx.gen : 0,
-    },
-    threads: sc.threads.map(() => ({ pc: DONE, stack: [], l: newLocals() })),
-    idLock: -1,
-    idSeq: 0,
-    nextGen: gen,
-    ghost: newGhost(),
-  };
+  const k = s.sock;
+  k.mapped = mapped ? 1 : 0;
+  k.fileRefs = mapped ? 2 : 1;
+  k.noEnobufs = sc.noEnobufs ?? false;
+  k.vmaRxGen = mapped ? rx.gen : 0;
+  k.vmaTxGen = mapped ? tx.gen : 0;
+  s.nextGen = gen;
   let setupOwnsMapping = mapped;
   sc.threads.forEach((spec, ti) => {
     const t = s.threads[ti];
+    t.pc = DONE;
     switch (spec.program) {
       case 'producer':
         return beginMessage(c, s, ti);
@@ -133,39 +119,43 @@ export function initialState(c: Ctx): State {
 export function enabledActions(c: Ctx, s: State): NlAction[] {
   const out: NlAction[] = [];
   for (let ti = 0; ti < s.threads.length; ti++) {
-    const pc = s.threads[ti].pc;
-    if (pc === DONE) continue;
-    const def = stepAt(pc);
+    const pc = s.threads[ti].pcId;
+    if (pc === DONE_ID) continue;
+    const def = stepById(pc);
     if (def.guard && !def.guard(c, s, ti)) continue;
-    const args = def.choices ? def.choices(c, s, ti) : [0];
-    for (const arg of args) {
-      out.push({ actor: c.threads[ti].name, kind: pc, thread: ti, arg });
+    if (!def.choices) {
+      out.push(c.action(ti, pc, 0));
+      continue;
     }
+    for (const arg of def.choices(c, s, ti)) out.push(c.action(ti, pc, arg));
   }
   return out;
 }
 
-/** The successor of `s` under `a`; `s` is not changed. */
-export function successor(c: Ctx, s: State, a: NlAction): State {
-  const before = s.threads[a.thread];
-  if (before === undefined || before.pc !== a.kind) {
-    throw new Error(`action ${a.actor}:${a.kind} does not fit the state (thread is at ${before?.pc ?? 'nothing'})`);
-  }
-  const n = cloneState(s);
-  n.ghost.last = noEvent();
-  n.ghost.note = '';
-  n.ghost.noteThread = -1;
-  n.ghost.noteValue = 0;
+const FWD_STEP = labelId('fwd.step');
+
+/** Make `n` its successor under `a`, in place. */
+export function applyInPlace(c: Ctx, n: State, a: NlAction): void {
   const t = n.threads[a.thread];
+  if (t === undefined || t.pcId !== a.label) {
+    throw new Error(`action ${a.actor}:${a.kind} does not fit the state (thread is at ${t?.pc ?? 'nothing'})`);
+  }
+  n.ghost.clearTransient();
   // fullSeen only means something inside an allocation and on the transition that ends it.
   if (!t.l.inAlloc) t.l.fullSeen = false;
   // fwdSeen likewise only inside netlink_forward_ring and on the transition that ends it.
-  if (t.pc !== 'fwd.step') t.l.fwdSeen = 0;
-  stepAt(a.kind).run(c, n, a.thread, a.arg);
+  if (a.label !== FWD_STEP) t.l.fwdSeen = 0;
+  stepById(a.label).run(c, n, a.thread, a.arg);
   settle(c, n, a.thread);
   // A return value is consumed by the continuation it returns to; at rest outside any call it is dead.
   if (t.stack.length === 0) t.l.ret = 0;
   observeAllocations(n);
+}
+
+/** The successor of `s` under `a`; `s` is not changed. */
+export function successor(c: Ctx, s: State, a: NlAction): State {
+  const n = cloneState(s);
+  applyInPlace(c, n, a);
   return n;
 }
 
@@ -184,7 +174,14 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     next: (s, a) => successor(c, s, a),
     encode: encodeState,
     encodeUnits,
-    ...makeDecoder(initialState(c)),
+    ...makeDecoder(c.layout),
+    inPlace: {
+      scratch: () => new State(c.layout),
+      copy: (dst, src) => dst.copyFrom(src),
+      apply: (s, a) => applyInPlace(c, s, a),
+      units: encodeUnits,
+      load: loadUnits,
+    },
     ...(canonical ? { canonicalUnits: canonical } : {}),
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),

@@ -8,7 +8,17 @@
  */
 import type { ScenarioConfig, ThreadSpec } from './config.js';
 import type { Knobs, Variant } from './variant.js';
-import type { State, Thread } from './state.js';
+import type { Layout, State, Thread } from './state.js';
+
+/** An action as the engines see it (spec.ts re-exports it as NlAction). */
+export interface StepAction {
+  readonly actor: string;
+  readonly kind: string;
+  readonly thread: number;
+  readonly arg: number;
+  /** The label id of `kind`. */
+  readonly label: number;
+}
 
 /** Everything a step may consult besides the state: constant for one check. */
 export interface Ctx {
@@ -16,6 +26,10 @@ export interface Ctx {
   readonly knobs: Knobs;
   readonly scenario: ScenarioConfig;
   readonly threads: readonly ThreadSpec[];
+  /** Where each field sits in this scenario's state vector. */
+  readonly layout: Layout;
+  /** The (interned) action of thread `thread` at label id `label` with choice `arg`. */
+  readonly action: (thread: number, label: number, arg: number) => StepAction;
 }
 
 export interface StepDef {
@@ -34,6 +48,9 @@ export interface StepDef {
 }
 
 const STEPS = new Map<string, StepDef>();
+/** Steps and continuations by label id (undefined where the label is the other kind). */
+const STEP_BY_ID: (StepDef | undefined)[] = [undefined];
+const CONTINUATION_BY_ID: (Continuation | undefined)[] = [undefined];
 /** Small integer per label, in registration order (module import order: deterministic), for the encoding. */
 const LABEL_IDS = new Map<string, number>([['done', 0]]);
 
@@ -63,6 +80,8 @@ export function defineSteps(defs: Record<string, StepDef>): void {
   for (const [label, def] of Object.entries(defs)) {
     register(label);
     STEPS.set(label, def);
+    STEP_BY_ID[labelId(label)] = def;
+    CONTINUATION_BY_ID[labelId(label)] = undefined;
   }
 }
 
@@ -72,12 +91,20 @@ export function stepAt(label: string): StepDef {
   return d;
 }
 
+/** The step at a label id (see Thread.pcId). */
+export function stepById(id: number): StepDef {
+  const d = STEP_BY_ID[id];
+  if (!d) throw new Error(`no step labelled ${labelAt(id)}`);
+  return d;
+}
+
 export function allStepLabels(): string[] {
   return [...STEPS.keys()];
 }
 
 /** The thread has finished its program. */
 export const DONE = 'done';
+export const DONE_ID = 0;
 
 export function goto(t: Thread, label: string): void {
   t.pc = label;
@@ -114,13 +141,15 @@ export function defineContinuations(defs: Record<string, Continuation>): void {
   for (const [label, fn] of Object.entries(defs)) {
     register(label);
     CONTINUATIONS.set(label, fn);
+    CONTINUATION_BY_ID[labelId(label)] = fn;
+    STEP_BY_ID[labelId(label)] = undefined;
   }
 }
 
 /** Run continuations until the thread rests on a step label (or DONE). */
 export function settle(c: Ctx, s: State, ti: number): void {
   for (let guard = 0; ; guard++) {
-    const fn = CONTINUATIONS.get(s.threads[ti].pc);
+    const fn = CONTINUATION_BY_ID[s.threads[ti].pcId];
     if (!fn) return;
     if (guard > 64) throw new Error(`continuations loop at ${s.threads[ti].pc}`);
     fn(c, s, ti);

@@ -14,8 +14,7 @@
  */
 import { encodeUnits } from './codec.js';
 import type { ProducerParams } from './config.js';
-import type { State } from './state.js';
-import { cloneState } from './state.js';
+import { State } from './state.js';
 import type { Ctx } from './step.js';
 
 interface Member {
@@ -66,21 +65,21 @@ function relabellings(c: Ctx, groups: Member[][]): Relabel[] {
   });
 }
 
-function apply(s: State, r: Relabel): State {
-  const n = cloneState(s);
+/** Write the image of `s` under `r` into `n` (same layout): thread blocks move, references follow. */
+function apply(s: State, r: Relabel, n: State): void {
   const th = (i: number) => (i >= 0 ? r.thread[i] : i);
   const tg = (t: number) => r.tag.get(t) ?? t;
-  s.threads.forEach((t, i) => {
-    const moved = n.threads[i];
-    moved.l.msg = tg(t.l.msg);
-    moved.l.skbMsg = tg(t.l.skbMsg);
-    moved.l.rMsg = tg(t.l.rMsg);
-  });
-  const threads = n.threads.slice();
-  n.threads.forEach((t, i) => {
-    threads[r.thread[i]] = t;
-  });
-  n.threads = threads;
+  const lay = s.layout;
+  n.v.set(s.v);
+  for (let i = 0; i < lay.threads; i++) {
+    const from = lay.threadAt(i);
+    n.v.set(s.v.subarray(from, from + lay.threadSize), lay.threadAt(r.thread[i]));
+  }
+  for (const t of n.threads) {
+    t.l.msg = tg(t.l.msg);
+    t.l.skbMsg = tg(t.l.skbMsg);
+    t.l.rMsg = tg(t.l.rMsg);
+  }
   const k = n.sock;
   k.pgVecLock = th(k.pgVecLock);
   k.rxqLock = th(k.rxqLock);
@@ -92,8 +91,7 @@ function apply(s: State, r: Relabel): State {
       f.msg = tg(f.msg);
     }
   }
-  for (const q of k.rcvq) q.msg = tg(q.msg);
-  return n;
+  k.rcvq.mapMsg(tg);
 }
 
 function less(a: Uint16Array, b: Uint16Array): boolean {
@@ -104,17 +102,21 @@ function less(a: Uint16Array, b: Uint16Array): boolean {
 
 /**
  * The least encoding over the orbit of `s`, or null when the scenario has no
- * interchangeable producers. The result is a fresh array.
+ * interchangeable producers. The result is a scratch array that the next call overwrites.
  */
 export function makeCanonicalUnits(c: Ctx): ((s: State) => Uint16Array) | null {
   const groups = producerGroups(c);
   if (groups.length === 0) return null;
   const relabels = relabellings(c, groups);
+  // Scratch space, allocated once: an image and the least encoding so far.
+  const image = new State(c.layout);
+  const best = new Uint16Array(c.layout.size);
   return (s) => {
-    let best = encodeUnits(s).slice();
+    best.set(encodeUnits(s));
     for (let i = 1; i < relabels.length; i++) {
-      const u = encodeUnits(apply(s, relabels[i]));
-      if (less(u, best)) best = u.slice();
+      apply(s, relabels[i], image);
+      const u = encodeUnits(image);
+      if (less(u, best)) best.set(u);
     }
     return best;
   };

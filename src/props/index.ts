@@ -8,14 +8,36 @@
 import { ENOBUFS, HDRLEN, MSG_DONE, DUMP_TAG_BASE, POLLIN, RESERVED, RX, SKIP, TX, UNUSED, VALID, COPY } from '../model/constants.js';
 import { frameAddress } from '../model/geometry.js';
 import type { Property } from '../model/interface.js';
-import type { State } from '../model/state.js';
+import type { Ring, State } from '../model/state.js';
+import { DONE_ID, labelId } from '../model/step.js';
 import { SKB_RX, SKB_TX } from '../model/state.js';
 
 
 type P = Property<State>;
 
+/** An invariant that reads what the last step did (its store event or note): judged on every transition. */
 function always(id: string, family: string, doc: string, cites: string, holds: (s: State) => boolean): P {
   return { id, family, kind: 'always', doc, cites, holds };
+}
+
+/** An invariant of the state alone (see Property.stateOnly): a test checks it ignores the last-step record. */
+function alwaysState(id: string, family: string, doc: string, cites: string, holds: (s: State) => boolean): P {
+  return { id, family, kind: 'always', doc, cites, holds, stateOnly: true };
+}
+
+/** Label id of the consumer's poll sleep (looked up on first use: steps register when the spec loads). */
+let SLEEP = -1;
+
+/** Every thread is asleep in poll or finished, and at least one is asleep. */
+function allAsleepOrDone(s: State): boolean {
+  if (SLEEP < 0) SLEEP = labelId('c.sleep');
+  let asleep = 0;
+  for (const t of s.threads) {
+    const pc = t.pcId;
+    if (pc === SLEEP) asleep++;
+    else if (pc !== DONE_ID) return false;
+  }
+  return asleep > 0;
 }
 
 /** Something a consumer can take: a VALID frame, or a message in the receive queue (COPY frames' messages are there). */
@@ -29,6 +51,17 @@ export function somethingToConsume(s: State): boolean {
 
 const noted = (s: State, what: string) => s.ghost.note === what;
 const noteThread = (s: State) => s.threads[s.ghost.noteThread];
+
+function geometryConsistent(r: Ring): boolean {
+  if (r.gen === 0) return true;
+  const fpb = Math.floor(r.blockSize / r.frameSize);
+  if (r.framesPerBlock !== fpb || fpb * r.blockNr !== r.frameNr) return false;
+  for (let i = 0; i < r.frameNr; i++) {
+    const a = frameAddress(i, r.framesPerBlock, r.frameSize, r.blockSize);
+    if (!a.inBlock || a.block >= r.blockNr) return false;
+  }
+  return true;
+}
 
 export const PROPERTIES: readonly P[] = [
   // ownership
@@ -66,21 +99,27 @@ export const PROPERTIES: readonly P[] = [
   ),
 
   // no-TOCTOU
-  always(
+  alwaysState(
     'NOTOCTOU-TX-ACT', 'no-toctou',
     'What the kernel receiver acts on equals what it validated: userspace cannot change a message after validation.',
     'netlink: implement memory mapped sendmsg() (3.10): "prevent userspace from changing the messages contents after validation"; fixed by 4682a0358639 "Always copy on mmap TX"',
     (s) => s.threads.every((t) => t.l.aMsg === -1 || t.l.aMsg === t.l.vMsg),
   ),
-  always(
+  alwaysState(
     'NOTOCTOU-TX-LEN', 'no-toctou',
     'Every length decision for a TX frame (bound check, skb length, allocation, copy) derives from one read of nm_len.',
     'af_netlink.c netlink_mmap_sendmsg: 4.5 reads nm_len once (ACCESS_ONCE) into a local; 3.10 re-reads hdr->nm_len (bugs.md B3b)',
-    (s) => s.threads.every((t) => t.l.txReads.every((v) => v === t.l.txReads[0])),
+    (s) => {
+      for (const t of s.threads) {
+        const r = t.l.txReads;
+        for (let i = 1; i < r.length; i++) if (r.at(i) !== r.at(0)) return false;
+      }
+      return true;
+    },
   ),
 
   // accounting
-  always(
+  alwaysState(
     'ACCT-PENDING', 'accounting',
     "Each ring's pending count equals the ring-backed skbs alive for it.",
     'af_netlink.c netlink_alloc_skb / netlink_mmap_sendmsg pending++, netlink_skb_destructor pending-- (3.10, 4.5)',
@@ -94,7 +133,7 @@ export const PROPERTIES: readonly P[] = [
       return s.sock.rx.pending === rx && s.sock.tx.pending === tx;
     },
   ),
-  always(
+  alwaysState(
     'ACCT-NO-FREE-IN-USE', 'accounting',
     'No ring memory is freed or swapped while a ring skb points into it or a VMA maps it; nothing writes a freed ring.',
     'af_netlink.c netlink_set_ring: EBUSY while mapped or pending (3.10, 4.5); protocol.md §2.1, §2.3',
@@ -111,7 +150,7 @@ export const PROPERTIES: readonly P[] = [
   ),
 
   // COPY-queue correspondence
-  always(
+  alwaysState(
     'COPY-QUEUE-MATCH', 'copy-queue',
     'The message recvmsg returns for a COPY frame is the one queued when that frame was marked: COPY frames and the receive queue stay in step.',
     'af_netlink.c netlink_ring_set_copied (3.10, 4.5); netlink_mmap.txt: COPY means "fetch the message with recvmsg"',
@@ -119,7 +158,7 @@ export const PROPERTIES: readonly P[] = [
   ),
 
   // no silent loss
-  always(
+  alwaysState(
     'LOSS-REPORTED', 'no-silent-loss',
     'Every message lost since the user last read an error is reported: while such a loss exists, sk_err holds ENOBUFS (unless NETLINK_NO_ENOBUFS or the socket is released).',
     'af_netlink.c netlink_overrun: CONGESTED, sk_err = ENOBUFS (3.10, 4.5); netlink(7) ENOBUFS semantics',
@@ -152,20 +191,18 @@ export const PROPERTIES: readonly P[] = [
     'netlink_mmap.txt: poll signals frames to process; af_netlink.c netlink_poll (4.5: netlink_has_valid_frame); bugs.md B11',
     (s) => !noted(s, 'poll-return') || (s.ghost.noteValue & POLLIN) === 0 || somethingToConsume(s),
   ),
-  always(
+  alwaysState(
     'POLL-NO-LOST-WAKEUP', 'poll-readiness',
     'No consumer is left asleep in poll with something to consume or an error to read once every other thread has finished: a wakeup in flight may arrive late, but it must arrive.',
     'af_netlink.c netlink_poll with sock_poll_wait; __netlink_sendskb sk_data_ready; netlink_overrun sk_error_report',
     (s) => {
-      if (s.sock.wake) return true;
-      const asleep = s.threads.filter((t) => t.pc === 'c.sleep');
-      if (asleep.length === 0 || asleep.length + s.threads.filter((t) => t.pc === 'done').length < s.threads.length) return true;
+      if (s.sock.wake || !allAsleepOrDone(s)) return true;
       return !somethingToConsume(s) && s.sock.skErr === 0;
     },
   ),
 
   // frame layout
-  always(
+  alwaysState(
     'LAYOUT-MSG-AT-HDRLEN', 'frame-layout',
     'Every RX frame handed to the user with a message (VALID or COPY, nm_len > 0) has the message at frame + NL_MMAP_HDRLEN, where userspace parses it.',
     'include/uapi/linux/netlink.h NL_MMAP_HDRLEN; netlink_mmap.txt; bugs.md B12',
@@ -180,26 +217,17 @@ export const PROPERTIES: readonly P[] = [
   ),
 
   // set-up consistency
-  always(
+  alwaysState(
     'SETUP-GEOMETRY', 'setup-consistency',
     'A configured ring’s geometry (frames per block, frame size, frame count, blocks) all comes from one successful setsockopt, and every frame lies inside its block.',
     'af_netlink.c netlink_set_ring: frames_per_block written before pg_vec_lock is taken (3.10, 4.5); protocol.md §2.1',
     (s) => {
-      for (const r of [s.sock.rx, s.sock.tx]) {
-        if (r.gen === 0) continue;
-        const fpb = Math.floor(r.blockSize / r.frameSize);
-        if (r.framesPerBlock !== fpb || fpb * r.blockNr !== r.frameNr) return false;
-        for (let i = 0; i < r.frameNr; i++) {
-          const a = frameAddress(i, r.framesPerBlock, r.frameSize, r.blockSize);
-          if (!a.inBlock || a.block >= r.blockNr) return false;
-        }
-      }
-      return true;
+      return geometryConsistent(s.sock.rx) && geometryConsistent(s.sock.tx);
     },
   ),
 
   // error values
-  always(
+  alwaysState(
     'ERR-SK-ERR-POSITIVE', 'error-values',
     'sk_err holds 0 or a positive errno.',
     'include/net/sock.h sock_error() negates sk_err; af_netlink.c netlink_poll/netlink_recvmsg store -err (fixed form); bugs.md B1',
@@ -213,7 +241,7 @@ export const PROPERTIES: readonly P[] = [
     'RFC cover letter and "netlink: implement memory mapped recvmsg()": frames are delivered in allocation order, not transmission order; bugs.md D1',
     (s) => !noted(s, 'read-id') || s.ghost.noteValue === 0 || noteThread(s).l.seqLast > s.ghost.noteValue,
   ),
-  always(
+  alwaysState(
     'NFQ-VERDICT-AFTER-READ', 'ordering',
     'No nfqueue packet gets a verdict before the consumer has read it.',
     'nfnetlink_queue.c nfqnl_recv_verdict_batch: verdict for every queued id <= the batch id (4.5); bugs.md D1',
@@ -232,15 +260,12 @@ export const PROPERTIES: readonly P[] = [
     },
   ),
 
-  always(
+  alwaysState(
     'DUMP-PROGRESS', 'dump',
     'A running dump is never left stuck: once every other thread has finished, a consumer asleep in poll has no dump still running and no wakeup owed (the dump must continue while the consumer keeps polling and releasing frames).',
     'af_netlink.c netlink_poll dump continuation under netlink_dump_space (3.10, 4.5); flow-control commit cd1df525da59; bugs.md D2',
     (s) => {
-      if (s.sock.wake || !s.sock.dumpRunning) return true;
-      const asleep = s.threads.filter((t) => t.pc === 'c.sleep').length;
-      const done = s.threads.filter((t) => t.pc === 'done').length;
-      return asleep === 0 || asleep + done < s.threads.length;
+      return s.sock.wake || !s.sock.dumpRunning || !allAsleepOrDone(s);
     },
   ),
 

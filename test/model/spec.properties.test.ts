@@ -4,18 +4,19 @@
  * `spec.actions(state)` modulo its length, until a terminal state.
  *
  * - `next` is pure and deterministic, `actions` is deterministic;
- * - the encoding is canonical and injective on every field of the state that is
- *   part of it (so a field the hand-written encoder forgets is caught);
+ * - the encoding is canonical, and the state-vector layout gives every field
+ *   its own slots (so a view that writes the wrong slot is caught);
+ * - the in-place fast path agrees with `next`;
  * - on linux-4.5 every invariant holds along random walks of the scenarios that
  *   the exhaustive check passes.
  */
 import { describe, expect, it } from 'vitest';
 import { test, fc } from '@fast-check/vitest';
 import { bfs } from '../../src/check/bfs.js';
-import { buildTarget } from '../../src/catalog.js';
-import { encodeState } from '../../src/model/codec.js';
+import { buildTarget, listProperties } from '../../src/catalog.js';
+import { encodeState, encodeUnits } from '../../src/model/codec.js';
 import type { NlAction, NlState } from '../../src/model/spec.js';
-import { newLocals, type State } from '../../src/model/state.js';
+import { cloneState, fieldSlots, plainState, type State } from '../../src/model/state.js';
 import { allStepLabels } from '../../src/model/step.js';
 import { VARIANT_IDS, catalogModel, type Model } from './helpers.js';
 
@@ -70,10 +71,10 @@ describe.each(VARIANT_IDS)('Spec contract on %s', (v) => {
         if (acts.length === 0) break;
         const a = acts[p % acts.length];
         const enc = m.spec.encode(s);
-        const copy = structuredClone(s);
+        const copy = snapshot(s);
         const n = m.spec.next(s, a);
         expect(m.spec.encode(s), m.spec.describe(s, a)).toBe(enc);
-        expect(s, m.spec.describe(s, a)).toEqual(copy);
+        expect(snapshot(s), m.spec.describe(s, a)).toEqual(copy);
         s = n;
       }
     });
@@ -83,7 +84,7 @@ describe.each(VARIANT_IDS)('Spec contract on %s', (v) => {
         const again = m.spec.next(before, action);
         expect(m.spec.encode(again), m.spec.describe(before, action)).toBe(m.spec.encode(after));
         // Also the transient record properties read (ghost.last, ghost.note), which the encoding leaves out.
-        expect(again, m.spec.describe(before, action)).toEqual(after);
+        expect(snapshot(again), m.spec.describe(before, action)).toEqual(snapshot(after));
       });
     });
 
@@ -91,13 +92,13 @@ describe.each(VARIANT_IDS)('Spec contract on %s', (v) => {
       walk(m, picks, ({ after }) => {
         const list = m.spec.actions(after);
         expect(m.spec.actions(after)).toEqual(list);
-        expect(m.spec.actions(structuredClone(after))).toEqual(list);
+        expect(m.spec.actions(cloneState(after))).toEqual(list);
       });
     });
 
     test.prop([schedule], RUNS)('the encoding is canonical: a deep copy encodes equally', (picks) => {
       walk(m, picks, ({ after }) => {
-        expect(m.spec.encode(structuredClone(after))).toBe(m.spec.encode(after));
+        expect(m.spec.encode(cloneState(after))).toBe(m.spec.encode(after));
       });
     });
 
@@ -108,70 +109,42 @@ describe.each(VARIANT_IDS)('Spec contract on %s', (v) => {
         const back = decode(m.spec.encode(after));
         expect(m.spec.encode(back)).toBe(m.spec.encode(after));
         expect(m.spec.actions(back)).toEqual(m.spec.actions(after));
-        expect({ ...back, ghost: { ...back.ghost, last: after.ghost.last, note: after.ghost.note, noteThread: after.ghost.noteThread, noteValue: after.ghost.noteValue } }).toEqual(after);
+        expect(plainState(back)).toEqual(plainState(after));
       });
     });
 
-    test.prop([schedule], RUNS)('the encoding is injective on every Locals field of every thread', (picks) => {
-      const s = walk(m, picks, () => {});
-      const enc = encodeState(s);
-      for (let ti = 0; ti < s.threads.length; ti++) {
-        for (const key of Object.keys(newLocals())) {
-          const t = structuredClone(s);
-          const l = t.threads[ti].l as unknown as Record<string, unknown>;
-          l[key] = changed(l[key]);
-          expect(encodeState(t), `thread ${ti} field ${key}`).not.toBe(enc);
-        }
-      }
+    test.prop([schedule], RUNS)('a stateOnly invariant ignores the last-step record (BFS judges it once per distinct state)', (picks) => {
+      const stateOnly = listProperties().filter((p) => p.stateOnly);
+      expect(stateOnly.length).toBeGreaterThan(5);
+      walk(m, picks, ({ after }) => {
+        const bare = cloneState(after);
+        bare.ghost.clearTransient();
+        for (const p of stateOnly) expect(p.holds(bare), p.id).toBe(p.holds(after));
+      });
+    });
+
+    test.prop([schedule], RUNS)('the in-place fast path agrees with next and decode', (picks) => {
+      const ip = m.spec.inPlace;
+      if (!ip) throw new Error('the netlink spec must provide inPlace');
+      const x = ip.scratch();
+      walk(m, picks, ({ before, action, after }) => {
+        ip.load(x, m.spec.encodeUnits?.(before) ?? new Uint16Array());
+        ip.apply(x, action);
+        expect(snapshot(x)).toEqual(snapshot(after));
+      });
     });
   });
 });
 
-/** A different value of the same type: numbers +1, booleans flipped, arrays one element longer. */
-function changed(v: unknown): unknown {
-  if (typeof v === 'number') return v + 1;
-  if (typeof v === 'boolean') return !v;
-  if (Array.isArray(v)) return [...v, 0];
-  throw new Error(`unexpected field value ${String(v)}`);
+/** The whole state as plain data, with the transient record of the last step. */
+function snapshot(s: State): unknown {
+  const g = s.ghost;
+  return { ...plainState(s), transient: { last: { ...g.last }, note: g.note, noteThread: g.noteThread, noteValue: g.noteValue } };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-describe('the encoding covers the whole state except the transient record of the last step', () => {
-  /** The transient fields spec.ts documents as left out of the encoding. */
-  const TRANSIENT = new Set(['ghost.last', 'ghost.note', 'ghost.noteThread', 'ghost.noteValue']);
-
-  /** Every leaf path of the state (arrays of objects descend into each element). */
-  function leaves(value: unknown, path: string, out: string[]): string[] {
-    if (TRANSIENT.has(path)) return out;
-    if (Array.isArray(value)) {
-      if (value.length > 0 && typeof value[0] === 'object') value.forEach((e, i) => leaves(e, `${path}[${i}]`, out));
-      else out.push(path); // an array of numbers or labels: changed as a whole
-      return out;
-    }
-    if (value !== null && typeof value === 'object') {
-      for (const k of Object.keys(value)) leaves((value as Record<string, unknown>)[k], path ? `${path}.${k}` : k, out);
-      return out;
-    }
-    out.push(path);
-    return out;
-  }
-
-  function get(root: unknown, path: string): { parent: Record<string, unknown>; key: string } {
-    const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.');
-    let cur = root as Record<string, unknown>;
-    for (const p of parts.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
-    return { parent: cur, key: parts[parts.length - 1] };
-  }
-
-  /** A different value of the same kind; labels (pc, stack) become another registered label. */
-  function other(v: unknown, path: string): unknown {
-    if (path.endsWith('.pc')) return v === 'done' ? allStepLabels()[0] : 'done';
-    if (path.endsWith('.stack')) return [...(v as string[]), allStepLabels()[0]];
-    if (Array.isArray(v)) return [...v, 0];
-    return changed(v);
-  }
-
+describe('the state vector layout: every field has its own slots, and the encoding is the vector', () => {
   /** A state from nfq-batch (both rings, several threads) with a queued message, so rcvq has an element. */
   function richState(): State {
     const m = catalogModel('linux-4.5', 'nfq-batch');
@@ -180,24 +153,78 @@ describe('the encoding covers the whole state except the transient record of the
     return s;
   }
 
-  it('changing any single non-transient field of the state changes encodeState', () => {
+  /** Resolve `sock.rx.frames[2].status` to the view that holds the field and its name. */
+  function get(root: unknown, path: string): { parent: Record<string, unknown>; key: string } {
+    const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+    let cur = root as Record<string, unknown>;
+    for (const p of parts.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
+    return { parent: cur, key: parts[parts.length - 1] };
+  }
+
+  /** Change one field (or add to one list) through the views the spec uses. */
+  function change(s: State, path: string): void {
+    const { parent, key } = get(s, path);
+    const v = parent[key];
+    if (typeof v === 'number') parent[key] = v + 1;
+    else if (typeof v === 'boolean') parent[key] = !v;
+    else if (key === 'pc') parent[key] = v === 'done' ? allStepLabels()[0] : 'done';
+    else if (key === 'stack') (v as State['threads'][number]['stack']).push(allStepLabels()[0]);
+    else if (key === 'rcvq') (v as State['sock']['rcvq']).push({ msg: 2, seq: 2, frame: 1 });
+    else (v as { push(x: number): void }).push(1);
+  }
+
+  it('fields partition the vector: no overlaps, no gaps but the padding to an even length', () => {
     const s = richState();
-    const enc = encodeState(s);
-    const paths = leaves(s, '', []);
-    expect(paths.length).toBeGreaterThan(100);
-    const missed: string[] = [];
-    for (const path of paths) {
-      const t = structuredClone(s);
-      const { parent, key } = get(t, path);
-      parent[key] = other(parent[key], path);
-      if (encodeState(t) === enc) missed.push(path);
+    const slots = fieldSlots(s.layout).sort((a, b) => a.at - b.at);
+    let at = 0;
+    for (const f of slots) {
+      expect(f.at, f.path).toBe(at);
+      at += f.slots;
     }
-    expect(missed).toEqual([]);
+    expect(s.layout.size - at).toBe(at & 1);
+  });
+
+  it('changing any field through its view changes exactly its own slots of the encoding', () => {
+    const s = richState();
+    const enc = encodeUnits(s).slice();
+    const wrong: string[] = [];
+    for (const f of fieldSlots(s.layout)) {
+      const t = cloneState(s);
+      change(t, f.path);
+      const u = encodeUnits(t);
+      const changed = [...u.keys()].filter((i) => u[i] !== enc[i]);
+      if (changed.length === 0 || changed.some((i) => i < f.at || i >= f.at + f.slots)) wrong.push(`${f.path}: ${changed.join(',')}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('list slots past the length stay zero, so equal lists encode equally', () => {
+    const s = richState();
+    const l = s.threads[0].l;
+    const before = encodeUnits(s).slice();
+    l.held.insertSorted(3);
+    l.held.insertSorted(1);
+    expect(l.held.toArray()).toEqual([1, 3]);
+    l.held.removeAt(0);
+    l.held.removeAt(0);
+    s.sock.rcvq.push({ msg: 4, seq: 0, frame: -1 });
+    s.sock.rcvq.shift();
+    s.sock.rcvq.push({ msg: 1, seq: 1, frame: 0 });
+    s.sock.rcvq.shift();
+    expect([...encodeUnits(s)]).toEqual([...before]);
+  });
+
+  it('values that do not fit 16 bits are refused', () => {
+    const s = richState();
+    expect(() => (s.sock.drops = 40000)).toThrow(/does not fit/);
+    expect(() => (s.threads[0].l.k = 0.5)).toThrow(/does not fit/);
+    s.ghost.readIds = 1 << 29;
+    expect(s.ghost.readIds).toBe(1 << 29);
   });
 
   it('the transient record (ghost.last, ghost.note, noteThread, noteValue) is left out of the encoding, by design', () => {
     const s = richState();
-    const t = structuredClone(s);
+    const t = cloneState(s);
     t.ghost.last.kind = 'kstore';
     t.ghost.last.frame = 3;
     t.ghost.note = 'poll-return';

@@ -38,7 +38,7 @@ defineSteps({
     cites: `${CITE} -> __skb_recv_datagram: dequeue under sk_receive_queue.lock (MSG_DONTWAIT: EAGAIN if empty)`,
     guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
     text: (_c, s) => {
-      const q = s.sock.rcvq[0];
+      const q = s.sock.rcvq.at(0);
       return q === undefined ? 'recvmsg: queue empty: -EAGAIN' : `recvmsg: dequeue message ${q.msg}${q.seq ? ` (id ${q.seq})` : ''}`;
     },
     run: (_c, s, ti) => {

@@ -63,7 +63,7 @@ function finish(s: State, ti: number): void {
   const result = l.txErr !== 0 ? l.txErr : l.txTotal;
   noteValue(s, ti, 'sendmsg-return', result);
   // The call's locals are dead now (their checks were judged on the steps that set them).
-  l.txExcl = false; l.txTotal = 0; l.txErr = 0; l.txLen = 0; l.txAlloc = 0; l.txReads = []; l.txFrame = -1; l.vMsg = -1; l.aMsg = -1;
+  l.txExcl = false; l.txTotal = 0; l.txErr = 0; l.txLen = 0; l.txAlloc = 0; l.txReads.clear(); l.txFrame = -1; l.vMsg = -1; l.aMsg = -1;
   ret(t, result);
 }
 
@@ -118,7 +118,7 @@ defineSteps({
       const st = load(s, here(s, TX, k.tx.head), 'status');
       if (st === VALID) {
         t.l.txFrame = k.tx.head;
-        t.l.txReads = [];
+        t.l.txReads.clear();
         t.l.txAlloc = 0;
         t.l.vMsg = -1;
         t.l.aMsg = -1;

@@ -15,7 +15,7 @@ import { EBUSY, EINVAL, RING_NAMES, RX, errnoName } from '../constants.js';
 import { NL_MMAP_REQ_SIZE, checkCreate, checkDestroy, checkMmap, checkSetsockoptCall, ringBytes } from '../geometry.js';
 import type { SetupOp } from '../config.js';
 import type { State } from '../state.js';
-import { newFrame, ringOf } from '../state.js';
+import { ringOf } from '../state.js';
 import type { Ctx } from '../step.js';
 import { defineSteps, goto, lockFree, ret } from '../step.js';
 import { maybeDestruct, note } from './sock.js';
@@ -139,11 +139,11 @@ defineSteps({
       ring.gen = t.l.skbGen;
       ring.req = req.blockNr !== 0 ? t.l.seq : -1;
       // Fresh zeroed memory: every frame UNUSED. The old generation is gone.
-      for (let i = 0; i < ring.frames.length; i++) ring.frames[i] = newFrame();
+      for (const f of ring.frames) f.reset();
       if (t.l.msg === RX) {
         // The purge loses every queued message, counts no drop and reports nothing.
         if (!k.released) s.ghost.unreported += k.rcvq.length;
-        k.rcvq = [];
+        k.rcvq.clear();
       }
       t.l.skbGen = 0;
       note(s, ti, 'ring-swapped');

@@ -49,7 +49,7 @@ export function maybeDestruct(s: State): void {
   const k = s.sock;
   if (k.released && k.sockRefs === 0 && k.fileRefs === 0 && !k.destructed) {
     k.destructed = true;
-    k.rcvq = [];
+    k.rcvq.clear();
     for (const r of [k.rx, k.tx]) {
       r.gen = 0;
       r.req = -1;

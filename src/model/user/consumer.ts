@@ -121,14 +121,15 @@ defineSteps({
     who: 'user',
     cites: `${DOC}: look at the frame at the private cursor; ulogd2 releases held frames asynchronously`,
     choices: (c, s, ti) => {
-      const out = [LOOK, ...s.threads[ti].l.held.map((_, i) => i)];
+      const out = [LOOK];
+      for (let i = 0; i < s.threads[ti].l.held.length; i++) out.push(i);
       if (canVerdict(c, s, ti)) out.push(VERDICT);
       return out;
     },
     text: (_c, s, ti, arg) => {
       const l = s.threads[ti].l;
       if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[peek(s, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
-      if (arg >= 0) return `release held rx frame ${l.held[arg]} (SKIP -> UNUSED)`;
+      if (arg >= 0) return `release held rx frame ${l.held.at(arg)} (SKIP -> UNUSED)`;
       const st = peek(s, rxRef(s, l.cursor), 'status');
       const then = st === VALID ? 'read it' : st === COPY ? 'recvmsg' : 'poll';
       return `rx frame ${l.cursor} is ${STATUS_NAMES[st]}: ${then}`;
@@ -140,9 +141,9 @@ defineSteps({
         return goto(t, st === UNUSED ? 'c.verdict-fill' : 'c.look');
       }
       if (arg >= 0) {
-        const frame = t.l.held[arg];
+        const frame = t.l.held.at(arg);
         store(s, USER(ti), rxRef(s, frame), { status: UNUSED });
-        t.l.held.splice(arg, 1);
+        t.l.held.removeAt(arg);
         return;
       }
       const st = load(s, rxRef(s, t.l.cursor), 'status');
@@ -195,8 +196,7 @@ defineSteps({
       const t = s.threads[ti];
       store(s, USER(ti), rxRef(s, t.l.cursor), { status: SKIP });
       // The held frames form a set (any may be released next): keep it sorted, so equal sets encode equally.
-      t.l.held.push(t.l.cursor);
-      t.l.held.sort((a, b) => a - b);
+      t.l.held.insertSorted(t.l.cursor);
       advance(c, s, ti);
       goto(t, 'c.look');
     },
