@@ -96,7 +96,13 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   // What the visited set identifies a state by: its orbit's least encoding under symmetry, else its own.
   const symmetric = options.symmetry === true && spec.canonicalUnits !== undefined;
   const canonical = symmetric ? (spec.canonicalUnits as (s: S) => Uint16Array).bind(spec) : undefined;
-  const identity = (x: Slot) => (canonical ? canonical(st.state(x)) : st.units(x));
+  /** The fingerprint the visited set knows `x` by, written into `out`. */
+  const identify = (x: Slot, out: Uint32Array): void => {
+    if (canonical) fingerprint(canonical(st.state(x)), out);
+    else st.fingerprint(x, out);
+  };
+  // Levels keep each state's own fingerprint so that reloading it needs no rehash.
+  const keepFingerprints = st.incremental && !symmetric;
 
   const seen = new FingerprintSet();
   const fp = new Uint32Array(2);
@@ -154,29 +160,41 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     readonly arena = st.load ? new UnitArena() : null;
     readonly slots: Slot[] = [];
     readonly ids: number[] = [];
+    readonly fps = keepFingerprints ? new GrowableArray((n) => new Uint32Array(n)) : null;
+    private readonly fp = new Uint32Array(2);
     get size(): number {
       return this.ids.length;
     }
-    add(x: Slot, id: number): void {
+    /** Add the state in `x`; `own` is its own fingerprint (when fingerprints are kept). */
+    add(x: Slot, id: number, own: Uint32Array): void {
       if (this.arena) this.arena.push(st.units(x));
       else this.slots.push(st.clone(x));
+      if (this.fps) {
+        this.fps.push(own[0]);
+        this.fps.push(own[1]);
+      }
       this.ids.push(id);
     }
     /** Put the i-th state of the level into `x`. */
     restore(i: number, x: Slot): void {
-      if (this.arena && st.load) st.load(x, this.arena.at(i));
-      else st.copy(x, this.slots[i]);
+      if (this.arena && st.load) {
+        if (this.fps) {
+          this.fp[0] = this.fps.get(2 * i);
+          this.fp[1] = this.fps.get(2 * i + 1);
+          st.load(x, this.arena.at(i), this.fp);
+        } else st.load(x, this.arena.at(i));
+      } else st.copy(x, this.slots[i]);
     }
   }
 
   const initBad = judge(st.state(cur), true);
-  fingerprint(identity(cur), fp);
+  identify(cur, fp);
   seen.add(fp[0], fp[1]);
   let level = new Level();
   const initId = admit(-1, 0);
   if (initBad && options.allViolations) noteAll(st.state(cur), initId, -1);
   if (initBad && !options.allViolations) bad = { id: initId, action: -1, property: initBad };
-  else level.add(cur, initId);
+  else level.add(cur, initId, fp);
 
   let depth = 0;
   let expanded = 0;
@@ -201,7 +219,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         st.apply(succ, actions[k]);
         const t = st.state(succ);
         transitions++;
-        fingerprint(identity(succ), fp);
+        identify(succ, fp);
         const isNew = !seen.has(fp[0], fp[1]);
         const failed = judge(t, isNew);
         if (failed) {
@@ -220,17 +238,18 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         }
         seen.add(fp[0], fp[1]);
         deepest = depth + 1;
-        next.add(succ, admit(level.ids[i], k));
+        next.add(succ, admit(level.ids[i], k), fp);
       }
       expanded++;
-      {
-        // A clock read per expanded state is noise next to expanding it.
+      // The clock after the first expanded state and every 64th after it (every one when progress is asked
+      // for at every chance), the heap every 16384: reading them per state cost a few percent.
+      if ((expanded & 63) === 1 || interval === 0) {
         const now = performance.now();
         if ((now - started) / 1000 >= timeBudget) {
           stoppedBy = 'time-budget';
           break search;
         }
-        if ((expanded & 4095) === 0 && memoryMiB() >= maxMemory) {
+        if ((expanded & 16383) === 1 && memoryMiB() >= maxMemory) {
           stoppedBy = 'memory';
           break search;
         }
@@ -255,7 +274,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 
   const seconds = Math.round(performance.now() - started) / 1000;
   const stats: EngineStats = {
-    hash: FINGERPRINT_HASH,
+    hash: symmetric ? FINGERPRINT_HASH : st.hashName,
     collisionProbability: collisionProbability(seen.size),
     bytesPerState: Math.round(((seen.bytes + parent.bytes + via.bytes) / Math.max(1, seen.size)) * 10) / 10,
     statesPerSecond: seconds > 0 ? Math.round(seen.size / seconds) : seen.size,

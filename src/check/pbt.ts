@@ -35,9 +35,10 @@ import * as fc from 'fast-check';
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
 import { ReplayError } from '../errors.js';
 import { counterexample } from './counterexample.js';
-import { FingerprintSet, collisionProbability, fingerprint, keyUnits } from './fingerprint.js';
+import { FingerprintSet, collisionProbability, fingerprint } from './fingerprint.js';
 import { formatPath, replay, type ReplayResult } from './replay.js';
 import { COMMAND, shellQuote, type CheckResult, type EngineStats, type Violation } from './result.js';
+import { stepperOf, type Slot, type Stepper } from './stepper.js';
 
 export const DEFAULT_NUM_RUNS = 1000;
 export const DEFAULT_MAX_STEPS = 60;
@@ -119,26 +120,77 @@ interface Walk<S> {
   readonly violated?: Property<S>;
 }
 
-/** Called on every state reached (init included), with its depth. */
-type Observer<S> = (s: S, depth: number) => void;
+/** Called on every state reached (init included), in slot `x` (valid during the call only), with its depth. */
+type Observer = (x: Slot, depth: number) => void;
 
-/** Apply `schedule` from init by the modulo rule, judging every state; stop at a terminal state or the first violation. */
-function walk<S, A extends ActionBase>(target: CheckTarget<S, A>, schedule: readonly number[], observe?: Observer<S>): Walk<S> {
+/**
+ * Walks from init over one slot, reused by every walk and stepped in place when
+ * the spec can, so a step allocates nothing beyond `spec.actions`. A walk keeps
+ * no states, only action indices: a counterexample is rebuilt by replay (with
+ * `spec.next`, which also checks the in-place step against it).
+ */
+interface Walker<S, A extends ActionBase> {
+  readonly st: Stepper<S, A>;
+  /** Apply `schedule` from init by the modulo rule, judging every state; stop at a terminal state or the first violation. */
+  walk(schedule: readonly number[], observe?: Observer): Walk<S>;
+  /** Take each of `wanted` if an equal action (same plain data) is enabled, skip it otherwise; judge as `walk` does. */
+  walkActions(wanted: readonly A[]): Walk<S>;
+  /** The actions a path of nlring indices takes. */
+  actionsOf(indices: readonly number[]): A[];
+}
+
+/** The first invariant `s` violates, in list order. */
+function firstViolated<S>(invariants: readonly Property<S>[], s: S): Property<S> | undefined {
+  for (let i = 0; i < invariants.length; i++) if (!invariants[i].holds(s)) return invariants[i];
+  return undefined;
+}
+
+function walkerOf<S, A extends ActionBase>(target: CheckTarget<S, A>): Walker<S, A> {
   const { spec, invariants } = target;
-  let s = spec.init();
-  observe?.(s, 0);
-  const indices: number[] = [];
-  let violated = invariants.find((p) => !p.holds(s));
-  for (let i = 0; i < schedule.length && !violated; i++) {
-    const enabled = spec.actions(s);
-    if (enabled.length === 0) break;
-    const k = schedule[i] % enabled.length;
-    s = spec.next(s, enabled[k]);
-    indices.push(k);
-    observe?.(s, i + 1);
-    violated = invariants.find((p) => !p.holds(s));
-  }
-  return violated ? { indices, violated } : { indices };
+  const st = stepperOf(spec);
+  const x = st.slot();
+  return {
+    st,
+    walk(schedule, observe) {
+      st.reset(x);
+      observe?.(x, 0);
+      const indices: number[] = [];
+      let violated = firstViolated(invariants, st.state(x));
+      for (let i = 0; i < schedule.length && !violated; i++) {
+        const enabled = spec.actions(st.state(x));
+        if (enabled.length === 0) break;
+        const k = schedule[i] % enabled.length;
+        st.apply(x, enabled[k]);
+        indices.push(k);
+        observe?.(x, i + 1);
+        violated = firstViolated(invariants, st.state(x));
+      }
+      return violated ? { indices, violated } : { indices };
+    },
+    walkActions(wanted) {
+      st.reset(x);
+      const indices: number[] = [];
+      let violated = firstViolated(invariants, st.state(x));
+      for (let i = 0; i < wanted.length && !violated; i++) {
+        const key = JSON.stringify(wanted[i]);
+        const enabled = spec.actions(st.state(x));
+        const k = enabled.findIndex((a) => JSON.stringify(a) === key);
+        if (k < 0) continue;
+        st.apply(x, enabled[k]);
+        indices.push(k);
+        violated = firstViolated(invariants, st.state(x));
+      }
+      return violated ? { indices, violated } : { indices };
+    },
+    actionsOf(indices) {
+      st.reset(x);
+      return indices.map((k) => {
+        const a = spec.actions(st.state(x))[k];
+        st.apply(x, a);
+        return a;
+      });
+    },
+  };
 }
 
 /**
@@ -154,14 +206,14 @@ function walk<S, A extends ActionBase>(target: CheckTarget<S, A>, schedule: read
  *   shrinker on raw choices cannot see (deleting a choice shifts the meaning of
  *   every later one).
  */
-function minimise<S, A extends ActionBase>(target: CheckTarget<S, A>, start: Walk<S>): { walk: Walk<S>; deleted: number; steps: number } {
+function minimise<S, A extends ActionBase>(w: Walker<S, A>, start: Walk<S>): { walk: Walk<S>; deleted: number; steps: number } {
   const id = start.violated!.id;
   let best = start;
   let steps = 0;
-  const better = (w: Walk<S>) => {
-    steps += w.indices.length;
-    if (w.violated?.id === id && w.indices.length < best.indices.length) {
-      best = w;
+  const better = (c: Walk<S>) => {
+    steps += c.indices.length;
+    if (c.violated?.id === id && c.indices.length < best.indices.length) {
+      best = c;
       return true;
     }
     return false;
@@ -169,13 +221,13 @@ function minimise<S, A extends ActionBase>(target: CheckTarget<S, A>, start: Wal
   for (let changed = true; changed; ) {
     changed = false;
     for (let width = 1; width <= MINIMISE_WINDOW; width++) {
-      let actions = actionsOf(target, best.indices);
+      let actions = w.actionsOf(best.indices);
       steps += actions.length;
       for (let i = best.indices.length - width; i >= 0; i--) {
         const keep = (_: unknown, j: number) => j < i || j >= i + width;
-        if (better(walk(target, best.indices.filter(keep))) || better(walkActions(target, actions.filter(keep)))) {
+        if (better(w.walk(best.indices.filter(keep))) || better(w.walkActions(actions.filter(keep)))) {
           changed = true;
-          actions = actionsOf(target, best.indices);
+          actions = w.actionsOf(best.indices);
           steps += actions.length;
           i = Math.min(i, best.indices.length - width + 1);
         }
@@ -186,35 +238,6 @@ function minimise<S, A extends ActionBase>(target: CheckTarget<S, A>, start: Wal
 }
 
 const MINIMISE_WINDOW = 4;
-
-/** The actions a path of nlring indices takes. */
-function actionsOf<S, A extends ActionBase>(target: CheckTarget<S, A>, indices: readonly number[]): A[] {
-  const { spec } = target;
-  let s = spec.init();
-  return indices.map((k) => {
-    const a = spec.actions(s)[k];
-    s = spec.next(s, a);
-    return a;
-  });
-}
-
-/** Take each of `wanted` if an equal action (same plain data) is enabled, skip it otherwise; judge as `walk` does. */
-function walkActions<S, A extends ActionBase>(target: CheckTarget<S, A>, wanted: readonly A[]): Walk<S> {
-  const { spec, invariants } = target;
-  let s = spec.init();
-  const indices: number[] = [];
-  let violated = invariants.find((p) => !p.holds(s));
-  for (let i = 0; i < wanted.length && !violated; i++) {
-    const key = JSON.stringify(wanted[i]);
-    const enabled = spec.actions(s);
-    const k = enabled.findIndex((a) => JSON.stringify(a) === key);
-    if (k < 0) continue;
-    s = spec.next(s, enabled[k]);
-    indices.push(k);
-    violated = invariants.find((p) => !p.holds(s));
-  }
-  return violated ? { indices, violated } : { indices };
-}
 
 /** Parameters that fix what fast-check generates, so a global `fc.configureGlobal` cannot change a seed's meaning. */
 function generationParameters(seed: number): fc.Parameters<[number[]]> {
@@ -236,21 +259,23 @@ export function pbt<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   checkSeed(seed);
   if (!(Number.isSafeInteger(numRuns) && numRuns >= 1 && numRuns <= MAX_REPLAY_RUN)) throw new RangeError(`numRuns must be an integer in 1..${MAX_REPLAY_RUN}, got ${numRuns}`);
-  const { spec, invariants, witnesses } = target;
+  const { invariants, witnesses } = target;
   const started = performance.now();
 
-  const units = spec.encodeUnits ? spec.encodeUnits.bind(spec) : (s: S) => keyUnits(spec.encode(s));
+  const walker = walkerOf(target);
+  const { st } = walker;
   const seen = new FingerprintSet(1 << 12);
   const fp = new Uint32Array(2);
   const reached = witnesses.map(() => false);
   let steps = 0;
   let deepest = 0;
   let firstFailure: number | undefined;
-  const observe: Observer<S> = (s, depth) => {
+  const observe: Observer = (x, depth) => {
     if (depth > 0) steps++;
     if (depth > deepest) deepest = depth;
-    fingerprint(units(s), fp);
+    fingerprint(st.units(x), fp);
     seen.add(fp[0], fp[1]);
+    const s = st.state(x);
     for (let i = 0; i < witnesses.length; i++) {
       if (!reached[i] && witnesses[i].holds(s)) reached[i] = true;
     }
@@ -262,7 +287,7 @@ export function pbt<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const property = fc.property(schedules(maxSteps), (schedule) => {
     if (crash) return false;
     try {
-      const ok = walk(target, schedule, observe).violated === undefined;
+      const ok = walker.walk(schedule, observe).violated === undefined;
       if (!ok) firstFailure ??= performance.now();
       return ok;
     } catch (error) {
@@ -279,9 +304,9 @@ export function pbt<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   if (details.failed) {
     if (details.counterexample === null) throw new Error(`fast-check stopped without a counterexample (${details.interrupted ? 'interrupted' : 'too many skips'})`);
     fcPath = details.counterexamplePath;
-    const found = walk(target, details.counterexample[0]);
+    const found = walker.walk(details.counterexample[0]);
     if (!found.violated) throw new Error(`pbt: fast-check's counterexample ${fcPath} violates nothing when walked again: is the spec or a predicate nondeterministic?`);
-    const m = minimise(target, found);
+    const m = minimise(walker, found);
     steps += m.steps;
     deleted = m.deleted;
     violation = counterexample(target, m.walk.violated!, m.walk.indices);
@@ -342,10 +367,11 @@ export function replayPbt<S, A extends ActionBase>(target: CheckTarget<S, A>, op
   if (Number(fcPath.split(':')[0]) >= MAX_REPLAY_RUN) {
     throw new ReplayError(`${where} does not reproduce a failure: run ${fcPath.split(':')[0]} is beyond any pbt run (at most ${MAX_REPLAY_RUN} runs are replayed)`);
   }
+  const walker = walkerOf(target);
   let details: fc.RunDetails<[number[]]>;
   try {
     details = fc.check(
-      fc.property(schedules(maxSteps), (schedule) => walk(target, schedule).violated === undefined),
+      fc.property(schedules(maxSteps), (schedule) => walker.walk(schedule).violated === undefined),
       // numRuns bounds the search only for a path without ':' (a failure before any shrink).
       { ...generationParameters(seed), path: fcPath, endOnFailure: true, numRuns: 1 },
     );
@@ -356,9 +382,9 @@ export function replayPbt<S, A extends ActionBase>(target: CheckTarget<S, A>, op
     throw new ReplayError(`${where} does not reproduce a failure`);
   }
   // A spec that throws on this schedule throws here too: a bug, not a replay error.
-  const found = walk(target, details.counterexample[0]);
+  const found = walker.walk(details.counterexample[0]);
   if (!found.violated) throw new Error(`replayPbt: fast-check's counterexample violates nothing when walked again: is the spec or a predicate nondeterministic?`);
-  return replay(target, formatPath(minimise(target, found).walk.indices));
+  return replay(target, formatPath(minimise(walker, found).walk.indices));
 }
 
 function maxStepsWords(maxSteps: number): string[] {
@@ -395,7 +421,7 @@ export interface ScheduleRun {
  * (`test.prop([schedules(40)])(..., (s) => { ... runSchedule(target, s) ... })`).
  */
 export function runSchedule<S, A extends ActionBase>(target: CheckTarget<S, A>, schedule: readonly number[]): ScheduleRun {
-  const w = walk(target, schedule);
+  const w = walkerOf(target).walk(schedule);
   const path = formatPath(w.indices);
   // Describe each step in the state it was taken from.
   const { spec } = target;

@@ -31,6 +31,7 @@ import { counterexample } from './counterexample.js';
 import { PRNG_NAME, pickAction, walkRng, type Rng } from './prng.js';
 import { formatPath, replay, type ReplayResult } from './replay.js';
 import { COMMAND, shellQuote, type CheckResult, type EngineStats, type Shard, type SimulationParams } from './result.js';
+import { stepperOf, type Slot, type Stepper } from './stepper.js';
 
 export { PRNG_NAME } from './prng.js';
 
@@ -86,8 +87,11 @@ const TICK = 1024;
 
 /**
  * The random walk itself, shared by `simulate` and `replayWalk` so that the two
- * cannot drift apart. Mutable and reused across walks: no allocation per step
- * beyond what `spec.actions` and `spec.next` do.
+ * cannot drift apart. Mutable and reused across walks: a walk steps one slot in
+ * place (when the spec can), so a step allocates nothing beyond what
+ * `spec.actions` does. Nothing keeps a walk's states: a counterexample is
+ * rebuilt from `path` by replay, which steps with `spec.next` and so also checks
+ * the in-place step against it.
  */
 class Walker<S, A extends ActionBase> {
   /** Action indices of the current walk; only the first `length` entries belong to it. */
@@ -99,6 +103,9 @@ class Walker<S, A extends ActionBase> {
   steps = 0;
   private unreached: number;
   private countdown = TICK;
+  private readonly st: Stepper<S, A>;
+  /** The state of the current walk. */
+  private readonly x: Slot;
 
   constructor(
     private readonly spec: Spec<S, A>,
@@ -109,6 +116,14 @@ class Walker<S, A extends ActionBase> {
     private readonly tick: () => boolean = () => false,
   ) {
     this.unreached = reached.filter((r) => !r).length;
+    this.st = stepperOf(spec);
+    this.x = this.st.slot();
+  }
+
+  /** Judge the initial state, which is the same for every walk. */
+  judgeInit(): boolean {
+    this.st.reset(this.x);
+    return this.judge(this.st.state(this.x));
   }
 
   /** Judge one state (witnesses first, as bfs does); sets `bad` and returns false on a violation. */
@@ -133,22 +148,22 @@ class Walker<S, A extends ActionBase> {
   }
 
   /**
-   * Walk from `init` (already judged) for up to `depth` steps; returns the number
-   * of steps taken. Stops early at a violation (`bad`), a state without enabled
-   * actions, or when `tick` says so (`stopped`).
+   * Walk from the initial state (judged by `judgeInit`) for up to `depth` steps;
+   * returns the number of steps taken. Stops early at a violation (`bad`), a
+   * state without enabled actions, or when `tick` says so (`stopped`).
    */
-  walk(init: S, rng: Rng, depth: number): number {
-    const { spec, path } = this;
+  walk(rng: Rng, depth: number): number {
+    const { spec, path, st, x } = this;
     this.bad = undefined;
-    let s = init;
+    st.reset(x);
     for (let d = 0; d < depth; d++) {
-      const actions = spec.actions(s);
+      const actions = spec.actions(st.state(x));
       if (actions.length === 0) return d;
       const k = pickAction(rng, actions);
       path[d] = k;
-      s = spec.next(s, actions[k]);
+      st.apply(x, actions[k]);
       this.steps++;
-      if (!this.judge(s)) return d + 1;
+      if (!this.judge(st.state(x))) return d + 1;
       if (--this.countdown === 0) {
         this.countdown = TICK;
         if (this.tick()) {
@@ -196,15 +211,14 @@ export function simulate<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
   let failed: { walk: number; length: number } | undefined;
   let deepest = 0;
   if (mine > 0) {
-    const init = spec.init();
     // The initial state is the same for every walk: judge it once, on behalf of the shard's first walk.
-    if (!walker.judge(init)) {
+    if (!walker.judgeInit()) {
       walksRun = 1;
       failed = { walk: first, length: 0 };
     } else {
       for (let w = first; w < walks; w += stride) {
         walksRun++;
-        const length = walker.walk(init, walkRng(seed, w), depth);
+        const length = walker.walk(walkRng(seed, w), depth);
         if (length > deepest) deepest = length;
         if (walker.bad) {
           failed = { walk: w, length };
@@ -282,8 +296,7 @@ export function replayWalk<S, A extends ActionBase>(target: CheckTarget<S, A>, o
   const walk = integer('walk', options.walk, 0);
   const depth = integer('depth', options.depth, 1);
   const walker = new Walker(target.spec, target.invariants, [], []);
-  const init = target.spec.init();
-  const length = walker.judge(init) ? walker.walk(init, walkRng(seed, walk), depth) : 0;
+  const length = walker.judgeInit() ? walker.walk(walkRng(seed, walk), depth) : 0;
   const r = replay(target, formatPath(walker.path.slice(0, length)));
   const expected = walker.bad?.id;
   if (r.violation?.property !== expected || (r.violation && r.violation.step !== length)) {

@@ -7,7 +7,7 @@
  * transition); otherwise it is a box around an immutable state.
  */
 import type { ActionBase, Spec } from '../model/interface.js';
-import { keyUnits } from './fingerprint.js';
+import { FINGERPRINT_HASH, fingerprint, keyUnits } from './fingerprint.js';
 
 /** An opaque holder of one state. */
 export interface Slot {
@@ -29,8 +29,14 @@ export interface Stepper<S, A extends ActionBase> {
   state(x: Slot): S;
   /** Its canonical encoding (valid until `x` changes or the next `units` call). */
   units(x: Slot): Uint16Array;
-  /** Put the state `u` encodes in `x`; absent when the spec cannot decode. */
-  readonly load?: (x: Slot, u: Uint16Array) => void;
+  /** Put the state `u` encodes in `x` (with its fingerprint, if known); absent when the spec cannot decode. */
+  readonly load?: (x: Slot, u: Uint16Array, fp?: Uint32Array) => void;
+  /** The 64-bit fingerprint of `units(x)`, as two unsigned halves written into `out`. */
+  fingerprint(x: Slot, out: Uint32Array): void;
+  /** Whether `fingerprint` is kept by the spec as states change (then `load` accepts it back, saving a rehash). */
+  readonly incremental: boolean;
+  /** The name of the fingerprint function, for reports. */
+  readonly hashName: string;
 }
 
 interface Box<S> {
@@ -59,7 +65,10 @@ export function stepperOf<S, A extends ActionBase>(spec: Spec<S, A>): Stepper<S,
       apply: (x, a) => ip.apply(as(x), a),
       state: as,
       units: (x) => ip.units(as(x)),
-      load: (x, u) => ip.load(as(x), u),
+      load: (x, u, fp) => ip.load(as(x), u, fp),
+      ...(ip.fingerprint
+        ? { fingerprint: (x: Slot, out: Uint32Array) => (ip.fingerprint as (s: S, o: Uint32Array) => void)(as(x), out), incremental: true, hashName: ip.fingerprintName ?? 'spec-defined' }
+        : { fingerprint: (x: Slot, out: Uint32Array) => fingerprint(ip.units(as(x)), out), incremental: false, hashName: FINGERPRINT_HASH }),
     };
   }
   const box = (x: Slot) => x as unknown as Box<S>;
@@ -77,6 +86,9 @@ export function stepperOf<S, A extends ActionBase>(spec: Spec<S, A>): Stepper<S,
     apply: (x, a) => void (box(x).s = spec.next(box(x).s, a)),
     state: (x) => box(x).s,
     units: (x) => encode(box(x).s),
+    fingerprint: (x, out) => fingerprint(encode(box(x).s), out),
+    incremental: false,
+    hashName: FINGERPRINT_HASH,
     ...(decode ? { load: (x: Slot, u: Uint16Array) => void (box(x).s = decode(u)) } : {}),
   };
 }

@@ -24,13 +24,15 @@ export function encodeUnits(s: State): Uint16Array {
   return s.units;
 }
 
-/** Load an encoding into an existing state of the same layout (the transient record is cleared). */
-export function loadUnits(s: State, units: Uint16Array): void {
+/**
+ * Load an encoding into an existing state of the same layout (the transient
+ * record is cleared); `fp` is its fingerprint when the caller knows it.
+ */
+export function loadUnits(s: State, units: Uint16Array, fp?: Uint32Array): void {
   if (units.length !== s.units.length) {
     throw new Error(`decode: ${units.length} units where the scenario's state vector has ${s.units.length}`);
   }
-  s.units.set(units);
-  s.ghost.clearTransient();
+  s.load(units, fp);
 }
 
 /**

@@ -71,8 +71,15 @@ export interface InPlace<S, A> {
   apply(s: S, a: A): void;
   /** The canonical encoding of `s`, shared with it: valid until `s` changes. */
   units(s: S): Uint16Array;
-  /** Make `s` the state `units` encodes. */
-  load(s: S, units: Uint16Array): void;
+  /** Make `s` the state `units` encodes; `fingerprint`, when given, is what `fingerprint` said of it. */
+  load(s: S, units: Uint16Array, fingerprint?: Uint32Array): void;
+  /**
+   * Optional: a 64-bit fingerprint of `units(s)` kept up to date as `s` changes,
+   * written as two unsigned halves into `out`. It must be a fixed function of the
+   * encoding, named by `fingerprintName`. Engines then never hash whole states.
+   */
+  fingerprint?(s: S, out: Uint32Array): void;
+  readonly fingerprintName?: string;
 }
 
 export type PropertyKind = 'always' | 'sometimes';

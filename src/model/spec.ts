@@ -13,6 +13,7 @@ import type { ScenarioConfig } from './config.js';
 import type { Spec } from './interface.js';
 import { encodeState, encodeUnits, loadUnits, makeDecoder } from './codec.js';
 import { makeCanonicalUnits } from './symmetry.js';
+import { ZOBRIST_HASH } from './zobrist.js';
 import { render, summary } from './render.js';
 import { Layout, State, cloneState, emptyState } from './state.js';
 import type { Ctx, StepAction } from './step.js';
@@ -53,9 +54,18 @@ export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
   return { variant, knobs: variant.knobs, scenario, threads: scenario.threads, layout: layoutOf(scenario), action };
 }
 
-/** The state vector's shape for a scenario: frames per ring and threads. */
+/** The state vector's shape for a scenario: frame slots per ring and threads. */
 export function layoutOf(sc: ScenarioConfig): Layout {
-  return new Layout(Math.max(1, ...sc.requests.map((r) => r.frameNr)), sc.threads.length);
+  // A ring gets frame slots for the largest request that can be installed on it: at the start, or by a setup thread.
+  const frames = (ring: 'rx' | 'tx'): number => {
+    const reqs = [ring === 'rx' ? sc.rx : sc.tx];
+    for (const t of sc.threads) {
+      if (t.program !== 'setup') continue;
+      for (const op of t.params.ops) if (op.op === 'setsockopt' && op.ring === ring) reqs.push(op.req);
+    }
+    return Math.max(0, ...reqs.map((i) => (i === null ? 0 : sc.requests[i].frameNr)));
+  };
+  return new Layout(frames('rx'), frames('tx'), sc.threads.length);
 }
 
 /** The initial state: rings configured and mapped as the scenario says, every thread at its entry. */
@@ -181,6 +191,8 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
       apply: (s, a) => applyInPlace(c, s, a),
       units: encodeUnits,
       load: loadUnits,
+      fingerprint: (s, out) => s.fingerprint(out),
+      fingerprintName: ZOBRIST_HASH,
     },
     ...(canonical ? { canonicalUnits: canonical } : {}),
     describe: (s, a) => describeAction(c, s, a),

@@ -21,6 +21,7 @@
  */
 import { UNUSED } from './constants.js';
 import { labelAt, labelId } from './step.js';
+import { rehash, toggle, touch } from './zobrist.js';
 
 /** What kind of skb a thread holds. */
 export const SKB_NONE = 0;
@@ -56,31 +57,58 @@ function defineFields(proto: object, fields: FieldList, start = 0): void {
       kind === 'bool'
         ? {
             get(this: View) { return this.v[this.o + k] !== 0; },
-            set(this: View, x: boolean) { this.v[this.o + k] = x ? 1 : 0; },
+            set(this: View, x: boolean) { store(this, this.o + k, x ? 1 : 0); },
           }
         : kind === 'mask'
           ? {
               get(this: View) { return (this.v[this.o + k] & 0xffff) | (this.v[this.o + k + 1] << 16); },
               set(this: View, x: number) {
                 if ((x | 0) !== x) outOfRange(name, x);
-                this.v[this.o + k] = x;
-                this.v[this.o + k + 1] = x >> 16;
+                store(this, this.o + k, (x << 16) >> 16);
+                store(this, this.o + k + 1, x >> 16);
               },
             }
           : {
               get(this: View) { return this.v[this.o + k]; },
               set(this: View, x: number) {
                 if ((x << 16) >> 16 !== x) outOfRange(name, x);
-                this.v[this.o + k] = x;
+                store(this, this.o + k, x);
               },
             };
     Object.defineProperty(proto, name, { ...desc, enumerable: true, configurable: false });
   }
 }
 
-/** A window of the state vector: `v` is the whole vector, `o` where this part starts. */
+/**
+ * A window of the state vector: `v` is the whole vector, `o` where this part
+ * starts, `h` the state's incremental fingerprint (zobrist.ts), which every
+ * store keeps up to date.
+ */
 abstract class View {
-  constructor(readonly v: Int16Array, readonly o: number) {}
+  constructor(readonly v: Int16Array, readonly o: number, readonly h: Int32Array) {}
+  /** Store x (already range-checked) in slot p, keeping the fingerprint. */
+  protected put(p: number, x: number): void {
+    const old = this.v[p];
+    if (old !== x) {
+      this.v[p] = x;
+      touch(this.h, p, old, x);
+    }
+  }
+  /** Run a bulk change of slots [lo, hi), keeping the fingerprint. */
+  protected bulk(lo: number, hi: number, change: () => void): void {
+    toggle(this.h, this.v, lo, hi);
+    change();
+    toggle(this.h, this.v, lo, hi);
+  }
+}
+
+/** Store through a view from outside its class (the field accessors below). */
+function store(view: View, p: number, x: number): void {
+  const old = view.v[p];
+  if (old !== x) {
+    view.v[p] = x;
+    touch(view.h, p, old, x);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +284,8 @@ export type LocalName = (typeof LOCAL_FIELDS)[number][0];
 
 /** Capacities of the variable-length parts. */
 export const STACK_CAP = 4;
-export const TX_READS_CAP = 6;
+/** netlink_mmap_sendmsg reads nm_len at most four times per frame (3.10: check, alloc, put, copy). */
+export const TX_READS_CAP = 4;
 export const RCVQ_CAP = 8;
 
 // ---------------------------------------------------------------------------------------------
@@ -277,7 +306,6 @@ const T_TX_READS = T_LOCALS + sizeOf(LOCAL_FIELDS);
 const T_HELD = T_TX_READS + 1 + TX_READS_CAP;
 
 export class Layout {
-  readonly ringSize: number;
   readonly rxAt: number;
   readonly txAt: number;
   readonly threadsAt: number;
@@ -285,15 +313,16 @@ export class Layout {
   /** Slots in the vector, rounded up to an even number so that it hashes as 32-bit words. */
   readonly size: number;
   constructor(
-    /** Frames per ring (the largest frame_nr any request of the scenario asks for). */
-    readonly frames: number,
+    /** Frame slots of each ring: the largest frame_nr of any request that can be installed on it (0 if none can). */
+    readonly rxFrames: number,
+    readonly txFrames: number,
     readonly threads: number,
   ) {
-    this.ringSize = RING_SCALARS + frames * FRAME_SIZE;
     this.rxAt = RINGS_AT;
-    this.txAt = RINGS_AT + this.ringSize;
-    this.threadsAt = this.txAt + this.ringSize;
-    this.threadSize = T_HELD + 1 + frames;
+    this.txAt = RINGS_AT + RING_SCALARS + rxFrames * FRAME_SIZE;
+    this.threadsAt = this.txAt + RING_SCALARS + txFrames * FRAME_SIZE;
+    // The held list has room for every RX frame.
+    this.threadSize = T_HELD + 1 + rxFrames;
     const used = this.threadsAt + threads * this.threadSize;
     this.size = used + (used & 1);
   }
@@ -309,7 +338,7 @@ export interface Frame extends Fields<typeof FRAME_FIELDS> {}
 export class Frame extends View {
   /** Back to a fresh frame: UNUSED, no message, no owner. */
   reset(): void {
-    this.v.fill(0, this.o, this.o + FRAME_SIZE);
+    this.bulk(this.o, this.o + FRAME_SIZE, () => this.v.fill(0, this.o, this.o + FRAME_SIZE));
     this.status = UNUSED;
     this.owner = -1;
   }
@@ -319,11 +348,11 @@ defineFields(Frame.prototype, FRAME_FIELDS);
 /** struct netlink_ring (af_netlink.h, 4.5). */
 export interface Ring extends Fields<typeof RING_FIELDS> {}
 export class Ring extends View {
-  /** Every frame slot of the layout (frames.length is the scenario's largest frame_nr; frameNr says how many are live). */
+  /** Every frame slot of the layout (frames.length is the largest frame_nr the ring can get; frameNr says how many are live). */
   readonly frames: readonly Frame[];
-  constructor(v: Int16Array, o: number, frames: number) {
-    super(v, o);
-    this.frames = Array.from({ length: frames }, (_, i) => new Frame(v, o + RING_SCALARS + i * FRAME_SIZE));
+  constructor(v: Int16Array, o: number, h: Int32Array, frames: number) {
+    super(v, o, h);
+    this.frames = Array.from({ length: frames }, (_, i) => new Frame(v, o + RING_SCALARS + i * FRAME_SIZE, h));
   }
 }
 defineFields(Ring.prototype, RING_FIELDS);
@@ -338,8 +367,8 @@ export interface Queued {
 
 /** A bounded list of small integers in the vector: a length slot, then `cap` slots (zero past the length). */
 export class IntList extends View {
-  constructor(v: Int16Array, o: number, readonly cap: number, readonly what: string) {
-    super(v, o);
+  constructor(v: Int16Array, o: number, h: Int32Array, readonly cap: number, readonly what: string) {
+    super(v, o, h);
   }
   get length(): number {
     return this.v[this.o];
@@ -351,24 +380,26 @@ export class IntList extends View {
     const n = this.v[this.o];
     if (n >= this.cap) throw new RangeError(`state vector: ${this.what} holds at most ${this.cap} values`);
     if ((x << 16) >> 16 !== x) outOfRange(this.what, x);
-    this.v[this.o + 1 + n] = x;
-    this.v[this.o] = n + 1;
+    this.put(this.o + 1 + n, x);
+    this.put(this.o, n + 1);
   }
   pop(): number | undefined {
     const n = this.v[this.o];
     if (n === 0) return undefined;
     const x = this.v[this.o + n];
-    this.v[this.o + n] = 0;
-    this.v[this.o] = n - 1;
+    this.put(this.o + n, 0);
+    this.put(this.o, n - 1);
     return x;
   }
   /** Remove the value at index i, keeping the order of the rest. */
   removeAt(i: number): number {
     const n = this.v[this.o];
     const x = this.v[this.o + 1 + i];
-    this.v.copyWithin(this.o + 1 + i, this.o + 2 + i, this.o + 1 + n);
-    this.v[this.o + n] = 0;
-    this.v[this.o] = n - 1;
+    this.bulk(this.o, this.o + 1 + n, () => {
+      this.v.copyWithin(this.o + 1 + i, this.o + 2 + i, this.o + 1 + n);
+      this.v[this.o + n] = 0;
+      this.v[this.o] = n - 1;
+    });
     return x;
   }
   /** Insert keeping ascending order (a set of values encodes one way only). */
@@ -376,12 +407,12 @@ export class IntList extends View {
     this.push(x);
     for (let i = this.v[this.o]; i > 1 && this.v[this.o + i - 1] > this.v[this.o + i]; i--) {
       const t = this.v[this.o + i];
-      this.v[this.o + i] = this.v[this.o + i - 1];
-      this.v[this.o + i - 1] = t;
+      this.put(this.o + i, this.v[this.o + i - 1]);
+      this.put(this.o + i - 1, t);
     }
   }
   clear(): void {
-    this.v.fill(0, this.o, this.o + 1 + this.cap);
+    if (this.v[this.o] !== 0) this.bulk(this.o, this.o + 1 + this.cap, () => this.v.fill(0, this.o, this.o + 1 + this.cap));
   }
   toArray(): number[] {
     return Array.from(this.v.subarray(this.o + 1, this.o + 1 + this.v[this.o]));
@@ -423,37 +454,40 @@ export class RecvQueue extends View {
     const b = this.o + 1 + 3 * n;
     for (const [i, x] of [q.msg, q.seq, q.frame].entries()) {
       if ((x << 16) >> 16 !== x) outOfRange('rcvq', x);
-      this.v[b + i] = x;
+      this.put(b + i, x);
     }
-    this.v[this.o] = n + 1;
+    this.put(this.o, n + 1);
   }
   shift(): Queued | undefined {
     const n = this.v[this.o];
     if (n === 0) return undefined;
     const q = this.at(0) as Queued;
-    this.v.copyWithin(this.o + 1, this.o + 4, this.o + 1 + 3 * n);
-    this.v.fill(0, this.o + 1 + 3 * (n - 1), this.o + 1 + 3 * n);
-    this.v[this.o] = n - 1;
+    this.bulk(this.o, this.o + 1 + 3 * n, () => {
+      this.v.copyWithin(this.o + 1, this.o + 4, this.o + 1 + 3 * n);
+      this.v.fill(0, this.o + 1 + 3 * (n - 1), this.o + 1 + 3 * n);
+      this.v[this.o] = n - 1;
+    });
     return q;
   }
   clear(): void {
-    this.v.fill(0, this.o, this.o + 1 + 3 * RCVQ_CAP);
+    const n = this.v[this.o];
+    if (n !== 0) this.bulk(this.o, this.o + 1 + 3 * n, () => this.v.fill(0, this.o, this.o + 1 + 3 * n));
   }
   toArray(): Queued[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i) as Queued);
   }
   /** Rewrite every message tag (symmetry relabelling). */
   mapMsg(f: (msg: number) => number): void {
-    for (let i = 0; i < this.length; i++) this.v[this.o + 1 + 3 * i] = f(this.v[this.o + 1 + 3 * i]);
+    for (let i = 0; i < this.length; i++) this.put(this.o + 1 + 3 * i, f(this.v[this.o + 1 + 3 * i]));
   }
 }
 
 export interface Sock extends Fields<typeof SOCK_FIELDS> {}
 export class Sock extends View {
   readonly rcvq: RecvQueue;
-  constructor(v: Int16Array, readonly rx: Ring, readonly tx: Ring) {
-    super(v, SOCK_AT);
-    this.rcvq = new RecvQueue(v, RCVQ_AT);
+  constructor(v: Int16Array, h: Int32Array, readonly rx: Ring, readonly tx: Ring) {
+    super(v, SOCK_AT, h);
+    this.rcvq = new RecvQueue(v, RCVQ_AT, h);
   }
 }
 defineFields(Sock.prototype, SOCK_FIELDS);
@@ -464,10 +498,10 @@ export class Locals extends View {
   readonly txReads: IntList;
   /** Frames the consumer holds as SKIP, ascending. */
   readonly held: IntList;
-  constructor(v: Int16Array, threadAt: number, frames: number) {
-    super(v, threadAt + T_LOCALS);
-    this.txReads = new IntList(v, threadAt + T_TX_READS, TX_READS_CAP, 'nm_len reads');
-    this.held = new IntList(v, threadAt + T_HELD, frames, 'held frames');
+  constructor(v: Int16Array, threadAt: number, h: Int32Array, frames: number) {
+    super(v, threadAt + T_LOCALS, h);
+    this.txReads = new IntList(v, threadAt + T_TX_READS, h, TX_READS_CAP, 'nm_len reads');
+    this.held = new IntList(v, threadAt + T_HELD, h, frames, 'held frames');
   }
 }
 defineFields(Locals.prototype, LOCAL_FIELDS);
@@ -476,17 +510,17 @@ export class Thread extends View {
   /** Return labels of the subroutines this thread is inside. */
   readonly stack: LabelStack;
   readonly l: Locals;
-  constructor(v: Int16Array, o: number, frames: number) {
-    super(v, o);
-    this.stack = new LabelStack(new IntList(v, o + T_STACK, STACK_CAP, 'call stack'));
-    this.l = new Locals(v, o, frames);
+  constructor(v: Int16Array, o: number, h: Int32Array, frames: number) {
+    super(v, o, h);
+    this.stack = new LabelStack(new IntList(v, o + T_STACK, h, STACK_CAP, 'call stack'));
+    this.l = new Locals(v, o, h, frames);
   }
   /** Program counter: a step label such as `alloc.lock`. */
   get pc(): string {
     return labelAt(this.v[this.o + T_PC]);
   }
   set pc(label: string) {
-    this.v[this.o + T_PC] = labelId(label);
+    this.put(this.o + T_PC, labelId(label));
   }
   /** The program counter as its label id (cheap to compare and index by). */
   get pcId(): number {
@@ -522,11 +556,21 @@ export class Ghost extends View {
   note = '';
   noteThread = -1;
   noteValue = 0;
-  constructor(v: Int16Array) {
-    super(v, GHOST_AT);
+  constructor(v: Int16Array, h: Int32Array) {
+    super(v, GHOST_AT, h);
   }
   /** Forget the last step (before taking the next). */
   clearTransient(): void {
+    const e = this.last;
+    // Most steps store to no frame and note nothing: then there is nothing to clear.
+    if (e.kind !== 'none') this.clearEvent();
+    if (this.note !== '' || this.noteThread !== -1 || this.noteValue !== 0) {
+      this.note = '';
+      this.noteThread = -1;
+      this.noteValue = 0;
+    }
+  }
+  private clearEvent(): void {
     const e = this.last;
     e.kind = 'none';
     e.thread = -1;
@@ -536,9 +580,6 @@ export class Ghost extends View {
     e.after = -1;
     e.ownerBefore = -1;
     e.conforming = true;
-    this.note = '';
-    this.noteThread = -1;
-    this.noteValue = 0;
   }
   copyTransient(from: Ghost): void {
     const e = this.last;
@@ -568,16 +609,34 @@ export class State extends View {
   /** Zeroed: every field 0 / false, every pc `done` (label 0), empty lists. */
   constructor(readonly layout: Layout) {
     const v = new Int16Array(layout.size);
-    super(v, ROOT_AT);
+    // The fingerprint of the all-zero vector is 0 (zero values have zero keys).
+    const h = new Int32Array(2);
+    super(v, ROOT_AT, h);
     this.units = new Uint16Array(v.buffer);
-    this.sock = new Sock(v, new Ring(v, layout.rxAt, layout.frames), new Ring(v, layout.txAt, layout.frames));
-    this.threads = Array.from({ length: layout.threads }, (_, i) => new Thread(v, layout.threadAt(i), layout.frames));
-    this.ghost = new Ghost(v);
+    this.sock = new Sock(v, h, new Ring(v, layout.rxAt, h, layout.rxFrames), new Ring(v, layout.txAt, h, layout.txFrames));
+    this.threads = Array.from({ length: layout.threads }, (_, i) => new Thread(v, layout.threadAt(i), h, layout.rxFrames));
+    this.ghost = new Ghost(v, h);
   }
   /** Make this state equal to `from` (same layout), transient record included. */
   copyFrom(from: State): void {
     this.v.set(from.v);
+    this.h[0] = from.h[0];
+    this.h[1] = from.h[1];
     this.ghost.copyTransient(from.ghost);
+  }
+  /** Make this state the one `units` encodes; `fp`, if given, is its known fingerprint (else it is recomputed). */
+  load(units: Uint16Array, fp?: Uint32Array): void {
+    this.units.set(units);
+    if (fp) {
+      this.h[0] = fp[0];
+      this.h[1] = fp[1];
+    } else rehash(this.h, this.v);
+    this.ghost.clearTransient();
+  }
+  /** The state's fingerprint (zobrist.ts), as two unsigned halves. */
+  fingerprint(out: Uint32Array): void {
+    out[0] = this.h[0];
+    out[1] = this.h[1];
   }
 }
 defineFields(State.prototype, ROOT_FIELDS);
@@ -591,7 +650,7 @@ export function cloneState(s: State): State {
 
 /** Locals at their defaults: fields 0 / false except LOCAL_DEFAULTS, lists empty. */
 export function resetLocals(l: Locals): void {
-  l.v.fill(0, l.o, l.o + sizeOf(LOCAL_FIELDS));
+  for (const [name, kind] of LOCAL_FIELDS) (l as unknown as Record<string, number | boolean>)[name] = kind === 'bool' ? false : 0;
   for (const [name, x] of Object.entries(LOCAL_DEFAULTS)) (l as unknown as Record<string, number>)[name] = x as number;
   l.txReads.clear();
   l.held.clear();
@@ -660,9 +719,9 @@ export function fieldSlots(layout: Layout): { path: string; at: number; slots: n
   add('ghost.', GHOST_AT, GHOST_FIELDS);
   add('sock.', SOCK_AT, SOCK_FIELDS);
   out.push({ path: 'sock.rcvq', at: RCVQ_AT, slots: 1 + 3 * RCVQ_CAP });
-  for (const [name, at] of [['rx', layout.rxAt], ['tx', layout.txAt]] as const) {
+  for (const [name, at, frames] of [['rx', layout.rxAt, layout.rxFrames], ['tx', layout.txAt, layout.txFrames]] as const) {
     add(`sock.${name}.`, at, RING_FIELDS);
-    for (let f = 0; f < layout.frames; f++) add(`sock.${name}.frames[${f}].`, at + RING_SCALARS + f * FRAME_SIZE, FRAME_FIELDS);
+    for (let f = 0; f < frames; f++) add(`sock.${name}.frames[${f}].`, at + RING_SCALARS + f * FRAME_SIZE, FRAME_FIELDS);
   }
   for (let ti = 0; ti < layout.threads; ti++) {
     const at = layout.threadAt(ti);
@@ -670,7 +729,7 @@ export function fieldSlots(layout: Layout): { path: string; at: number; slots: n
     out.push({ path: `threads[${ti}].stack`, at: at + T_STACK, slots: 1 + STACK_CAP });
     add(`threads[${ti}].l.`, at + T_LOCALS, LOCAL_FIELDS);
     out.push({ path: `threads[${ti}].l.txReads`, at: at + T_TX_READS, slots: 1 + TX_READS_CAP });
-    out.push({ path: `threads[${ti}].l.held`, at: at + T_HELD, slots: 1 + layout.frames });
+    out.push({ path: `threads[${ti}].l.held`, at: at + T_HELD, slots: 1 + layout.rxFrames });
   }
   return out;
 }

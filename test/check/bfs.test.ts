@@ -118,7 +118,7 @@ describe('bfs on the toy counters', () => {
   });
 
   it('is incomplete when the memory ceiling is reached', () => {
-    // The heap is read every 4096 expanded states, so this needs a space larger than the toy's.
+    // The heap is read every 16384 expanded states, so this needs a space larger than the toy's.
     const r = bfs(buildTarget('linux-4.5', 'poll'), { maxMemoryMiB: 1 });
     expect(r.verdict).toBe('incomplete');
     expect(r.stats?.stoppedBy).toBe('memory');

@@ -100,6 +100,15 @@ describe('pbt on the netlink model', () => {
     expect(pbt(tx310, { seed: 8 }).origin).not.toEqual(a.origin);
   });
 
+  it('steps in place when the spec can, with the same runs and shrinking as through next', () => {
+    const { inPlace: _, ...immutable } = tx310.spec;
+    expect(untimed(pbt({ ...tx310, spec: immutable }, { seed: 7 }))).toEqual(untimed(pbt(tx310, { seed: 7 })));
+    // Walking never calls next (only the replay of a counterexample does).
+    const t = buildTarget('linux-4.5', 'tx-sibling');
+    const noNext = { ...t, spec: { ...t.spec, next: () => { throw new Error('next called'); } } };
+    expect(pbt(noNext, { seed: 1, numRuns: 200 }).verdict).toBe('incomplete');
+  });
+
   it('finds the TX TOCTOU on linux-3.10 tx-sibling; the shrunk path replays to the same property', () => {
     const r = pbt(tx310, { seed: 1 });
     expect(r.verdict).toBe('fail');

@@ -57,6 +57,18 @@ describe('simulate', () => {
     }
   });
 
+  it('steps in place when the spec can, with the same walks as through next', () => {
+    for (const target of [linux310(), linux45()]) {
+      const { inPlace: _, ...immutable } = target.spec;
+      const a = simulate(target, { seed: 5, walks: 300, depth: 40 });
+      expect(untimed(simulate({ ...target, spec: immutable }, { seed: 5, walks: 300, depth: 40 }))).toEqual(untimed(a));
+    }
+    // Walking never calls next (only the replay of a counterexample does).
+    const t = linux45();
+    const noNext = { ...t, spec: { ...t.spec, next: () => { throw new Error('next called'); } } };
+    expect(simulate(noNext, { seed: 0, walks: 200, depth: 40 }).verdict).toBe('incomplete');
+  });
+
   it('takes different walks for different seeds', () => {
     const target = linux45();
     const paths = (seed: number) => [0, 1, 2, 3].map((walk) => replayWalk(target, { seed, walk, depth: 40 }).path);
