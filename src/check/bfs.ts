@@ -156,8 +156,10 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
    * One BFS level: encoded states in an arena when the spec can decode them,
    * else copies of the slots.
    */
+  // Frontier memory is recycled from one level to the next-but-one.
+  const pool: Uint16Array[] = [];
   class Level {
-    readonly arena = st.load ? new UnitArena() : null;
+    readonly arena = st.load ? new UnitArena(pool) : null;
     readonly slots: Slot[] = [];
     readonly ids: number[] = [];
     readonly fps = keepFingerprints ? new GrowableArray((n) => new Uint32Array(n)) : null;
@@ -175,9 +177,10 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       }
       this.ids.push(id);
     }
-    /** Put the i-th state of the level into `x`. */
+    /** Put the i-th state of the level into `x`; states are restored in order, and earlier ones are not needed again. */
     restore(i: number, x: Slot): void {
       if (this.arena && st.load) {
+        this.arena.releaseBefore(i);
         if (this.fps) {
           this.fp[0] = this.fps.get(2 * i);
           this.fp[1] = this.fps.get(2 * i + 1);

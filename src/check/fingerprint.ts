@@ -211,50 +211,74 @@ export class ActionLinks {
  * strings, and growing never copies what is already stored (a doubling array
  * spent a seventh of all BFS time reallocating a frontier of hundreds of MB).
  */
+const EMPTY = new Uint16Array(0);
+
 export class UnitArena {
   private static readonly CHUNK = 1 << 20;
-  /** Chunks of released arenas, reused before allocating (fresh memory costs page faults). */
-  private static readonly pool: Uint16Array[] = [];
   private readonly chunks: Uint16Array[] = [];
+  /** Chunks before this index have been handed back (releaseBefore). */
+  private firstLive = 0;
   private data: Uint16Array = new Uint16Array(0);
   private used = 0;
-  /** Per state: chunk index and offset within it. */
-  private readonly chunkOf: number[] = [];
-  private readonly offsets: number[] = [];
+  /** Per state: its chunk index (high 12 bits) and offset within the chunk (low 20 bits). */
+  private readonly where = new GrowableArray((n) => new Uint32Array(n));
+
+  /**
+   * `pool` holds chunks of released arenas, shared by the arenas of one run and
+   * reused before allocating: touching fresh memory costs a page fault per 4 KiB,
+   * which was over a quarter of a large BFS when only some chunks were reused.
+   */
+  constructor(private readonly pool: Uint16Array[] = []) {}
 
   get count(): number {
-    return this.offsets.length;
+    return this.where.length;
   }
 
   push(units: Uint16Array): void {
     const need = units.length + 1;
     if (this.used + need > this.data.length) {
-      const pooled = need <= UnitArena.CHUNK ? UnitArena.pool.pop() : undefined;
+      const pooled = need <= UnitArena.CHUNK ? this.pool.pop() : undefined;
       this.data = pooled ?? new Uint16Array(Math.max(UnitArena.CHUNK, need));
       this.chunks.push(this.data);
       this.used = 0;
     }
-    this.chunkOf.push(this.chunks.length - 1);
-    this.offsets.push(this.used);
+    if (this.chunks.length > 4096 || this.used >= 1 << 20) throw new RangeError('frontier arena: more than 4096 chunks or a state longer than a chunk');
+    this.where.push((((this.chunks.length - 1) << 20) | this.used) >>> 0);
     this.data[this.used] = units.length;
     this.data.set(units, this.used + 1);
     this.used += need;
   }
 
+  /**
+   * The states before `i` will not be read again: hand back the chunks that hold
+   * only such states, so that the next level reuses them while this one is still
+   * being expanded (a growing frontier then needs far less fresh memory).
+   */
+  releaseBefore(i: number): void {
+    if (i >= this.where.length) return;
+    const c = this.where.get(i) >>> 20;
+    for (; this.firstLive < c; this.firstLive++) {
+      const chunk = this.chunks[this.firstLive];
+      if (chunk.length === UnitArena.CHUNK) this.pool.push(chunk);
+      this.chunks[this.firstLive] = EMPTY;
+    }
+  }
+
   /** Done with this arena: its chunks go back to the pool (views from `at` become invalid). */
   release(): void {
-    for (const c of this.chunks) if (c.length === UnitArena.CHUNK && UnitArena.pool.length < 64) UnitArena.pool.push(c);
+    for (let i = this.firstLive; i < this.chunks.length; i++) if (this.chunks[i].length === UnitArena.CHUNK) this.pool.push(this.chunks[i]);
+    this.firstLive = 0;
     this.chunks.length = 0;
-    this.chunkOf.length = 0;
-    this.offsets.length = 0;
+    this.where.length = 0;
     this.data = new Uint16Array(0);
     this.used = 0;
   }
 
   /** The i-th state's units (a view into the arena). */
   at(i: number): Uint16Array {
-    const d = this.chunks[this.chunkOf[i]];
-    const o = this.offsets[i];
+    const w = this.where.get(i);
+    const d = this.chunks[w >>> 20];
+    const o = w & 0xfffff;
     return d.subarray(o + 1, o + 1 + d[o]);
   }
 }

@@ -21,7 +21,7 @@
  */
 import { UNUSED } from './constants.js';
 import { labelAt, labelId } from './step.js';
-import { rehash, toggle, touch } from './zobrist.js';
+import { rehash, touchByte, touchWord } from './zobrist.js';
 
 /** What kind of skb a thread holds. */
 export const SKB_NONE = 0;
@@ -32,82 +32,108 @@ export const SKB_RX = 2;
 /** A zero-copy TX skb pointing into a TX frame (NETLINK_SKB_MMAPED | NETLINK_SKB_TX, 3.10 only). */
 export const SKB_TX = 3;
 
-type FieldKind = 'num' | 'bool' | 'mask';
+/**
+ * Field kinds: `byte` and `bool` take one signed byte, `word` one aligned signed
+ * 16-bit word, `mask` two words (a 32-bit bit mask). Most of the state is small
+ * counters, indices and statuses, so bytes halve the vector; lengths, sizes and
+ * return values get words.
+ */
+type FieldKind = 'byte' | 'bool' | 'word' | 'mask';
 type FieldList = readonly (readonly [name: string, kind: FieldKind])[];
 
-/** Slots a field of this kind takes. */
-const width = (k: FieldKind): number => (k === 'mask' ? 2 : 1);
-const sizeOf = (fields: FieldList): number => fields.reduce((n, [, k]) => n + width(k), 0);
+const bytesOf = (k: FieldKind): number => (k === 'mask' ? 4 : k === 'word' ? 2 : 1);
+const isWide = (k: FieldKind): boolean => k === 'word' || k === 'mask';
 
-function outOfRange(name: string, x: number): never {
-  throw new RangeError(`state field ${name} = ${x} does not fit the 16-bit state vector`);
+/**
+ * Byte offset of each field within its part: wide fields first (so each sits
+ * at an even offset from the part's even start), then bytes; the part's size is
+ * rounded up to an even number.
+ */
+function placeFields(fields: FieldList): { at: Map<string, number>; size: number } {
+  const at = new Map<string, number>();
+  let k = 0;
+  for (const [name, kind] of fields) if (isWide(kind)) { at.set(name, k); k += bytesOf(kind); }
+  for (const [name, kind] of fields) if (!isWide(kind)) { at.set(name, k); k += 1; }
+  return { at, size: k + (k & 1) };
+}
+const sizeOf = (fields: FieldList): number => placeFields(fields).size;
+
+function outOfRange(name: string, x: number, bits: number): never {
+  throw new RangeError(`state field ${name} = ${x} does not fit its ${bits}-bit slot of the state vector`);
 }
 
 /**
- * Define getters and setters for `fields` on a view prototype: field i lives at
- * `this.o + offset(i)` of `this.v`. One closure per field with its offset as a
- * constant, so V8 inlines each access to a typed-array load or store.
+ * Define getters and setters for `fields` on a view prototype: a field lives at
+ * byte `this.o + offset` of the vector, read through `this.b` (bytes) or
+ * `this.w` (words, index = byte offset / 2). One closure per field with its
+ * offset as a constant, so V8 inlines each access to a typed-array load or store.
  */
-function defineFields(proto: object, fields: FieldList, start = 0): void {
-  let at = start;
+function defineFields(proto: object, fields: FieldList): void {
+  const { at } = placeFields(fields);
   for (const [name, kind] of fields) {
-    const k = at;
-    at += width(kind);
+    const k = at.get(name) as number;
     const desc: PropertyDescriptor =
       kind === 'bool'
         ? {
-            get(this: View) { return this.v[this.o + k] !== 0; },
-            set(this: View, x: boolean) { store(this, this.o + k, x ? 1 : 0); },
+            get(this: View) { return this.b[this.o + k] !== 0; },
+            set(this: View, x: boolean) { putByte(this, this.o + k, x ? 1 : 0); },
           }
-        : kind === 'mask'
+        : kind === 'byte'
           ? {
-              get(this: View) { return (this.v[this.o + k] & 0xffff) | (this.v[this.o + k + 1] << 16); },
+              get(this: View) { return this.b[this.o + k]; },
               set(this: View, x: number) {
-                if ((x | 0) !== x) outOfRange(name, x);
-                store(this, this.o + k, (x << 16) >> 16);
-                store(this, this.o + k + 1, x >> 16);
+                if ((x << 24) >> 24 !== x) outOfRange(name, x, 8);
+                putByte(this, this.o + k, x);
               },
             }
-          : {
-              get(this: View) { return this.v[this.o + k]; },
-              set(this: View, x: number) {
-                if ((x << 16) >> 16 !== x) outOfRange(name, x);
-                store(this, this.o + k, x);
-              },
-            };
+          : kind === 'word'
+            ? {
+                get(this: View) { return this.w[(this.o + k) >> 1]; },
+                set(this: View, x: number) {
+                  if ((x << 16) >> 16 !== x) outOfRange(name, x, 16);
+                  putWord(this, (this.o + k) >> 1, x);
+                },
+              }
+            : {
+                get(this: View) {
+                  const i = (this.o + k) >> 1;
+                  return (this.w[i] & 0xffff) | (this.w[i + 1] << 16);
+                },
+                set(this: View, x: number) {
+                  if ((x | 0) !== x) outOfRange(name, x, 32);
+                  const i = (this.o + k) >> 1;
+                  putWord(this, i, (x << 16) >> 16);
+                  putWord(this, i + 1, x >> 16);
+                },
+              };
     Object.defineProperty(proto, name, { ...desc, enumerable: true, configurable: false });
   }
 }
 
 /**
- * A window of the state vector: `v` is the whole vector, `o` where this part
- * starts, `h` the state's incremental fingerprint (zobrist.ts), which every
- * store keeps up to date.
+ * A window of the state vector: `b` and `w` are the whole vector as bytes and
+ * as words, `o` the byte offset where this part starts, `h` the state's
+ * incremental fingerprint (zobrist.ts), which every store keeps up to date.
  */
 abstract class View {
-  constructor(readonly v: Int16Array, readonly o: number, readonly h: Int32Array) {}
-  /** Store x (already range-checked) in slot p, keeping the fingerprint. */
-  protected put(p: number, x: number): void {
-    const old = this.v[p];
-    if (old !== x) {
-      this.v[p] = x;
-      touch(this.h, p, old, x);
-    }
-  }
-  /** Run a bulk change of slots [lo, hi), keeping the fingerprint. */
-  protected bulk(lo: number, hi: number, change: () => void): void {
-    toggle(this.h, this.v, lo, hi);
-    change();
-    toggle(this.h, this.v, lo, hi);
+  constructor(readonly b: Int8Array, readonly w: Int16Array, readonly o: number, readonly h: Int32Array) {}
+}
+
+/** Store byte x (range-checked) at byte p, keeping the fingerprint. */
+function putByte(view: View, p: number, x: number): void {
+  const old = view.b[p];
+  if (old !== x) {
+    view.b[p] = x;
+    touchByte(view.h, p, old, x);
   }
 }
 
-/** Store through a view from outside its class (the field accessors below). */
-function store(view: View, p: number, x: number): void {
-  const old = view.v[p];
+/** Store word x (range-checked) at word index i, keeping the fingerprint. */
+function putWord(view: View, i: number, x: number): void {
+  const old = view.w[i];
   if (old !== x) {
-    view.v[p] = x;
-    touch(view.h, p, old, x);
+    view.w[i] = x;
+    touchWord(view.h, i, old, x);
   }
 }
 
@@ -116,71 +142,71 @@ function store(view: View, p: number, x: number): void {
 
 export const FRAME_FIELDS = [
   /** nm_status. */
-  ['status', 'num'],
+  ['status', 'byte'],
   /** nm_len. */
-  ['len', 'num'],
+  ['len', 'word'],
   /** nm_group. */
-  ['group', 'num'],
+  ['group', 'byte'],
   /** Message content tag at the message start (see constants MSG_*), 0 = none. */
-  ['msg', 'num'],
+  ['msg', 'byte'],
   /** The id carried in the message (sequence number or nfqueue packet id), 0 = none. */
-  ['seq', 'num'],
+  ['seq', 'byte'],
   /** Byte offset of the message start from the frame start (HDRLEN unless a bug moves it). */
-  ['off', 'num'],
+  ['off', 'word'],
   /** Ghost: the kernel thread that reserved or claimed the frame and has not yet handed it over, -1 for none. */
-  ['owner', 'num'],
+  ['owner', 'byte'],
 ] as const satisfies FieldList;
 
 export const RING_FIELDS = [
   /** Identity of the block array (pg_vec); 0 = no ring. A swap installs a new generation and frees the old one. */
-  ['gen', 'num'],
+  ['gen', 'byte'],
   /** Index of the scenario's setsockopt request whose blocks are installed; -1 = none. */
-  ['req', 'num'],
-  ['frameNr', 'num'],
-  ['frameSize', 'num'],
+  ['req', 'byte'],
+  ['frameNr', 'word'],
+  ['frameSize', 'word'],
   /** frames_per_block: written by setsockopt before it takes pg_vec_lock (protocol.md §2.1). */
-  ['framesPerBlock', 'num'],
-  ['blockSize', 'num'],
-  ['blockNr', 'num'],
+  ['framesPerBlock', 'word'],
+  ['blockSize', 'word'],
+  ['blockNr', 'word'],
   /** Kernel cursor, invisible to userspace. */
-  ['head', 'num'],
+  ['head', 'byte'],
   /** Live ring-backed skbs (atomic_t pending). */
-  ['pending', 'num'],
+  ['pending', 'byte'],
 ] as const satisfies FieldList;
 
 export const SOCK_FIELDS = [
   /** nlk->mapped: live VMAs. */
-  ['mapped', 'num'],
+  ['mapped', 'byte'],
   /** struct file f_count: the fd table's reference plus one per VMA (plus one per other fd table). */
-  ['fileRefs', 'num'],
+  ['fileRefs', 'byte'],
   /** Socket references held by ring skbs and in-progress lookups, besides the file's own. */
-  ['sockRefs', 'num'],
+  ['sockRefs', 'byte'],
   /** netlink_release has run: the socket is unhashed and lookups by portid fail. */
   ['released', 'bool'],
   /** netlink_sock_destruct has run: rings are gone. */
   ['destructed', 'bool'],
   /** sk_err: must hold a positive errno or 0. */
-  ['skErr', 'num'],
+  ['skErr', 'byte'],
   /** NETLINK_S_CONGESTED. */
   ['congested', 'bool'],
   /** sk_drops. */
-  ['drops', 'num'],
+  ['drops', 'byte'],
   /** NETLINK_F_RECV_NO_ENOBUFS. */
   ['noEnobufs', 'bool'],
   /** Holder (thread index) of pg_vec_lock, -1 when free. */
-  ['pgVecLock', 'num'],
+  ['pgVecLock', 'byte'],
   /** Holder of sk_receive_queue.lock, -1 when free. */
-  ['rxqLock', 'num'],
+  ['rxqLock', 'byte'],
   /** Holder of nlk->cb_mutex, -1 when free. */
-  ['cbMutex', 'num'],
+  ['cbMutex', 'byte'],
   /** nlk->cb_running and the index of the next dump part the callback emits. */
   ['dumpRunning', 'bool'],
-  ['dumpPart', 'num'],
+  ['dumpPart', 'byte'],
   /** A wakeup (sk_data_ready / sk_error_report) arrived for a registered poller. */
   ['wake', 'bool'],
   /** Ring generations the live VMAs map (0 = none). A VMA keeps pointing at the pages it mapped. */
-  ['vmaRxGen', 'num'],
-  ['vmaTxGen', 'num'],
+  ['vmaRxGen', 'byte'],
+  ['vmaTxGen', 'byte'],
 ] as const satisfies FieldList;
 
 /**
@@ -190,22 +216,22 @@ export const SOCK_FIELDS = [
  */
 export const LOCAL_FIELDS = [
   /** Loop counter: messages produced, requests sent, writes done. */
-  ['k', 'num'],
+  ['k', 'byte'],
   /** Current message tag / id. */
-  ['msg', 'num'],
-  ['seq', 'num'],
+  ['msg', 'byte'],
+  ['seq', 'byte'],
   /** The skb this thread holds: see SKB_* kinds. */
-  ['skb', 'num'],
-  ['skbGen', 'num'],
-  ['skbFrame', 'num'],
+  ['skb', 'byte'],
+  ['skbGen', 'byte'],
+  ['skbFrame', 'byte'],
   ['skbDelivered', 'bool'],
-  ['skbLen', 'num'],
-  ['skbMsg', 'num'],
-  ['skbSeq', 'num'],
+  ['skbLen', 'word'],
+  ['skbMsg', 'byte'],
+  ['skbSeq', 'byte'],
   /** netlink_forward_ring locals: the start head and the examined position; ghost: bit i = frame i was examined. */
-  ['fwdStart', 'num'],
-  ['fwdPos', 'num'],
-  ['fwdSeen', 'num'],
+  ['fwdStart', 'byte'],
+  ['fwdPos', 'byte'],
+  ['fwdSeen', 'word'],
   /**
    * Ghost monitor of netlink_alloc_skb's locked section: set while the thread is
    * in it; `fullSeen` records whether, at some instant of the section, the ring
@@ -215,38 +241,38 @@ export const LOCAL_FIELDS = [
   ['inAlloc', 'bool'],
   ['fullSeen', 'bool'],
   /** Return value of the current subroutine / syscall. */
-  ['ret', 'num'],
+  ['ret', 'word'],
   /** The message recvmsg returned: tag, id, and (ghost) the COPY frame it was queued with. */
-  ['rMsg', 'num'],
-  ['rSeq', 'num'],
-  ['rFrame', 'num'],
+  ['rMsg', 'byte'],
+  ['rSeq', 'byte'],
+  ['rFrame', 'byte'],
   /** netlink_mmap_sendmsg: exclusivity, accumulated length, last error. */
   ['txExcl', 'bool'],
-  ['txTotal', 'num'],
-  ['txErr', 'num'],
+  ['txTotal', 'word'],
+  ['txErr', 'word'],
   /** Frames consumed by the sendmsg call in progress. */
-  ['txCount', 'num'],
+  ['txCount', 'byte'],
   /** The nm_len local (4.5: the single read) and the allocation size; `txReads` has every value of nm_len read for the frame in progress. */
-  ['txLen', 'num'],
-  ['txAlloc', 'num'],
-  ['txFrame', 'num'],
+  ['txLen', 'word'],
+  ['txAlloc', 'word'],
+  ['txFrame', 'byte'],
   /** Ghost: the message content the kernel receiver validated and the content it acted on (-1 = not yet). */
-  ['vMsg', 'num'],
-  ['aMsg', 'num'],
+  ['vMsg', 'word'],
+  ['aMsg', 'word'],
   /** Consumer: private ring cursor and last id read (`held`: the frames held as SKIP, sorted). */
-  ['cursor', 'num'],
-  ['seqLast', 'num'],
+  ['cursor', 'byte'],
+  ['seqLast', 'byte'],
   /** nfqueue consumer: highest packet id read, highest id covered by the verdicts it sent. */
-  ['maxRead', 'num'],
-  ['covered', 'num'],
+  ['maxRead', 'byte'],
+  ['covered', 'byte'],
   /** Userspace TX cursor (the frame the user fills next) and frames filled but not yet submitted. */
-  ['txCursor', 'num'],
-  ['unsent', 'num'],
+  ['txCursor', 'byte'],
+  ['unsent', 'byte'],
   /** Mappings this thread made and has not unmapped. */
-  ['maps', 'num'],
+  ['maps', 'byte'],
   /** Poll: mask being built and the scan position. */
-  ['mask', 'num'],
-  ['scan', 'num'],
+  ['mask', 'word'],
+  ['scan', 'byte'],
   /** The thread registered on the socket wait queue (inside poll) or sleeps on it. */
   ['waiting', 'bool'],
 ] as const satisfies FieldList;
@@ -256,11 +282,11 @@ export const LOCAL_DEFAULTS: Readonly<Partial<Record<LocalName, number>>> = { sk
 
 export const ROOT_FIELDS = [
   /** Subsystem lock under which ids are assigned (nfqueue queue->lock, or a subsystem mutex); -1 = free. */
-  ['idLock', 'num'],
+  ['idLock', 'byte'],
   /** Last id handed out (queue->id_sequence). */
-  ['idSeq', 'num'],
+  ['idSeq', 'byte'],
   /** Next ring-memory generation. */
-  ['nextGen', 'num'],
+  ['nextGen', 'byte'],
 ] as const satisfies FieldList;
 
 export const GHOST_FIELDS = [
@@ -269,12 +295,12 @@ export const GHOST_FIELDS = [
   ['queuedIds', 'mask'],
   ['verdictIds', 'mask'],
   /** Messages lost since the user last read an ENOBUFS. */
-  ['unreported', 'num'],
+  ['unreported', 'byte'],
   /** Dump messages the consumer has read so far (parts and NLMSG_DONE). */
-  ['dumpRead', 'num'],
+  ['dumpRead', 'byte'],
   /** The consumer's last COPY frame and the frame paired with the message recvmsg returned for it. */
-  ['copyFrame', 'num'],
-  ['copyPaired', 'num'],
+  ['copyFrame', 'byte'],
+  ['copyPaired', 'byte'],
   /** A kernel thread read or wrote a frame of a ring generation that was already freed (or of no ring). */
   ['usedFreed', 'bool'],
 ] as const satisfies FieldList;
@@ -289,29 +315,37 @@ export const TX_READS_CAP = 4;
 export const RCVQ_CAP = 8;
 
 // ---------------------------------------------------------------------------------------------
-// Layout: where each part sits, for one scenario's shape (frames per ring, thread count).
+// Layout: where each part sits (byte offsets, all even), for one scenario's shape.
 
 const ROOT_AT = 0;
 const GHOST_AT = ROOT_AT + sizeOf(ROOT_FIELDS);
 const SOCK_AT = GHOST_AT + sizeOf(GHOST_FIELDS);
-const RCVQ_AT = SOCK_AT + sizeOf(SOCK_FIELDS); // length, then RCVQ_CAP × (msg, seq, frame)
-const RINGS_AT = RCVQ_AT + 1 + 3 * RCVQ_CAP;
+/** The receive queue: a length byte, then RCVQ_CAP × (msg, seq, frame) bytes. */
+const RCVQ_AT = SOCK_AT + sizeOf(SOCK_FIELDS);
+const RCVQ_SIZE = even(1 + 3 * RCVQ_CAP);
+const RINGS_AT = RCVQ_AT + RCVQ_SIZE;
 const RING_SCALARS = sizeOf(RING_FIELDS);
 const FRAME_SIZE = sizeOf(FRAME_FIELDS);
-/** Within a thread: pc, stack length, stack, locals, nm_len reads (length, values), held frames (length, values). */
+/** Within a thread: pc (word), call stack (words: length, labels), locals, nm_len reads (words), held frames (bytes). */
 const T_PC = 0;
-const T_STACK = 1;
-const T_LOCALS = T_STACK + 1 + STACK_CAP;
+const T_STACK = 2;
+const T_LOCALS = T_STACK + 2 * (1 + STACK_CAP);
 const T_TX_READS = T_LOCALS + sizeOf(LOCAL_FIELDS);
-const T_HELD = T_TX_READS + 1 + TX_READS_CAP;
+const T_HELD = T_TX_READS + 2 * (1 + TX_READS_CAP);
+
+function even(n: number): number {
+  return n + (n & 1);
+}
 
 export class Layout {
   readonly rxAt: number;
   readonly txAt: number;
   readonly threadsAt: number;
   readonly threadSize: number;
-  /** Slots in the vector, rounded up to an even number so that it hashes as 32-bit words. */
+  /** Bytes in the vector (even: the encoding reads it as 16-bit units). */
   readonly size: number;
+  /** Byte offsets where a word (16-bit) slot starts; every other byte is a byte slot of its own. */
+  readonly wordStarts: Uint8Array;
   constructor(
     /** Frame slots of each ring: the largest frame_nr of any request that can be installed on it (0 if none can). */
     readonly rxFrames: number,
@@ -322,9 +356,10 @@ export class Layout {
     this.txAt = RINGS_AT + RING_SCALARS + rxFrames * FRAME_SIZE;
     this.threadsAt = this.txAt + RING_SCALARS + txFrames * FRAME_SIZE;
     // The held list has room for every RX frame.
-    this.threadSize = T_HELD + 1 + rxFrames;
-    const used = this.threadsAt + threads * this.threadSize;
-    this.size = used + (used & 1);
+    this.threadSize = even(T_HELD + 1 + rxFrames);
+    this.size = this.threadsAt + threads * this.threadSize;
+    this.wordStarts = new Uint8Array(this.size);
+    for (const f of fieldSlots(this)) if (f.word) for (let i = f.at; i < f.at + f.bytes; i += 2) this.wordStarts[i] = 1;
   }
   threadAt(ti: number): number {
     return this.threadsAt + ti * this.threadSize;
@@ -338,7 +373,7 @@ export interface Frame extends Fields<typeof FRAME_FIELDS> {}
 export class Frame extends View {
   /** Back to a fresh frame: UNUSED, no message, no owner. */
   reset(): void {
-    this.bulk(this.o, this.o + FRAME_SIZE, () => this.v.fill(0, this.o, this.o + FRAME_SIZE));
+    for (const [name] of FRAME_FIELDS) (this as unknown as Record<string, number>)[name] = 0;
     this.status = UNUSED;
     this.owner = -1;
   }
@@ -350,9 +385,9 @@ export interface Ring extends Fields<typeof RING_FIELDS> {}
 export class Ring extends View {
   /** Every frame slot of the layout (frames.length is the largest frame_nr the ring can get; frameNr says how many are live). */
   readonly frames: readonly Frame[];
-  constructor(v: Int16Array, o: number, h: Int32Array, frames: number) {
-    super(v, o, h);
-    this.frames = Array.from({ length: frames }, (_, i) => new Frame(v, o + RING_SCALARS + i * FRAME_SIZE, h));
+  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, frames: number) {
+    super(b, w, o, h);
+    this.frames = Array.from({ length: frames }, (_, i) => new Frame(b, w, o + RING_SCALARS + i * FRAME_SIZE, h));
   }
 }
 defineFields(Ring.prototype, RING_FIELDS);
@@ -365,57 +400,67 @@ export interface Queued {
   frame: number;
 }
 
-/** A bounded list of small integers in the vector: a length slot, then `cap` slots (zero past the length). */
+/**
+ * A bounded list of small integers in the vector: a length, then `cap` values,
+ * all bytes or all words (`wide`); values past the length are zero.
+ */
 export class IntList extends View {
-  constructor(v: Int16Array, o: number, h: Int32Array, readonly cap: number, readonly what: string) {
-    super(v, o, h);
+  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, readonly cap: number, readonly wide: boolean, readonly what: string) {
+    super(b, w, o, h);
+  }
+  private get(i: number): number {
+    return this.wide ? this.w[(this.o >> 1) + i] : this.b[this.o + i];
+  }
+  private set(i: number, x: number): void {
+    if (this.wide) putWord(this, (this.o >> 1) + i, x);
+    else putByte(this, this.o + i, x);
   }
   get length(): number {
-    return this.v[this.o];
+    return this.get(0);
   }
   at(i: number): number {
-    return this.v[this.o + 1 + i];
+    return this.get(1 + i);
   }
   push(x: number): void {
-    const n = this.v[this.o];
+    const n = this.get(0);
     if (n >= this.cap) throw new RangeError(`state vector: ${this.what} holds at most ${this.cap} values`);
-    if ((x << 16) >> 16 !== x) outOfRange(this.what, x);
-    this.put(this.o + 1 + n, x);
-    this.put(this.o, n + 1);
+    const bits = this.wide ? 16 : 8;
+    if ((x << (32 - bits)) >> (32 - bits) !== x) outOfRange(this.what, x, bits);
+    this.set(1 + n, x);
+    this.set(0, n + 1);
   }
   pop(): number | undefined {
-    const n = this.v[this.o];
+    const n = this.get(0);
     if (n === 0) return undefined;
-    const x = this.v[this.o + n];
-    this.put(this.o + n, 0);
-    this.put(this.o, n - 1);
+    const x = this.get(n);
+    this.set(n, 0);
+    this.set(0, n - 1);
     return x;
   }
   /** Remove the value at index i, keeping the order of the rest. */
   removeAt(i: number): number {
-    const n = this.v[this.o];
-    const x = this.v[this.o + 1 + i];
-    this.bulk(this.o, this.o + 1 + n, () => {
-      this.v.copyWithin(this.o + 1 + i, this.o + 2 + i, this.o + 1 + n);
-      this.v[this.o + n] = 0;
-      this.v[this.o] = n - 1;
-    });
+    const n = this.get(0);
+    const x = this.get(1 + i);
+    for (let j = 1 + i; j < n; j++) this.set(j, this.get(j + 1));
+    this.set(n, 0);
+    this.set(0, n - 1);
     return x;
   }
   /** Insert keeping ascending order (a set of values encodes one way only). */
   insertSorted(x: number): void {
     this.push(x);
-    for (let i = this.v[this.o]; i > 1 && this.v[this.o + i - 1] > this.v[this.o + i]; i--) {
-      const t = this.v[this.o + i];
-      this.put(this.o + i, this.v[this.o + i - 1]);
-      this.put(this.o + i - 1, t);
+    for (let i = this.get(0); i > 1 && this.get(i - 1) > this.get(i); i--) {
+      const t = this.get(i);
+      this.set(i, this.get(i - 1));
+      this.set(i - 1, t);
     }
   }
   clear(): void {
-    if (this.v[this.o] !== 0) this.bulk(this.o, this.o + 1 + this.cap, () => this.v.fill(0, this.o, this.o + 1 + this.cap));
+    for (let i = this.get(0); i > 0; i--) this.set(i, 0);
+    this.set(0, 0);
   }
   toArray(): number[] {
-    return Array.from(this.v.subarray(this.o + 1, this.o + 1 + this.v[this.o]));
+    return Array.from({ length: this.get(0) }, (_, i) => this.get(1 + i));
   }
 }
 
@@ -437,57 +482,60 @@ export class LabelStack {
   }
 }
 
-/** sk_receive_queue: a bounded FIFO of (msg, seq, frame) triples. */
+/** sk_receive_queue: a bounded FIFO of (msg, seq, frame) byte triples. */
 export class RecvQueue extends View {
   get length(): number {
-    return this.v[this.o];
+    return this.b[this.o];
   }
   /** The i-th message, or undefined past the end. */
   at(i: number): Queued | undefined {
-    if (i < 0 || i >= this.v[this.o]) return undefined;
-    const b = this.o + 1 + 3 * i;
-    return { msg: this.v[b], seq: this.v[b + 1], frame: this.v[b + 2] };
+    if (i < 0 || i >= this.b[this.o]) return undefined;
+    const p = this.o + 1 + 3 * i;
+    return { msg: this.b[p], seq: this.b[p + 1], frame: this.b[p + 2] };
+  }
+  private put(i: number, q: Queued): void {
+    const p = this.o + 1 + 3 * i;
+    for (const [k, x] of [q.msg, q.seq, q.frame].entries()) {
+      if ((x << 24) >> 24 !== x) outOfRange('rcvq', x, 8);
+      putByte(this, p + k, x);
+    }
   }
   push(q: Queued): void {
-    const n = this.v[this.o];
+    const n = this.b[this.o];
     if (n >= RCVQ_CAP) throw new RangeError(`state vector: the receive queue holds at most ${RCVQ_CAP} messages`);
-    const b = this.o + 1 + 3 * n;
-    for (const [i, x] of [q.msg, q.seq, q.frame].entries()) {
-      if ((x << 16) >> 16 !== x) outOfRange('rcvq', x);
-      this.put(b + i, x);
-    }
-    this.put(this.o, n + 1);
+    this.put(n, q);
+    putByte(this, this.o, n + 1);
   }
   shift(): Queued | undefined {
-    const n = this.v[this.o];
+    const n = this.b[this.o];
     if (n === 0) return undefined;
     const q = this.at(0) as Queued;
-    this.bulk(this.o, this.o + 1 + 3 * n, () => {
-      this.v.copyWithin(this.o + 1, this.o + 4, this.o + 1 + 3 * n);
-      this.v.fill(0, this.o + 1 + 3 * (n - 1), this.o + 1 + 3 * n);
-      this.v[this.o] = n - 1;
-    });
+    for (let i = 0; i < n - 1; i++) this.put(i, this.at(i + 1) as Queued);
+    this.put(n - 1, { msg: 0, seq: 0, frame: 0 });
+    putByte(this, this.o, n - 1);
     return q;
   }
   clear(): void {
-    const n = this.v[this.o];
-    if (n !== 0) this.bulk(this.o, this.o + 1 + 3 * n, () => this.v.fill(0, this.o, this.o + 1 + 3 * n));
+    for (let n = this.b[this.o]; n > 0; n--) this.shift();
   }
   toArray(): Queued[] {
     return Array.from({ length: this.length }, (_, i) => this.at(i) as Queued);
   }
   /** Rewrite every message tag (symmetry relabelling). */
   mapMsg(f: (msg: number) => number): void {
-    for (let i = 0; i < this.length; i++) this.put(this.o + 1 + 3 * i, f(this.v[this.o + 1 + 3 * i]));
+    for (let i = 0; i < this.length; i++) {
+      const q = this.at(i) as Queued;
+      this.put(i, { ...q, msg: f(q.msg) });
+    }
   }
 }
 
 export interface Sock extends Fields<typeof SOCK_FIELDS> {}
 export class Sock extends View {
   readonly rcvq: RecvQueue;
-  constructor(v: Int16Array, h: Int32Array, readonly rx: Ring, readonly tx: Ring) {
-    super(v, SOCK_AT, h);
-    this.rcvq = new RecvQueue(v, RCVQ_AT, h);
+  constructor(b: Int8Array, w: Int16Array, h: Int32Array, readonly rx: Ring, readonly tx: Ring) {
+    super(b, w, SOCK_AT, h);
+    this.rcvq = new RecvQueue(b, w, RCVQ_AT, h);
   }
 }
 defineFields(Sock.prototype, SOCK_FIELDS);
@@ -498,10 +546,10 @@ export class Locals extends View {
   readonly txReads: IntList;
   /** Frames the consumer holds as SKIP, ascending. */
   readonly held: IntList;
-  constructor(v: Int16Array, threadAt: number, h: Int32Array, frames: number) {
-    super(v, threadAt + T_LOCALS, h);
-    this.txReads = new IntList(v, threadAt + T_TX_READS, h, TX_READS_CAP, 'nm_len reads');
-    this.held = new IntList(v, threadAt + T_HELD, h, frames, 'held frames');
+  constructor(b: Int8Array, w: Int16Array, threadAt: number, h: Int32Array, frames: number) {
+    super(b, w, threadAt + T_LOCALS, h);
+    this.txReads = new IntList(b, w, threadAt + T_TX_READS, h, TX_READS_CAP, true, 'nm_len reads');
+    this.held = new IntList(b, w, threadAt + T_HELD, h, frames, false, 'held frames');
   }
 }
 defineFields(Locals.prototype, LOCAL_FIELDS);
@@ -510,21 +558,21 @@ export class Thread extends View {
   /** Return labels of the subroutines this thread is inside. */
   readonly stack: LabelStack;
   readonly l: Locals;
-  constructor(v: Int16Array, o: number, h: Int32Array, frames: number) {
-    super(v, o, h);
-    this.stack = new LabelStack(new IntList(v, o + T_STACK, h, STACK_CAP, 'call stack'));
-    this.l = new Locals(v, o, h, frames);
+  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, frames: number) {
+    super(b, w, o, h);
+    this.stack = new LabelStack(new IntList(b, w, o + T_STACK, h, STACK_CAP, true, 'call stack'));
+    this.l = new Locals(b, w, o, h, frames);
   }
   /** Program counter: a step label such as `alloc.lock`. */
   get pc(): string {
-    return labelAt(this.v[this.o + T_PC]);
+    return labelAt(this.w[(this.o + T_PC) >> 1]);
   }
   set pc(label: string) {
-    this.put(this.o + T_PC, labelId(label));
+    putWord(this, (this.o + T_PC) >> 1, labelId(label));
   }
   /** The program counter as its label id (cheap to compare and index by). */
   get pcId(): number {
-    return this.v[this.o + T_PC];
+    return this.w[(this.o + T_PC) >> 1];
   }
 }
 
@@ -556,8 +604,8 @@ export class Ghost extends View {
   note = '';
   noteThread = -1;
   noteValue = 0;
-  constructor(v: Int16Array, h: Int32Array) {
-    super(v, GHOST_AT, h);
+  constructor(b: Int8Array, w: Int16Array, h: Int32Array) {
+    super(b, w, GHOST_AT, h);
   }
   /** Forget the last step (before taking the next). */
   clearTransient(): void {
@@ -608,18 +656,20 @@ export class State extends View {
   readonly units: Uint16Array;
   /** Zeroed: every field 0 / false, every pc `done` (label 0), empty lists. */
   constructor(readonly layout: Layout) {
-    const v = new Int16Array(layout.size);
+    const buf = new ArrayBuffer(layout.size);
+    const b = new Int8Array(buf);
+    const w = new Int16Array(buf);
     // The fingerprint of the all-zero vector is 0 (zero values have zero keys).
     const h = new Int32Array(2);
-    super(v, ROOT_AT, h);
-    this.units = new Uint16Array(v.buffer);
-    this.sock = new Sock(v, h, new Ring(v, layout.rxAt, h, layout.rxFrames), new Ring(v, layout.txAt, h, layout.txFrames));
-    this.threads = Array.from({ length: layout.threads }, (_, i) => new Thread(v, layout.threadAt(i), h, layout.rxFrames));
-    this.ghost = new Ghost(v, h);
+    super(b, w, ROOT_AT, h);
+    this.units = new Uint16Array(buf);
+    this.sock = new Sock(b, w, h, new Ring(b, w, layout.rxAt, h, layout.rxFrames), new Ring(b, w, layout.txAt, h, layout.txFrames));
+    this.threads = Array.from({ length: layout.threads }, (_, i) => new Thread(b, w, layout.threadAt(i), h, layout.rxFrames));
+    this.ghost = new Ghost(b, w, h);
   }
   /** Make this state equal to `from` (same layout), transient record included. */
   copyFrom(from: State): void {
-    this.v.set(from.v);
+    this.units.set(from.units);
     this.h[0] = from.h[0];
     this.h[1] = from.h[1];
     this.ghost.copyTransient(from.ghost);
@@ -630,7 +680,7 @@ export class State extends View {
     if (fp) {
       this.h[0] = fp[0];
       this.h[1] = fp[1];
-    } else rehash(this.h, this.v);
+    } else rehash(this.h, this.b, this.w, this.layout.wordStarts);
     this.ghost.clearTransient();
   }
   /** The state's fingerprint (zobrist.ts), as two unsigned halves. */
@@ -705,31 +755,28 @@ export function plainState(s: State): Record<string, unknown> {
   };
 }
 
-/** Every named field of the layout with its slot, for tests that the layout has no overlaps. */
-export function fieldSlots(layout: Layout): { path: string; at: number; slots: number }[] {
-  const out: { path: string; at: number; slots: number }[] = [];
-  const add = (prefix: string, at: number, fields: FieldList) => {
-    let k = at;
-    for (const [name, kind] of fields) {
-      out.push({ path: `${prefix}${name}`, at: k, slots: width(kind) });
-      k += width(kind);
-    }
+/** Every named field (or list) of the layout with its bytes, for the layout itself and for tests that it has no overlaps. */
+export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | 'txFrames' | 'threads' | 'threadAt'>): { path: string; at: number; bytes: number; word: boolean }[] {
+  const out: { path: string; at: number; bytes: number; word: boolean }[] = [];
+  const add = (prefix: string, base: number, fields: FieldList) => {
+    const { at } = placeFields(fields);
+    for (const [name, kind] of fields) out.push({ path: `${prefix}${name}`, at: base + (at.get(name) as number), bytes: bytesOf(kind), word: isWide(kind) });
   };
   add('', ROOT_AT, ROOT_FIELDS);
   add('ghost.', GHOST_AT, GHOST_FIELDS);
   add('sock.', SOCK_AT, SOCK_FIELDS);
-  out.push({ path: 'sock.rcvq', at: RCVQ_AT, slots: 1 + 3 * RCVQ_CAP });
+  out.push({ path: 'sock.rcvq', at: RCVQ_AT, bytes: 1 + 3 * RCVQ_CAP, word: false });
   for (const [name, at, frames] of [['rx', layout.rxAt, layout.rxFrames], ['tx', layout.txAt, layout.txFrames]] as const) {
     add(`sock.${name}.`, at, RING_FIELDS);
     for (let f = 0; f < frames; f++) add(`sock.${name}.frames[${f}].`, at + RING_SCALARS + f * FRAME_SIZE, FRAME_FIELDS);
   }
   for (let ti = 0; ti < layout.threads; ti++) {
     const at = layout.threadAt(ti);
-    out.push({ path: `threads[${ti}].pc`, at: at + T_PC, slots: 1 });
-    out.push({ path: `threads[${ti}].stack`, at: at + T_STACK, slots: 1 + STACK_CAP });
+    out.push({ path: `threads[${ti}].pc`, at: at + T_PC, bytes: 2, word: true });
+    out.push({ path: `threads[${ti}].stack`, at: at + T_STACK, bytes: 2 * (1 + STACK_CAP), word: true });
     add(`threads[${ti}].l.`, at + T_LOCALS, LOCAL_FIELDS);
-    out.push({ path: `threads[${ti}].l.txReads`, at: at + T_TX_READS, slots: 1 + TX_READS_CAP });
-    out.push({ path: `threads[${ti}].l.held`, at: at + T_HELD, slots: 1 + layout.rxFrames });
+    out.push({ path: `threads[${ti}].l.txReads`, at: at + T_TX_READS, bytes: 2 * (1 + TX_READS_CAP), word: true });
+    out.push({ path: `threads[${ti}].l.held`, at: at + T_HELD, bytes: 1 + layout.rxFrames, word: false });
   }
   return out;
 }

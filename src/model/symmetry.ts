@@ -70,10 +70,11 @@ function apply(s: State, r: Relabel, n: State): void {
   const th = (i: number) => (i >= 0 ? r.thread[i] : i);
   const tg = (t: number) => r.tag.get(t) ?? t;
   const lay = s.layout;
-  n.v.set(s.v);
+  // Thread blocks start at even bytes and have even sizes: move them as 16-bit units.
+  n.units.set(s.units);
   for (let i = 0; i < lay.threads; i++) {
-    const from = lay.threadAt(i);
-    n.v.set(s.v.subarray(from, from + lay.threadSize), lay.threadAt(r.thread[i]));
+    const from = lay.threadAt(i) >> 1;
+    n.units.set(s.units.subarray(from, from + (lay.threadSize >> 1)), lay.threadAt(r.thread[i]) >> 1);
   }
   for (const t of n.threads) {
     t.l.msg = tg(t.l.msg);

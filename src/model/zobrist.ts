@@ -33,30 +33,45 @@ export function key1(i: number, x: number): number {
   return x === 0 ? 0 : fmix32(Math.imul((i << 16) | (x & 0xffff), 0x27d4eb2f) ^ 0x165667b1);
 }
 
-/** Record that slot i changed from `old` to `x` in the fingerprint `h`. */
-export function touch(h: Int32Array, i: number, old: number, x: number): void {
-  h[0] ^= key0(i, old) ^ key0(i, x);
-  h[1] ^= key1(i, old) ^ key1(i, x);
+/**
+ * Slots are the vector's byte slots and word slots (state.ts): a byte slot at
+ * byte p has id 2p, a word slot at byte 2i has id 4i + 1, so ids never collide.
+ */
+
+/** Record that the byte at p changed from `old` to `x` in the fingerprint `h`. */
+export function touchByte(h: Int32Array, p: number, old: number, x: number): void {
+  const id = p << 1;
+  h[0] ^= key0(id, old) ^ key0(id, x);
+  h[1] ^= key1(id, old) ^ key1(id, x);
 }
 
-/** XOR the keys of slots [lo, hi) into `h`: applied before and after a bulk change of the range, it accounts for it. */
-export function toggle(h: Int32Array, v: Int16Array, lo: number, hi: number): void {
-  let a = h[0];
-  let b = h[1];
-  for (let i = lo; i < hi; i++) {
-    const x = v[i];
+/** Record that the word at index i changed from `old` to `x`. */
+export function touchWord(h: Int32Array, i: number, old: number, x: number): void {
+  const id = (i << 2) | 1;
+  h[0] ^= key0(id, old) ^ key0(id, x);
+  h[1] ^= key1(id, old) ^ key1(id, x);
+}
+
+/** The fingerprint of the whole vector, from scratch; `wordStarts[p]` is 1 where a word slot starts. */
+export function rehash(h: Int32Array, b: Int8Array, w: Int16Array, wordStarts: Uint8Array): void {
+  let a = 0;
+  let c = 0;
+  for (let p = 0; p < b.length; p++) {
+    let id: number;
+    let x: number;
+    if (wordStarts[p] === 1) {
+      id = (p << 1) | 1; // word index p/2 → id 4(p/2) + 1
+      x = w[p >> 1];
+      p++;
+    } else {
+      id = p << 1;
+      x = b[p];
+    }
     if (x !== 0) {
-      a ^= key0(i, x);
-      b ^= key1(i, x);
+      a ^= key0(id, x);
+      c ^= key1(id, x);
     }
   }
   h[0] = a;
-  h[1] = b;
-}
-
-/** The fingerprint of the whole vector, from scratch. */
-export function rehash(h: Int32Array, v: Int16Array): void {
-  h[0] = 0;
-  h[1] = 0;
-  toggle(h, v, 0, v.length);
+  h[1] = c;
 }
