@@ -40,14 +40,16 @@ export type NlState = State;
 export type NlAction = StepAction;
 
 export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
-  // Actions are interned per (thread, label, choice): enumerating them allocates nothing after the first time.
-  const interned = new Map<number, NlAction>();
+  // Actions are interned per (thread, label, choice): enumerating them allocates nothing after the first
+  // time. Choices are small integers from -1 up; a table per (label, thread) is indexed by choice + 1.
+  const interned: (NlAction | undefined)[][] = [];
   const action = (thread: number, label: number, arg: number): NlAction => {
-    const key = (label * 64 + thread) * 1024 + arg;
-    let a = interned.get(key);
+    const row = (interned[label * scenario.threads.length + thread] ??= []);
+    let a = row[arg + 1];
     if (a === undefined) {
+      if (!Number.isInteger(arg) || arg < -1 || arg > 1 << 16) throw new RangeError(`step choice ${arg} is not an integer in [-1, 65536]`);
       a = Object.freeze({ actor: scenario.threads[thread].name, kind: labelAt(label), thread, arg, label });
-      interned.set(key, a);
+      row[arg + 1] = a;
     }
     return a;
   };

@@ -477,6 +477,10 @@ export class LabelStack {
     const id = this.ids.pop();
     return id === undefined ? undefined : labelAt(id);
   }
+  /** Pop the label id. */
+  popId(): number | undefined {
+    return this.ids.pop();
+  }
   toArray(): string[] {
     return this.ids.toArray().map(labelAt);
   }
@@ -573,6 +577,10 @@ export class Thread extends View {
   /** The program counter as its label id (cheap to compare and index by). */
   get pcId(): number {
     return this.w[(this.o + T_PC) >> 1];
+  }
+  set pcId(id: number) {
+    labelAt(id); // an unknown id throws
+    putWord(this, (this.o + T_PC) >> 1, id);
   }
 }
 

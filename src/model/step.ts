@@ -118,9 +118,10 @@ export function call(t: Thread, label: string, resume: string): void {
 
 export function ret(t: Thread, value: number): void {
   t.l.ret = value;
-  const r = t.stack.pop();
+  // By label id: no round trip through the label's name.
+  const r = t.stack.popId();
   if (r === undefined) throw new Error('return with an empty call stack');
-  t.pc = r;
+  t.pcId = r;
 }
 
 /** Guard for a step that starts by taking a lock: free, or (re-entrant call) already ours. */

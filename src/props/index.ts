@@ -103,7 +103,10 @@ export const PROPERTIES: readonly P[] = [
     'NOTOCTOU-TX-ACT', 'no-toctou',
     'What the kernel receiver acts on equals what it validated: userspace cannot change a message after validation.',
     'netlink: implement memory mapped sendmsg() (3.10): "prevent userspace from changing the messages contents after validation"; fixed by 4682a0358639 "Always copy on mmap TX"',
-    (s) => s.threads.every((t) => t.l.aMsg === -1 || t.l.aMsg === t.l.vMsg),
+    (s) => {
+      for (const t of s.threads) if (t.l.aMsg !== -1 && t.l.aMsg !== t.l.vMsg) return false;
+      return true;
+    },
   ),
   alwaysState(
     'NOTOCTOU-TX-LEN', 'no-toctou',
