@@ -67,7 +67,7 @@ export function layoutOf(sc: ScenarioConfig): Layout {
     }
     return Math.max(0, ...reqs.map((i) => (i === null ? 0 : sc.requests[i].frameNr)));
   };
-  return new Layout(frames('rx'), frames('tx'), sc.threads.length);
+  return new Layout(frames('rx'), frames('tx'), sc.threads.map((t) => (t.program === 'producer' ? 'producer' : 'full')));
 }
 
 /** The initial state: rings configured and mapped as the scenario says, every thread at its entry. */

@@ -280,6 +280,19 @@ export const LOCAL_FIELDS = [
 /** Locals whose default is not 0 / false. */
 export const LOCAL_DEFAULTS: Readonly<Partial<Record<LocalName, number>>> = { skbFrame: -1, fwdPos: -1, rFrame: -1, txFrame: -1, vMsg: -1, aMsg: -1 };
 
+/**
+ * The locals of a kernel producer thread: the code it runs (kernel/producer.ts,
+ * alloc.ts, deliver.ts, sock.ts, and step.ts's call/return) touches only these,
+ * so its block of the vector leaves the others out (rx-basic's three producers
+ * then take 32 bytes each instead of 76). Reading an absent local gives its
+ * default; writing anything else to it throws, so a path that starts to use one
+ * fails loudly rather than being mis-encoded.
+ */
+export const PRODUCER_LOCALS: readonly LocalName[] = [
+  'k', 'msg', 'seq', 'skb', 'skbGen', 'skbFrame', 'skbDelivered', 'skbLen', 'skbMsg', 'skbSeq',
+  'fwdStart', 'fwdPos', 'fwdSeen', 'inAlloc', 'fullSeen', 'ret',
+];
+
 export const ROOT_FIELDS = [
   /** Subsystem lock under which ids are assigned (nfqueue queue->lock, or a subsystem mutex); -1 = free. */
   ['idLock', 'byte'],
@@ -337,32 +350,46 @@ function even(n: number): number {
   return n + (n & 1);
 }
 
+/** Which block shape a thread gets: every local, or a producer's few (PRODUCER_LOCALS). */
+export type ThreadShape = 'full' | 'producer';
+
 export class Layout {
   readonly rxAt: number;
   readonly txAt: number;
   readonly threadsAt: number;
-  readonly threadSize: number;
+  /** Byte offset and size of each thread's block. */
+  private readonly threadOffsets: number[] = [];
+  readonly threadSizes: number[] = [];
   /** Bytes in the vector (even: the encoding reads it as 16-bit units). */
   readonly size: number;
   /** Byte offsets where a word (16-bit) slot starts; every other byte is a byte slot of its own. */
   readonly wordStarts: Uint8Array;
+  readonly threads: number;
   constructor(
     /** Frame slots of each ring: the largest frame_nr of any request that can be installed on it (0 if none can). */
     readonly rxFrames: number,
     readonly txFrames: number,
-    readonly threads: number,
+    /** One shape per thread, in scenario order. */
+    readonly shapes: readonly ThreadShape[],
   ) {
+    this.threads = shapes.length;
     this.rxAt = RINGS_AT;
     this.txAt = RINGS_AT + RING_SCALARS + rxFrames * FRAME_SIZE;
     this.threadsAt = this.txAt + RING_SCALARS + txFrames * FRAME_SIZE;
-    // The held list has room for every RX frame.
-    this.threadSize = even(T_HELD + 1 + rxFrames);
-    this.size = this.threadsAt + threads * this.threadSize;
+    let at = this.threadsAt;
+    for (const shape of shapes) {
+      // A full block's held list has room for every RX frame.
+      const size = shape === 'producer' ? even(T_LOCALS + sizeOf(PRODUCER_FIELDS)) : even(T_HELD + 1 + rxFrames);
+      this.threadOffsets.push(at);
+      this.threadSizes.push(size);
+      at += size;
+    }
+    this.size = at;
     this.wordStarts = new Uint8Array(this.size);
     for (const f of fieldSlots(this)) if (f.word) for (let i = f.at; i < f.at + f.bytes; i += 2) this.wordStarts[i] = 1;
   }
   threadAt(ti: number): number {
-    return this.threadsAt + ti * this.threadSize;
+    return this.threadOffsets[ti];
   }
 }
 
@@ -544,8 +571,13 @@ export class Sock extends View {
 }
 defineFields(Sock.prototype, SOCK_FIELDS);
 
-export interface Locals extends Fields<typeof LOCAL_FIELDS> {}
-export class Locals extends View {
+const PRODUCER_FIELDS: FieldList = LOCAL_FIELDS.filter(([name]) => PRODUCER_LOCALS.includes(name));
+
+/** Thread-local variables: FullLocals or ProducerLocals, which read and write the same way. */
+export type Locals = FullLocals | ProducerLocals;
+
+export interface FullLocals extends Fields<typeof LOCAL_FIELDS> {}
+export class FullLocals extends View {
   /** Every value of nm_len read for the TX frame in progress. */
   readonly txReads: IntList;
   /** Frames the consumer holds as SKIP, ascending. */
@@ -556,16 +588,43 @@ export class Locals extends View {
     this.held = new IntList(b, w, threadAt + T_HELD, h, frames, false, 'held frames');
   }
 }
-defineFields(Locals.prototype, LOCAL_FIELDS);
+defineFields(FullLocals.prototype, LOCAL_FIELDS);
+
+/** A list that is always empty (a producer has no nm_len reads and holds no frames): pushing throws. */
+function noList(what: string): IntList {
+  return new IntList(new Int8Array(2), new Int16Array(1), 0, new Int32Array(2), 0, true, `${what} (a producer thread has none)`);
+}
+
+export interface ProducerLocals extends Fields<typeof LOCAL_FIELDS> {}
+export class ProducerLocals extends View {
+  readonly txReads = noList('nm_len reads');
+  readonly held = noList('held frames');
+  constructor(b: Int8Array, w: Int16Array, threadAt: number, h: Int32Array) {
+    super(b, w, threadAt + T_LOCALS, h);
+  }
+}
+defineFields(ProducerLocals.prototype, PRODUCER_FIELDS);
+for (const [name, kind] of LOCAL_FIELDS) {
+  if (PRODUCER_LOCALS.includes(name)) continue;
+  const initial: number | boolean = kind === 'bool' ? false : (LOCAL_DEFAULTS[name] ?? 0);
+  Object.defineProperty(ProducerLocals.prototype, name, {
+    get: () => initial,
+    set: (x: number | boolean) => {
+      if (x !== initial) throw new Error(`a producer thread has no local '${name}' (state.ts PRODUCER_LOCALS); it cannot hold ${String(x)}`);
+    },
+    enumerable: true,
+    configurable: false,
+  });
+}
 
 export class Thread extends View {
   /** Return labels of the subroutines this thread is inside. */
   readonly stack: LabelStack;
   readonly l: Locals;
-  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, frames: number) {
+  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, frames: number, shape: ThreadShape) {
     super(b, w, o, h);
     this.stack = new LabelStack(new IntList(b, w, o + T_STACK, h, STACK_CAP, true, 'call stack'));
-    this.l = new Locals(b, w, o, h, frames);
+    this.l = shape === 'producer' ? new ProducerLocals(b, w, o, h) : new FullLocals(b, w, o, h, frames);
   }
   /** Program counter: a step label such as `alloc.lock`. */
   get pc(): string {
@@ -672,7 +731,7 @@ export class State extends View {
     super(b, w, ROOT_AT, h);
     this.units = new Uint16Array(buf);
     this.sock = new Sock(b, w, h, new Ring(b, w, layout.rxAt, h, layout.rxFrames), new Ring(b, w, layout.txAt, h, layout.txFrames));
-    this.threads = Array.from({ length: layout.threads }, (_, i) => new Thread(b, w, layout.threadAt(i), h, layout.rxFrames));
+    this.threads = layout.shapes.map((shape, i) => new Thread(b, w, layout.threadAt(i), h, layout.rxFrames, shape));
     this.ghost = new Ghost(b, w, h);
   }
   /** Make this state equal to `from` (same layout), transient record included. */
@@ -708,8 +767,7 @@ export function cloneState(s: State): State {
 
 /** Locals at their defaults: fields 0 / false except LOCAL_DEFAULTS, lists empty. */
 export function resetLocals(l: Locals): void {
-  for (const [name, kind] of LOCAL_FIELDS) (l as unknown as Record<string, number | boolean>)[name] = kind === 'bool' ? false : 0;
-  for (const [name, x] of Object.entries(LOCAL_DEFAULTS)) (l as unknown as Record<string, number>)[name] = x as number;
+  for (const [name, kind] of LOCAL_FIELDS) (l as unknown as Record<string, number | boolean>)[name] = kind === 'bool' ? false : (LOCAL_DEFAULTS[name] ?? 0);
   l.txReads.clear();
   l.held.clear();
 }
@@ -764,7 +822,7 @@ export function plainState(s: State): Record<string, unknown> {
 }
 
 /** Every named field (or list) of the layout with its bytes, for the layout itself and for tests that it has no overlaps. */
-export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | 'txFrames' | 'threads' | 'threadAt'>): { path: string; at: number; bytes: number; word: boolean }[] {
+export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | 'txFrames' | 'shapes' | 'threadAt'>): { path: string; at: number; bytes: number; word: boolean }[] {
   const out: { path: string; at: number; bytes: number; word: boolean }[] = [];
   const add = (prefix: string, base: number, fields: FieldList) => {
     const { at } = placeFields(fields);
@@ -778,10 +836,14 @@ export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | '
     add(`sock.${name}.`, at, RING_FIELDS);
     for (let f = 0; f < frames; f++) add(`sock.${name}.frames[${f}].`, at + RING_SCALARS + f * FRAME_SIZE, FRAME_FIELDS);
   }
-  for (let ti = 0; ti < layout.threads; ti++) {
+  for (let ti = 0; ti < layout.shapes.length; ti++) {
     const at = layout.threadAt(ti);
     out.push({ path: `threads[${ti}].pc`, at: at + T_PC, bytes: 2, word: true });
     out.push({ path: `threads[${ti}].stack`, at: at + T_STACK, bytes: 2 * (1 + STACK_CAP), word: true });
+    if (layout.shapes[ti] === 'producer') {
+      add(`threads[${ti}].l.`, at + T_LOCALS, PRODUCER_FIELDS);
+      continue;
+    }
     add(`threads[${ti}].l.`, at + T_LOCALS, LOCAL_FIELDS);
     out.push({ path: `threads[${ti}].l.txReads`, at: at + T_TX_READS, bytes: 2 * (1 + TX_READS_CAP), word: true });
     out.push({ path: `threads[${ti}].l.held`, at: at + T_HELD, bytes: 1 + layout.rxFrames, word: false });

@@ -74,7 +74,8 @@ function apply(s: State, r: Relabel, n: State): void {
   n.units.set(s.units);
   for (let i = 0; i < lay.threads; i++) {
     const from = lay.threadAt(i) >> 1;
-    n.units.set(s.units.subarray(from, from + (lay.threadSize >> 1)), lay.threadAt(r.thread[i]) >> 1);
+    // Interchangeable producers have blocks of one shape and size.
+    n.units.set(s.units.subarray(from, from + (lay.threadSizes[i] >> 1)), lay.threadAt(r.thread[i]) >> 1);
   }
   for (const t of n.threads) {
     t.l.msg = tg(t.l.msg);

@@ -220,7 +220,7 @@ describe('the state vector layout: every field has its own slots, and the encodi
 
   it('list slots past the length stay zero, so equal lists encode equally', () => {
     const s = richState();
-    const l = s.threads[0].l;
+    const l = s.threads[s.layout.shapes.indexOf('full')].l;
     const before = encodeUnits(s).slice();
     l.held.insertSorted(3);
     l.held.insertSorted(1);
@@ -232,6 +232,16 @@ describe('the state vector layout: every field has its own slots, and the encodi
     s.sock.rcvq.push({ msg: 1, seq: 1, frame: 0 });
     s.sock.rcvq.shift();
     expect([...encodeUnits(s)]).toEqual([...before]);
+  });
+
+  it('a producer thread block has only the producer locals: others read as defaults and refuse other values', () => {
+    const s = richState();
+    const p = s.threads[s.layout.shapes.indexOf('producer')];
+    expect(p.l.txFrame).toBe(-1);
+    expect(p.l.held.length).toBe(0);
+    p.l.txFrame = -1; // the default: allowed, changes nothing
+    expect(() => (p.l.txFrame = 2)).toThrow(/producer thread has no local 'txFrame'/);
+    expect(() => p.l.held.push(1)).toThrow(/producer thread has none/);
   });
 
   it('values that do not fit 16 bits are refused', () => {
