@@ -113,6 +113,14 @@ describe.each(VARIANT_IDS)('Spec contract on %s', (v) => {
       });
     });
 
+    test.prop([schedule], RUNS)('a thread is inside netlink_alloc_skb (inAlloc) only while it holds the receive queue lock (observeAllocations relies on it)', (picks) => {
+      walk(m, picks, ({ after }) => {
+        after.threads.forEach((t, ti) => {
+          if (t.l.inAlloc) expect(after.sock.rxqLock).toBe(ti);
+        });
+      });
+    });
+
     test.prop([schedule], RUNS)('a stateOnly invariant ignores the last-step record (BFS judges it once per distinct state)', (picks) => {
       const stateOnly = listProperties().filter((p) => p.stateOnly);
       expect(stateOnly.length).toBeGreaterThan(5);

@@ -181,7 +181,10 @@ export function ringFullNow(s: State): boolean {
 
 /** Ghost monitor, run after every step: record a full ring for threads inside the allocation section. */
 export function observeAllocations(s: State): void {
-  for (const t of s.threads) {
-    if (t.l.inAlloc && !t.l.fullSeen && ringFullNow(s)) t.l.fullSeen = true;
-  }
+  // A thread is inside the section exactly while it holds sk_receive_queue.lock with inAlloc set
+  // (alloc.lock sets both, both exits clear both), so only the lock holder needs looking at.
+  const ti = s.sock.rxqLock;
+  if (ti < 0) return;
+  const t = s.threads[ti];
+  if (t.l.inAlloc && !t.l.fullSeen && ringFullNow(s)) t.l.fullSeen = true;
 }
