@@ -8,17 +8,9 @@
  * multipliers), each finished with murmur3's fmix32, because weak low bits
  * cluster linear probing (design.md).
  */
+import { fmix32 } from '../hash.js';
 
 export const FINGERPRINT_HASH = 'nlring-fp64/2 (two murmur3-style 32-bit streams over unit pairs, fmix32-finished)';
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** A string key as the 16-bit units it is made of (engines hash units). */
 export function keyUnits(key: string): Uint16Array {

@@ -31,9 +31,10 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    */
   decode?(key: string): S;
   /**
-   * Optional fast path for engines: the same canonical encoding as 16-bit units
-   * in a scratch buffer (valid only until the next call), and its inverse. An
-   * engine that has them hashes and stores units and never builds strings.
+   * Optional fast path for engines: the same canonical encoding as 16-bit units,
+   * possibly shared with `s` or with a scratch buffer (copy it to keep it), and
+   * its inverse. An engine that has them hashes and stores units and never
+   * builds strings.
    */
   encodeUnits?(s: S): Uint16Array;
   decodeUnits?(units: Uint16Array): S;

@@ -11,17 +11,9 @@
  * keys in each lane. The result is a fixed function of the vector alone, so a
  * state reached along any path, or recomputed from scratch, fingerprints the same.
  */
+import { fmix32 } from '../hash.js';
 
 export const ZOBRIST_HASH = 'nlring-zobrist64/1 (XOR over slots of fmix32 keys of (slot, value), two 32-bit lanes, kept incrementally)';
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
-}
 
 /** Lane 0 key of value x (a stored int16) in slot i. */
 export function key0(i: number, x: number): number {
