@@ -180,6 +180,6 @@ const missed: string[] = [];
 out[summaryAt] =
   missed.length === 0
     ? 'Every throughput target below is met. PROFILE.md shows where the time goes.'
-    : `Missed: ${missed.join(', ')}. PROFILE.md shows where the time goes and what meeting them would take.`;
+    : `Missed: ${missed.join(', ')}. PROFILE.md shows where the time goes and what meeting ${missed.length === 1 ? 'it' : 'them'} would take.`;
 writeFileSync(join(benchDir, quick ? 'RESULTS.quick.md' : 'RESULTS.md'), out.join('\n') + '\n');
 log(`wrote ${join(benchDir, quick ? 'RESULTS.quick.md' : 'RESULTS.md')}`);

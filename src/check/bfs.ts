@@ -49,6 +49,12 @@ export interface BfsOptions extends Budgets {
    * path is still a real path from the initial state.
    */
   readonly symmetry?: boolean;
+  /**
+   * The ids `target.invariants` was restricted to (`nlring --property`), if it was.
+   * The search judges `target.invariants` either way; these only go into the
+   * result (`properties`) and its reproduce line, so that it restricts the same way.
+   */
+  readonly properties?: readonly string[];
   /** Called about once a second, the first time after about a second, so quick runs stay silent. */
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
@@ -292,21 +298,24 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     maxDepth: deepest,
     seconds,
     invariants: invariants.map((p) => p.id),
+    ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
   };
 
   if (bad) {
     const violation = counterexample(target, bad.property, pathOf(bad, parent, via));
-    return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path), stats };
+    return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path, options.properties), stats };
   }
   if (found.length > 0) {
     // Each counterexample is replayed against its own invariant alone, so another
-    // invariant violated earlier on the same path does not get in the way.
+    // invariant violated earlier on the same path does not get in the way; for the
+    // same reason the replay commands of all but the first name their property
+    // (violationReplay in result.ts).
     const violations = found.map((f) => counterexample({ ...target, invariants: [f.property] }, f.property, pathOf(f, parent, via)));
     const first = violations[0];
     return {
       verdict: 'fail', ...common, complete: !stoppedBy && violated.size < invariants.length, violation: first, violations,
-      replay: replayCommand(target.variant, target.scenario, first.path), stats,
+      replay: replayCommand(target.variant, target.scenario, first.path, options.properties), stats,
     };
   }
   const reproduce = checkCommand(target.variant, target.scenario, options);

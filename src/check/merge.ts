@@ -91,6 +91,8 @@ export function parseReport(file: string, text: string): ShardReport {
     return { id: w.id, reached: w.reached };
   });
   const invariants = field(j, 'invariants', Array.isArray).map((p, i) => (isString(p) ? p : bad(`invalid 'invariants[${i}]'`)));
+  // Only a run restricted with --property has them.
+  const properties = j.properties === undefined ? undefined : field(j, 'properties', Array.isArray).map((p, i) => (isString(p) ? p : bad(`invalid 'properties[${i}]'`)));
 
   let violation: Violation | undefined;
   let origin: RandomOrigin | undefined;
@@ -124,6 +126,7 @@ export function parseReport(file: string, text: string): ShardReport {
     seconds: field(j, 'seconds', isNumber),
     complete: false,
     invariants,
+    ...(properties ? { properties } : {}),
     witnesses,
     ...(violation ? { violation } : {}),
     replay: field(j, 'replay', isString),
@@ -201,6 +204,7 @@ export function mergeReports(reports: readonly ShardReport[], doc: (property: st
     seconds,
     complete: false,
     invariants: [...a.invariants],
+    ...(a.properties ? { properties: [...a.properties] } : {}),
     witnesses: a.witnesses.map((w, i) => ({ id: w.id, reached: results.some((r) => r.witnesses[i].reached) })),
     stats,
     simulation: { prng: sa.prng, walks: sa.walks, depth: sa.depth },
@@ -213,5 +217,5 @@ export function mergeReports(reports: readonly ShardReport[], doc: (property: st
     const v = f.violation!;
     return { verdict: 'fail', ...common, origin: f.origin, violation: { ...v, doc: v.doc || (doc(v.property) ?? '') }, replay: f.replay };
   }
-  return { verdict: 'incomplete', ...common, replay: simulateCommand(a.variant, a.scenario, { seed: a.seed!, walks: sa.walks, depth: sa.depth }) };
+  return { verdict: 'incomplete', ...common, replay: simulateCommand(a.variant, a.scenario, { seed: a.seed!, walks: sa.walks, depth: sa.depth, properties: a.properties }) };
 }

@@ -37,7 +37,7 @@ import { ReplayError } from '../errors.js';
 import { counterexample } from './counterexample.js';
 import { FingerprintSet, collisionProbability, fingerprint } from './fingerprint.js';
 import { formatPath, replay, type ReplayResult } from './replay.js';
-import { COMMAND, shellQuote, type CheckResult, type EngineStats, type Violation } from './result.js';
+import { COMMAND, propertyWords, shellQuote, type CheckResult, type EngineStats, type Violation } from './result.js';
 import { stepperOf, type Slot, type Stepper } from './stepper.js';
 
 export const DEFAULT_NUM_RUNS = 1000;
@@ -55,6 +55,11 @@ export interface PbtOptions {
   readonly numRuns?: number;
   /** Longest schedule, in steps (default 60). Part of the generator: replay needs the same value. */
   readonly maxSteps?: number;
+  /**
+   * The ids `target.invariants` was restricted to (`nlring --property`), if it was:
+   * only recorded in the result and its reproduce line (see BfsOptions.properties).
+   */
+  readonly properties?: readonly string[];
 }
 
 export interface ReplayPbtOptions {
@@ -334,6 +339,7 @@ export function pbt<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     seconds,
     complete: false,
     invariants: invariants.map((p) => p.id),
+    ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
     stats,
   };
@@ -343,10 +349,10 @@ export function pbt<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       ...common,
       origin: { seed, fcPath },
       violation,
-      replay: pbtReplayCommand(target.variant, target.scenario, seed, fcPath, maxSteps),
+      replay: pbtReplayCommand(target.variant, target.scenario, seed, fcPath, maxSteps, options.properties),
     };
   }
-  return { verdict: 'incomplete', ...common, replay: pbtCheckCommand(target.variant, target.scenario, seed, numRuns, maxSteps) };
+  return { verdict: 'incomplete', ...common, replay: pbtCheckCommand(target.variant, target.scenario, seed, numRuns, maxSteps, options.properties) };
 }
 
 /**
@@ -391,16 +397,26 @@ function maxStepsWords(maxSteps: number): string[] {
   return maxSteps === DEFAULT_MAX_STEPS ? [] : ['--depth', String(maxSteps)];
 }
 
-/** `nlring replay ... --engine pbt --seed N --fc-path P`: regenerates the shrunk counterexample. */
-export function pbtReplayCommand(variant: string, scenario: string, seed: number, fcPath: string, maxSteps: number = DEFAULT_MAX_STEPS): string {
-  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, '--engine', 'pbt', '--seed', String(seed), '--fc-path', fcPath, ...maxStepsWords(maxSteps)]
+/**
+ * `nlring replay ... --engine pbt --seed N --fc-path P`: regenerates the shrunk counterexample
+ * (with `--property` when the run was restricted: what fails, and so the path, depends on the invariants judged).
+ */
+export function pbtReplayCommand(variant: string, scenario: string, seed: number, fcPath: string, maxSteps: number = DEFAULT_MAX_STEPS, properties?: readonly string[]): string {
+  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, ...propertyWords(properties), '--engine', 'pbt', '--seed', String(seed), '--fc-path', fcPath, ...maxStepsWords(maxSteps)]
     .map(shellQuote)
     .join(' ');
 }
 
 /** `nlring check ... --engine pbt --seed N`: reruns the same random test. */
-export function pbtCheckCommand(variant: string, scenario: string, seed: number, numRuns: number = DEFAULT_NUM_RUNS, maxSteps: number = DEFAULT_MAX_STEPS): string {
-  const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario, '--engine', 'pbt', '--seed', String(seed)];
+export function pbtCheckCommand(
+  variant: string,
+  scenario: string,
+  seed: number,
+  numRuns: number = DEFAULT_NUM_RUNS,
+  maxSteps: number = DEFAULT_MAX_STEPS,
+  properties?: readonly string[],
+): string {
+  const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario, ...propertyWords(properties), '--engine', 'pbt', '--seed', String(seed)];
   if (numRuns !== DEFAULT_NUM_RUNS) words.push('--runs', String(numRuns));
   return [...words, ...maxStepsWords(maxSteps)].map(shellQuote).join(' ');
 }

@@ -117,6 +117,11 @@ export interface CheckResult {
   readonly complete: boolean;
   /** Ids of the invariants that were checked, in order. */
   readonly invariants: string[];
+  /**
+   * Present when the run was restricted to some invariants (`--property`): their ids,
+   * in the scenario's order (then equal to `invariants`). Witnesses are not restricted.
+   */
+  readonly properties?: string[];
   readonly witnesses: WitnessStatus[];
   readonly violation?: Violation;
   /** With --all-violations: the first counterexample of every violated invariant (the first is `violation`). */
@@ -157,17 +162,50 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export function replayCommand(variant: string, scenario: string, path: string): string {
-  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, '--path', path].map(shellQuote).join(' ');
+/**
+ * The words that restrict a command to some invariants: `--property A,B`, or none
+ * for a run of all the scenario's invariants.
+ */
+export function propertyWords(properties: readonly string[] = []): string[] {
+  return properties.length === 0 ? [] : ['--property', properties.join(',')];
+}
+
+/**
+ * `nlring replay --path`. Without `properties` the replay judges every invariant
+ * of the scenario and stops at the first violated one; with them, only those.
+ */
+export function replayCommand(variant: string, scenario: string, path: string, properties?: readonly string[]): string {
+  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, ...propertyWords(properties), '--path', path].map(shellQuote).join(' ');
+}
+
+/**
+ * The replay command of `r.violations[i]` (--all-violations). The first violation
+ * is the first of all the invariants checked, so `r.replay` reproduces it. A later
+ * one was found against its own invariant alone: replayed under all of them, its
+ * path could stop earlier at another one, so its command names its own property.
+ */
+export function violationReplay(r: CheckResult, i: number): string {
+  if (i === 0) return r.replay;
+  const v = r.violations?.[i];
+  if (v === undefined) throw new RangeError(`no violation ${i} in this result`);
+  return replayCommand(r.variant, r.scenario, v.path, [v.property]);
 }
 
 /** The check command with the budgets that shape the result (a default memory ceiling is not repeated). */
 export function checkCommand(
   variant: string,
   scenario: string,
-  budgets: { readonly maxStates?: number; readonly maxDepth?: number; readonly timeBudgetSeconds?: number; readonly allViolations?: boolean; readonly symmetry?: boolean } = {},
+  budgets: {
+    readonly maxStates?: number;
+    readonly maxDepth?: number;
+    readonly timeBudgetSeconds?: number;
+    readonly allViolations?: boolean;
+    readonly symmetry?: boolean;
+    /** The invariants the run was restricted to (`--property`), if any. */
+    readonly properties?: readonly string[];
+  } = {},
 ): string {
-  const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario];
+  const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario, ...propertyWords(budgets.properties)];
   if (budgets.allViolations) words.push('--all-violations');
   if (budgets.symmetry) words.push('--symmetry');
   if (budgets.maxStates !== undefined) words.push('--max-states', String(budgets.maxStates));

@@ -30,7 +30,7 @@ import type { ActionBase, CheckTarget, Property, Spec } from '../model/interface
 import { counterexample } from './counterexample.js';
 import { PRNG_NAME, pickAction, walkRng, type Rng } from './prng.js';
 import { formatPath, replay, type ReplayResult } from './replay.js';
-import { COMMAND, shellQuote, type CheckResult, type EngineStats, type Shard, type SimulationParams } from './result.js';
+import { COMMAND, propertyWords, shellQuote, type CheckResult, type EngineStats, type Shard, type SimulationParams } from './result.js';
 import { stepperOf, type Slot, type Stepper } from './stepper.js';
 
 export { PRNG_NAME } from './prng.js';
@@ -50,6 +50,11 @@ export interface SimulateOptions {
   readonly shard?: Shard;
   /** Wall-clock budget in seconds: a run stopped by it is not reproducible walk for walk. */
   readonly timeBudgetSeconds?: number;
+  /**
+   * The ids `target.invariants` was restricted to (`nlring --property`), if it was:
+   * only recorded in the result and its reproduce line (see BfsOptions.properties).
+   */
+  readonly properties?: readonly string[];
   /** Called about once a second, the first time after about a second. */
   readonly onProgress?: (p: SimulateProgress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
@@ -255,6 +260,7 @@ export function simulate<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
     seconds: Math.round(walking) / 1000,
     complete: false,
     invariants: invariants.map((p) => p.id),
+    ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: walker.reached[i] })),
   };
 
@@ -266,7 +272,7 @@ export function simulate<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
       seconds: Math.round(performance.now() - started) / 1000,
       origin: { seed, walk: failed.walk },
       violation,
-      replay: walkReplayCommand(target.variant, target.scenario, seed, failed.walk, depth),
+      replay: walkReplayCommand(target.variant, target.scenario, seed, failed.walk, depth, options.properties),
       stats,
       simulation,
     };
@@ -274,7 +280,7 @@ export function simulate<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
   return {
     verdict: 'incomplete',
     ...common,
-    replay: simulateCommand(target.variant, target.scenario, { seed, walks, depth, shard, timeBudgetSeconds: options.timeBudgetSeconds }),
+    replay: simulateCommand(target.variant, target.scenario, { seed, walks, depth, shard, timeBudgetSeconds: options.timeBudgetSeconds, properties: options.properties }),
     stats,
     simulation,
   };
@@ -308,9 +314,12 @@ export function replayWalk<S, A extends ActionBase>(target: CheckTarget<S, A>, o
   return r;
 }
 
-/** The command that regenerates walk `walk` of seed `seed`: `nlring replay ... --seed N --walk W --depth D`. */
-export function walkReplayCommand(variant: string, scenario: string, seed: number, walk: number, depth: number): string {
-  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, '--seed', String(seed), '--walk', String(walk), '--depth', String(depth)]
+/**
+ * The command that regenerates walk `walk` of seed `seed`: `nlring replay ... --seed N --walk W --depth D`
+ * (with `--property` when the run was restricted: the walk stops at the first violation of the invariants judged).
+ */
+export function walkReplayCommand(variant: string, scenario: string, seed: number, walk: number, depth: number, properties?: readonly string[]): string {
+  return [COMMAND, 'replay', '--variant', variant, '--scenario', scenario, ...propertyWords(properties), '--seed', String(seed), '--walk', String(walk), '--depth', String(depth)]
     .map(shellQuote)
     .join(' ');
 }
@@ -319,9 +328,9 @@ export function walkReplayCommand(variant: string, scenario: string, seed: numbe
 export function simulateCommand(
   variant: string,
   scenario: string,
-  o: { readonly seed: number; readonly walks: number; readonly depth: number; readonly shard?: Shard; readonly timeBudgetSeconds?: number },
+  o: { readonly seed: number; readonly walks: number; readonly depth: number; readonly shard?: Shard; readonly timeBudgetSeconds?: number; readonly properties?: readonly string[] },
 ): string {
-  const words = [COMMAND, 'check', '--engine', 'simulate', '--variant', variant, '--scenario', scenario];
+  const words = [COMMAND, 'check', '--engine', 'simulate', '--variant', variant, '--scenario', scenario, ...propertyWords(o.properties)];
   words.push('--seed', String(o.seed), '--walks', String(o.walks), '--depth', String(o.depth));
   if (o.shard && o.shard.count > 1) words.push('--shard', `${o.shard.index}/${o.shard.count}`);
   if (o.timeBudgetSeconds !== undefined) words.push('--time-budget', String(o.timeBudgetSeconds));

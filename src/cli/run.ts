@@ -51,10 +51,10 @@ export const USAGE = `nlring: model checker for Linux memory-mapped netlink ring
 
 usage:
   nlring list [--format text|json]
-  nlring check --scenario S [--variant V] [--engine E] [engine flags] [--format text|json]
-  nlring replay --scenario S [--variant V] --path P [--format text|json]
-  nlring replay --scenario S [--variant V] --seed N --walk W [--depth D] [--format text|json]
-  nlring replay --scenario S [--variant V] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
+  nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--format text|json]
+  nlring replay --scenario S [--variant V] [--property IDS] --path P [--format text|json]
+  nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
+  nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V] [--out DIR] [--engine E] [engine flags]
   nlring merge FILE... [--format text|json]
   nlring help | --help | -h
@@ -62,6 +62,10 @@ usage:
 
   --variant V       protocol variant (default: the one marked * by \`nlring list\`)
   --scenario S      workload to check (see \`nlring list\`)
+  --property IDS    check and replay (all forms): judge only these invariants, one id or several
+                    separated by commas, e.g. --property POLL-IN-SOUND,SKIP-PROGRESS (ids from
+                    \`nlring list\` that the scenario checks). Witnesses are kept, so a restricted
+                    check can still be vacuous; its reproduce line repeats the flag
   --engine E        bfs (default): exhaustive breadth-first search, shortest counterexample;
                     simulate: seeded random walks (${PRNG_NAME}); pbt: fast-check schedules.
                     simulate and pbt never PASS: without a violation they are INCOMPLETE
@@ -71,7 +75,9 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
   --time-budget S   stop after S seconds (per scenario; also for simulate)
   --max-memory M    stop when the heap reaches M MiB (default: 80% of the V8 heap limit)
   --all-violations  keep exploring after a violation; report the shortest counterexample
-                    of every violated invariant (bfs only)
+                    of every violated invariant (bfs only). The replay line of each but the
+                    first names its property (--property), as another invariant may fail
+                    earlier on the same path
   --symmetry        count states that differ only by a permutation of interchangeable
                     producers (same program and bounds) once (bfs only; off by default)
 simulate:
@@ -146,8 +152,8 @@ function parseShard(value: string): Shard {
 
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format' },
-  check: { variant: 'string', scenario: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
-  replay: { variant: 'string', scenario: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
+  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
+  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
   'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
   merge: { format: 'format' },
   help: {},
@@ -248,14 +254,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         return EXIT.pass;
       case 'check': {
         const engine = engineOf(flags);
-        const target = catalog.buildTarget(variant, need('scenario'));
-        const result = await runEngine(engine, target, flags, io, target.scenario, options);
+        const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+        const result = await runEngine(engine, target, flags, io, target.scenario, options, properties);
         io.stdout.write(json ? formatJson(result) : formatText(result));
         return exitCodeFor(result.verdict);
       }
       case 'replay': {
-        const { result, origin } = await replayCommand(catalog, variant, flags, need);
-        io.stdout.write(json ? formatReplayJson(result, origin) : formatReplayText(result, origin));
+        const { result, origin, properties } = await replayCommand(catalog, variant, flags, need);
+        io.stdout.write(json ? formatReplayJson(result, origin, properties) : formatReplayText(result, origin, properties));
         return result.violation ? EXIT.fail : EXIT.pass;
       }
       case 'check-all': {
@@ -307,14 +313,51 @@ function engineOf(flags: Record<string, string>): Engine {
 
 const count = (flags: Record<string, string>, name: string): number | undefined => (flags[name] === undefined ? undefined : Number(flags[name]));
 
-/** Run one engine on one target, with progress lines on stderr. */
-async function runEngine(engine: Engine, target: CheckTarget<any, any>, flags: Record<string, string>, io: Io, label: string, options: RunOptions): Promise<CheckResult> {
+/**
+ * `--property A,B`: the target with only those invariants, in the scenario's order
+ * (so the flag's order does not change which violation comes first), and their ids.
+ * Each id must be an invariant the scenario checks; anything else is a UsageError.
+ */
+function restrict(target: CheckTarget<any, any>, value: string | undefined, catalog: Catalog): { target: CheckTarget<any, any>; properties?: string[] } {
+  if (value === undefined) return { target };
+  const checked: string[] = target.invariants.map((p) => p.id);
+  const where = `scenario ${target.scenario}`;
+  const ids = value.split(',');
+  if (ids.includes('')) throw new UsageError(`--property takes invariant ids separated by commas (e.g. --property A,B), got '${value}'`);
+  for (const id of ids) {
+    if (checked.includes(id)) continue;
+    if (target.witnesses.some((w) => w.id === id)) throw new UsageError(`'${id}' is a witness of ${where}, not an invariant: --property selects invariants (witnesses are always checked)`);
+    const known = catalog.listProperties().find((p) => p.id === id);
+    if (known?.kind === 'always') throw new UsageError(`property '${id}' is not checked in ${where} (the scenario excludes it)`);
+    throw new UsageError(`unknown property '${id}' (${where} checks: ${checked.join(', ')})`);
+  }
+  const invariants = target.invariants.filter((p) => ids.includes(p.id));
+  return { target: { ...target, invariants }, properties: invariants.map((p) => p.id) };
+}
+
+/** Run one engine on one target, with progress lines on stderr; `properties`: the --property restriction, for reproduce lines. */
+async function runEngine(
+  engine: Engine,
+  target: CheckTarget<any, any>,
+  flags: Record<string, string>,
+  io: Io,
+  label: string,
+  options: RunOptions,
+  properties?: readonly string[],
+): Promise<CheckResult> {
   const progress = progressPrinter(io, label);
   const progressIntervalMs = options.progressIntervalMs;
   try {
     switch (engine) {
       case 'bfs':
-        return bfs(target, { ...budgets(flags), allViolations: flags['all-violations'] === 'true', symmetry: flags.symmetry === 'true', onProgress: (p) => progress.show(bfsProgressLine(p)), progressIntervalMs });
+        return bfs(target, {
+          ...budgets(flags),
+          allViolations: flags['all-violations'] === 'true',
+          symmetry: flags.symmetry === 'true',
+          properties,
+          onProgress: (p) => progress.show(bfsProgressLine(p)),
+          progressIntervalMs,
+        });
       case 'simulate':
         return simulate(target, {
           seed: count(flags, 'seed') ?? 0,
@@ -322,12 +365,13 @@ async function runEngine(engine: Engine, target: CheckTarget<any, any>, flags: R
           depth: count(flags, 'depth') ?? DEFAULT_DEPTH,
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
           timeBudgetSeconds: count(flags, 'time-budget'),
+          properties,
           onProgress: (p) => progress.show(simulateProgressLine(p)),
           progressIntervalMs,
         });
       case 'pbt': {
         const { pbt } = await loadPbt();
-        return pbt(target, { seed: count(flags, 'seed') ?? 0, numRuns: count(flags, 'runs'), maxSteps: count(flags, 'depth') });
+        return pbt(target, { seed: count(flags, 'seed') ?? 0, numRuns: count(flags, 'runs'), maxSteps: count(flags, 'depth'), properties });
       }
     }
   } finally {
@@ -347,13 +391,16 @@ async function loadPbt(): Promise<typeof import('../check/pbt.js')> {
   }
 }
 
-/** The three kinds of replay: a path, a simulation walk (--seed --walk), a pbt counterexample (--engine pbt --seed --fc-path). */
+/**
+ * The three kinds of replay: a path, a simulation walk (--seed --walk), a pbt counterexample (--engine pbt --seed --fc-path),
+ * each judging only the invariants of --property when it is given.
+ */
 async function replayCommand(
   catalog: Catalog,
   variant: string,
   flags: Record<string, string>,
   need: (name: string) => string,
-): Promise<{ result: ReplayResult; origin?: ReplayOrigin }> {
+): Promise<{ result: ReplayResult; origin?: ReplayOrigin; properties?: string[] }> {
   const engine = flags.engine as Engine | undefined;
   const kind = flags['fc-path'] !== undefined || engine === 'pbt' ? 'pbt' : flags.walk !== undefined || engine === 'simulate' ? 'simulate' : 'bfs';
   const refuse = (names: string[], what: string) => {
@@ -366,16 +413,16 @@ async function replayCommand(
         throw new UsageError('replay needs --path (or --seed and --walk for a simulation walk, or --engine pbt, --seed and --fc-path)');
       }
       refuse(['seed', 'depth'], 'a --path replay');
-      const target = catalog.buildTarget(variant, need('scenario'));
-      return { result: replay(target, flags.path) };
+      const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+      return { result: replay(target, flags.path), properties };
     }
     case 'simulate': {
       if (engine !== undefined && engine !== 'simulate') throw new UsageError(`--walk does not apply to --engine ${engine}`);
       const seed = Number(need('seed'));
       const walk = Number(need('walk'));
       const depth = count(flags, 'depth') ?? DEFAULT_DEPTH;
-      const target = catalog.buildTarget(variant, need('scenario'));
-      return { result: replayWalk(target, { seed, walk, depth }), origin: { seed, walk, depth } };
+      const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+      return { result: replayWalk(target, { seed, walk, depth }), origin: { seed, walk, depth }, properties };
     }
     case 'pbt': {
       if (engine !== 'pbt') throw new UsageError('--fc-path needs --engine pbt');
@@ -383,9 +430,13 @@ async function replayCommand(
       const seed = Number(need('seed'));
       const fcPath = need('fc-path');
       const maxSteps = count(flags, 'depth');
-      const target = catalog.buildTarget(variant, need('scenario'));
+      const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
       const { replayPbt } = await loadPbt();
-      return { result: replayPbt(target, { seed, fcPath, maxSteps }), origin: { seed, fcPath, ...(maxSteps !== undefined ? { depth: maxSteps } : {}) } };
+      return {
+        result: replayPbt(target, { seed, fcPath, maxSteps }),
+        origin: { seed, fcPath, ...(maxSteps !== undefined ? { depth: maxSteps } : {}) },
+        properties,
+      };
     }
   }
 }

@@ -4,7 +4,7 @@
  * two runs stay stable. Objects are built key by key here rather than spread from
  * the result, so a field added to CheckResult never reorders the output.
  */
-import type { CheckResult, RandomOrigin } from '../check/result.js';
+import { violationReplay, type CheckResult, type RandomOrigin } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
 
 /** Where a replayed trace was regenerated from: a walk of a seed (simulate) or a fast-check seed and path (pbt). */
@@ -15,7 +15,8 @@ export interface ReplayOrigin extends RandomOrigin {
 
 /**
  * `{verdict, variant, scenario, engine, states, transitions, seconds, violation?, replay}`, then extras:
- * `maxDepth, complete, invariants, witnesses, stats?`, and for randomised engines
+ * `maxDepth, complete, invariants, properties? (only for a run restricted with --property), witnesses,
+ * violations? (--all-violations, each with its own replay command), stats?`, and for randomised engines
  * `seed, origin?` (where a failure came from), `simulation?` (walks, depth, shard)
  * and `merged?` (which shards `nlring merge` combined). `nlring merge` reads this shape back.
  */
@@ -38,8 +39,11 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     maxDepth: r.maxDepth,
     complete: r.complete,
     invariants: [...r.invariants],
+    ...(r.properties ? { properties: [...r.properties] } : {}),
     witnesses: r.witnesses.map((w) => ({ id: w.id, reached: w.reached })),
-    ...(r.violations ? { violations: r.violations.map((x) => ({ property: x.property, family: x.family, path: x.path, steps: [...x.steps] })) } : {}),
+    ...(r.violations
+      ? { violations: r.violations.map((x, i) => ({ property: x.property, family: x.family, path: x.path, steps: [...x.steps], replay: violationReplay(r, i) })) }
+      : {}),
     ...(r.stats
       ? {
           stats: {
@@ -88,12 +92,14 @@ export function formatJson(r: CheckResult): string {
 /**
  * A replay: the path, its steps, the first violation if any, then the full trace with drawings;
  * for a trace regenerated from a seed, last the `origin` it was regenerated from (`path` is its `--path` equivalent).
+ * `properties` (after `scenario`) only for a replay restricted with --property: the invariants judged.
  */
-export function replayToJson(r: ReplayResult, origin?: ReplayOrigin): Record<string, unknown> {
+export function replayToJson(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[]): Record<string, unknown> {
   const v = r.violation;
   return {
     variant: r.variant,
     scenario: r.scenario,
+    ...(properties ? { properties: [...properties] } : {}),
     path: r.path,
     steps: [...r.steps],
     ...(v ? { violation: { property: v.property, family: v.family, step: v.step } } : {}),
@@ -111,6 +117,6 @@ export function replayToJson(r: ReplayResult, origin?: ReplayOrigin): Record<str
   };
 }
 
-export function formatReplayJson(r: ReplayResult, origin?: ReplayOrigin): string {
-  return JSON.stringify(replayToJson(r, origin), null, 2) + '\n';
+export function formatReplayJson(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[]): string {
+  return JSON.stringify(replayToJson(r, origin, properties), null, 2) + '\n';
 }

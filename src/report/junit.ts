@@ -7,7 +7,7 @@
  * a budget stop, the other invariants after the search stopped at a violation,
  * witnesses not yet reached then) is <skipped> with the reason, never green.
  */
-import type { CheckResult } from '../check/result.js';
+import { violationReplay, type CheckResult, type Violation } from '../check/result.js';
 
 /** Escape text for XML 1.0 attributes and content; characters XML cannot carry at all become U+FFFD. */
 export function xmlEscape(text: string): string {
@@ -35,20 +35,24 @@ function casesOf(r: CheckResult): Case[] {
         ? `not proved: state budget reached after ${r.states} states`
         : `not proved: ${r.engine} found no violation, which proves nothing (seed ${r.seed})`
       : `not settled: the search stopped at the first violation (${v?.property})`;
-  const failure = (): Outcome => ({
+  const failure = (x: Violation, replay: string): Outcome => ({
     kind: 'failure',
-    type: v!.kind,
-    message: `${v!.property}: ${v!.message}`,
-    body: [v!.doc, v!.message, ...v!.steps.map((s, i) => `  ${i + 1}. ${s}`), `replay: ${r.replay}`].join('\n'),
+    type: x.kind,
+    message: `${x.property}: ${x.message}`,
+    body: [x.doc, x.message, ...x.steps.map((s, i) => `  ${i + 1}. ${s}`), `replay: ${replay}`].join('\n'),
   });
+  // --all-violations: every violated invariant fails, each with the command that replays its own counterexample.
+  const violated = new Map((r.violations ?? []).map((x, i) => [x.property, failure(x, violationReplay(r, i))]));
 
   const invariants = r.invariants.map((id): Case => {
-    if (v?.kind === 'always' && v.property === id) return { name: id, outcome: failure() };
+    if (v?.kind === 'always' && v.property === id) return { name: id, outcome: failure(v, r.replay) };
+    const other = violated.get(id);
+    if (other) return { name: id, outcome: other };
     return { name: id, outcome: r.complete ? { kind: 'pass' } : { kind: 'skipped', message: unsettled } };
   });
   const witnesses = r.witnesses.map((w): Case => {
     if (w.reached) return { name: w.id, outcome: { kind: 'pass' } };
-    if (v?.kind === 'sometimes' && v.property === w.id) return { name: w.id, outcome: failure() };
+    if (v?.kind === 'sometimes' && v.property === w.id) return { name: w.id, outcome: failure(v, r.replay) };
     if (r.complete) {
       // A complete run that misses several witnesses names only the first as its violation; the others failed too.
       return {

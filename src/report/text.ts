@@ -2,7 +2,7 @@
  * Human-readable report of one check, and of one replay. The last line of a
  * check report is always the command that reproduces it.
  */
-import { replayCommand, type CheckResult } from '../check/result.js';
+import { replayCommand, violationReplay, type CheckResult } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
 import type { ReplayOrigin } from './json.js';
 import { traceLines } from './trace.js';
@@ -83,6 +83,7 @@ export function formatText(r: CheckResult): string {
   } else if (r.verdict === 'pass') {
     lines.push(`${r.invariants.length === 1 ? 'the invariant holds' : `all ${r.invariants.length} invariants hold`} in all ${r.states} reachable states`);
   }
+  if (r.properties) lines.push(`invariants checked: only ${r.properties.join(', ')} (--property)`);
 
   for (const line of [seedLine(r), mergedLine(r), statsLine(r)]) if (line) lines.push(line);
 
@@ -113,11 +114,12 @@ export function formatText(r: CheckResult): string {
     }
   }
   if (r.violations && r.violations.length > 1) {
-    // --all-violations: the first one is drawn above; list the others with their replay lines.
+    // --all-violations: the first one is drawn above; list the others with their replay lines,
+    // each restricted to its own property (another one may fail earlier on the same path).
     lines.push(`also violated (${r.violations.length - 1} more, each its shortest counterexample):`);
-    for (const x of r.violations.slice(1)) {
-      lines.push(`  ${x.property} (${x.family}) after ${x.steps.length} steps: ${replayCommand(r.variant, r.scenario, x.path)}`);
-    }
+    r.violations.forEach((x, i) => {
+      if (i > 0) lines.push(`  ${x.property} (${x.family}) after ${x.steps.length} steps: ${violationReplay(r, i)}`);
+    });
   }
   const origin = originLine(r);
   if (origin) lines.push(origin);
@@ -128,21 +130,25 @@ export function formatText(r: CheckResult): string {
 /**
  * A replay as a timeline. For a trace regenerated from a seed (`origin`), a second
  * line names it and gives the equivalent `--path` replay, which bfs semantics reproduce.
+ * `properties`: the invariants the replay was restricted to (`--property`), if it was.
  */
-export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin): string {
+export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[]): string {
   const n = r.steps.length;
-  const lines = [`replay  variant ${r.variant}  scenario ${r.scenario}  path ${r.path === '' ? '(init only)' : r.path}  ${n} step${n === 1 ? '' : 's'}`];
+  const only = properties ? `  property ${properties.join(',')}` : '';
+  const lines = [`replay  variant ${r.variant}  scenario ${r.scenario}${only}  path ${r.path === '' ? '(init only)' : r.path}  ${n} step${n === 1 ? '' : 's'}`];
   if (origin) {
     const from =
       origin.walk !== undefined
         ? `walk ${origin.walk} of seed ${origin.seed}${origin.depth !== undefined ? ` (depth ${origin.depth})` : ''}`
         : `seed ${origin.seed}${origin.fcPath !== undefined ? `, fast-check path ${origin.fcPath}` : ''}`;
-    lines.push(`regenerated from ${from}; the same as: ${replayCommand(r.variant, r.scenario, r.path)}`);
+    lines.push(`regenerated from ${from}; the same as: ${replayCommand(r.variant, r.scenario, r.path, properties)}`);
   }
   lines.push(...traceLines(r.trace));
   const v = r.violation;
   lines.push(
-    v ? `violated: ${v.property} (${v.family}) at step ${v.step}\n  ${v.doc}` : `no invariant is violated along this path`,
+    v
+      ? `violated: ${v.property} (${v.family}) at step ${v.step}\n  ${v.doc}`
+      : `no invariant${properties ? ` of --property ${properties.join(',')}` : ''} is violated along this path`,
   );
   return lines.join('\n') + '\n';
 }

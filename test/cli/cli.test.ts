@@ -210,6 +210,62 @@ describe('nlring check-all', () => {
   });
 });
 
+describe('nlring --property', () => {
+  it.each([
+    [['check', '--scenario', 'good', '--property', 'NOPE'], /^nlring: unknown property 'NOPE' \(scenario good checks: BOUNDED, NO-BUG\)\n$/],
+    [['check', '--scenario', 'good', '--property', 'BOUNDED,NOPE'], /unknown property 'NOPE'/],
+    [['check', '--scenario', 'good', '--property', 'X-MAX'], /'X-MAX' is a witness of scenario good, not an invariant/],
+    [['check', '--scenario', 'good', '--property='], /--property takes invariant ids separated by commas/],
+    [['check', '--scenario', 'good', '--property', 'BOUNDED,,NO-BUG'], /--property takes invariant ids separated by commas/],
+    [['check', '--scenario', 'good', '--property', 'BOUNDED', '--property', 'NO-BUG'], /--property given twice/],
+    [['replay', '--scenario', 'buggy', '--path', '0', '--property', 'NOPE'], /unknown property 'NOPE'/],
+    [['replay', '--scenario', 'buggy', '--seed', '0', '--walk', '0', '--property', 'NOPE'], /unknown property 'NOPE'/],
+    [['replay', '--scenario', 'buggy', '--engine', 'pbt', '--seed', '0', '--fc-path', '0', '--property', 'NOPE'], /unknown property 'NOPE'/],
+    [['check-all', '--property', 'BOUNDED'], /unknown flag --property for check-all/],
+  ])('%j is a usage error', async (argv, message) => {
+    await expectUsageError(argv, message);
+  });
+
+  it('refuses a property the scenario excludes (real catalogue)', async () => {
+    const r = await nlring(['check', '--variant', 'linux-4.5', '--scenario', 'dump-full-ring', '--property', 'ORDER-RING-IDS'], { catalog: undefined });
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "nlring: property 'ORDER-RING-IDS' is not checked in scenario dump-full-ring (the scenario excludes it)\n" });
+  });
+
+  it('judges only the named invariants, says so, and repeats the flag in the reproduce line', async () => {
+    const r = await nlring(['check', '--scenario', 'buggy', '--property', 'BOUNDED', '--format', 'json']);
+    expect(r.code).toBe(0); // NO-BUG fails in buggy, but it is not judged
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ verdict: 'pass', invariants: ['BOUNDED'], properties: ['BOUNDED'] });
+    expect(j.replay).toBe('nlring check --variant toy-v1 --scenario buggy --property BOUNDED');
+    const text = await nlring(['check', '--scenario', 'buggy', '--property', 'BOUNDED']);
+    expect(text.stdout).toContain('the invariant holds in all ');
+    expect(text.stdout).toContain('\ninvariants checked: only BOUNDED (--property)\n');
+
+    // Several ids, in any order: the scenario's order, duplicates once.
+    const both = JSON.parse((await nlring(['check', '--scenario', 'buggy', '--property', 'NO-BUG,BOUNDED,NO-BUG', '--format', 'json'])).stdout);
+    expect(both).toMatchObject({ verdict: 'fail', invariants: ['BOUNDED', 'NO-BUG'], properties: ['BOUNDED', 'NO-BUG'], violation: { property: 'NO-BUG' } });
+    expect(both.replay).toBe('nlring replay --variant toy-v1 --scenario buggy --property BOUNDED,NO-BUG --path 0/0/0/1/1');
+  });
+
+  it('keeps the witnesses, so a restricted check can still be vacuous', async () => {
+    const r = await nlring(['check', '--scenario', 'vacuous', '--property', 'BOUNDED', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'fail', invariants: ['BOUNDED'], violation: { property: 'NEVER', kind: 'sometimes' } });
+  });
+
+  it('restricts a replay', async () => {
+    const all = await nlring(['replay', '--scenario', 'buggy', '--path', '0/0/0/1/1']);
+    expect(all.stdout).toContain('violated: NO-BUG (toy-safety) at step 5');
+    const r = await nlring(['replay', '--scenario', 'buggy', '--path', '0/0/0/1/1', '--property', 'BOUNDED']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^replay  variant toy-v1  scenario buggy  property BOUNDED  path 0\/0\/0\/1\/1  5 steps\n/);
+    expect(r.stdout).toContain('no invariant of --property BOUNDED is violated along this path');
+    const j = JSON.parse((await nlring(['replay', '--scenario', 'buggy', '--path', '0/0/0/1/1', '--property', 'BOUNDED', '--format', 'json'])).stdout);
+    expect(j.properties).toEqual(['BOUNDED']);
+    expect(j.violation).toBeUndefined();
+  });
+});
+
 describe('nlring internal errors: exit 4, one line', () => {
   it('reports an exception from the spec', async () => {
     const catalog = toyCatalog();
@@ -247,6 +303,58 @@ describe('nlring with the real catalogue', () => {
   it('rejects unknown names with exit 2', async () => {
     expect((await real(['check', '--scenario', 'no-such-scenario'])).code).toBe(2);
     expect((await real(['check', '--variant', 'no-such-variant', '--scenario', 'x'])).code).toBe(2);
+  });
+
+  /** Run a printed `nlring ...` command line (its words need no shell quoting) in-process. */
+  const runLine = (line: string) => real(line.split(' ').slice(1));
+
+  it('prints, under --all-violations, replay lines that each reproduce their own property at their own step', async () => {
+    // linux-3.10 dump-full-ring: seven violated invariants; several of the later ones lie
+    // behind an earlier, different violation on their own path (SKIP-PROGRESS at step 45 on
+    // the path of LOSS-REPORTED, for one).
+    const r = await real(['check', '--variant', 'linux-3.10', '--scenario', 'dump-full-ring', '--all-violations']);
+    expect(r.code).toBe(1);
+    const also = [...r.stdout.matchAll(/^  (\S+) \(\S+\) after (\d+) steps: (nlring replay .*)$/gm)];
+    expect(also.length).toBeGreaterThanOrEqual(2);
+    let wouldStopEarlier = 0;
+    for (const [, property, steps, line] of also) {
+      expect(line).toContain(` --property ${property} `);
+      const back = await runLine(line);
+      expect(back.code).toBe(1);
+      expect(back.stdout).toMatch(new RegExp(`^violated: ${property} \\(\\S+\\) at step ${steps}$`, 'm'));
+      const unrestricted = await runLine(line.replace(` --property ${property}`, ''));
+      if (!unrestricted.stdout.includes(`violated: ${property} `)) wouldStopEarlier++;
+    }
+    expect(wouldStopEarlier).toBeGreaterThan(0); // so the flag is what makes these lines right
+    // The first violation's line needs no flag: it is the first of all the invariants.
+    const first = /^violated: (\S+) .*\n(?:.*\n)*?  invariant \S+ is violated after (\d+) steps$/m.exec(r.stdout)!;
+    const replayLine = r.stdout.trimEnd().split('\n').at(-1)!.replace(/^replay: /, '');
+    expect(replayLine).not.toContain('--property');
+    expect((await runLine(replayLine)).stdout).toMatch(new RegExp(`^violated: ${first[1]} \\(\\S+\\) at step ${first[2]}$`, 'm'));
+  });
+
+  it('judges only --property on the real model: tx-sibling fails NOTOCTOU-TX-ACT in 10 steps, not NOTOCTOU-TX-LEN in 7', async () => {
+    const r = await real(['check', '--variant', 'linux-3.10', '--scenario', 'tx-sibling', '--property', 'NOTOCTOU-TX-ACT', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.invariants).toEqual(['NOTOCTOU-TX-ACT']);
+    expect(j.violation.property).toBe('NOTOCTOU-TX-ACT');
+    expect(j.violation.steps).toHaveLength(10);
+    expect((await runLine(j.replay)).stdout).toContain('violated: NOTOCTOU-TX-ACT (no-toctou) at step 10');
+  });
+
+  it.each([
+    ['simulate', ['--engine', 'simulate', '--seed', '4', '--walks', '100']],
+    ['pbt', ['--engine', 'pbt', '--seed', '1']],
+  ])('repeats --property in the replay line of a restricted %s run, which reproduces it', async (_engine, flags) => {
+    const r = await real(['check', '--variant', 'linux-3.10', '--scenario', 'tx-sibling', '--property', 'NOTOCTOU-TX-ACT', ...flags, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.violation.property).toBe('NOTOCTOU-TX-ACT');
+    expect(j.replay).toContain(' --property NOTOCTOU-TX-ACT ');
+    const back = await runLine(j.replay);
+    expect(back.stdout).toContain(`violated: NOTOCTOU-TX-ACT (no-toctou) at step ${j.violation.steps.length}`);
+    expect(back.stdout).toContain(`--property NOTOCTOU-TX-ACT --path ${j.violation.path}\n`); // the equivalent --path replay
   });
 
   describe('the built bin', () => {

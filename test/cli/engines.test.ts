@@ -228,6 +228,18 @@ describe('nlring merge', () => {
     expect(partial.stdout).toContain('merged: shard 1 of 2 (missing 0: their walks were not run)');
   });
 
+  it('keeps the --property restriction of the shards in the merged reproduce line', async () => {
+    const files: string[] = [];
+    for (const shard of ['0/2', '1/2']) {
+      const r = await nlring(['check', '--scenario', 'buggy', '--property', 'BOUNDED', '--engine', 'simulate', '--walks', '90', '--depth', '6', '--shard', shard, '--format', 'json']);
+      files.push(join(dir, `restricted-${shard.replace('/', 'of')}.json`));
+      writeFileSync(files.at(-1)!, r.stdout);
+    }
+    const j = JSON.parse((await nlring(['merge', ...files, '--format', 'json'])).stdout);
+    expect(j).toMatchObject({ verdict: 'incomplete', invariants: ['BOUNDED'], properties: ['BOUNDED'] });
+    expect(j.replay).toBe('nlring check --engine simulate --variant toy-v1 --scenario buggy --property BOUNDED --seed 0 --walks 90 --depth 6');
+  });
+
   it('exits 2 naming the problem', async () => {
     const a = await shardFile('good', '0/2');
     const b = await shardFile('good', '1/2', { walks: '91' });
