@@ -20,7 +20,8 @@
  * that a collision hides a state; the run reports TLC's estimate of it.
  */
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
-import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, UnitArena, collisionProbability, fingerprint } from './fingerprint.js';
+import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint } from './fingerprint.js';
+import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
@@ -132,9 +133,15 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
    * state skips those. Returns the first violated invariant in list order.
    */
   const stepInvariants = invariants.filter((p) => !p.stateOnly);
+  let unreached = witnesses.length;
   const judge = (s: S, isNew: boolean): Property<S> | undefined => {
-    for (let i = 0; i < witnesses.length; i++) {
-      if (!reached[i] && witnesses[i].holds(s)) reached[i] = true;
+    if (unreached > 0) {
+      for (let i = 0; i < witnesses.length; i++) {
+        if (!reached[i] && witnesses[i].holds(s)) {
+          reached[i] = true;
+          unreached--;
+        }
+      }
     }
     const list = isNew ? invariants : stepInvariants;
     for (let i = 0; i < list.length; i++) if (!list[i].holds(s)) return list[i];
@@ -159,40 +166,44 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   };
 
   /**
-   * One BFS level: encoded states in an arena when the spec can decode them,
-   * else copies of the slots.
+   * One BFS level: encoded states in a queue, each tagged with its id (and its own
+   * fingerprint when kept), when the spec can decode them; else copies of the slots.
+   * A level is written whole, then read once in order.
    */
-  // Frontier memory is recycled from one level to the next-but-one.
+  // Frontier memory is recycled from one level to the next.
   const pool: Uint16Array[] = [];
   class Level {
-    readonly arena = st.load ? new UnitArena(pool) : null;
-    readonly slots: Slot[] = [];
-    readonly ids: number[] = [];
-    readonly fps = keepFingerprints ? new GrowableArray((n) => new Uint32Array(n)) : null;
-    private readonly fp = new Uint32Array(2);
+    readonly queue = st.load ? new StateQueue(keepFingerprints ? 3 : 1, pool) : null;
+    private readonly slots: Slot[] = [];
+    private readonly slotIds: number[] = [];
+    private taken = 0;
+    /** [id, fingerprint hi, fingerprint lo] of the state being written or read. */
+    private readonly tag = new Uint32Array(3);
+    private readonly ownFp = this.tag.subarray(1, 3);
     get size(): number {
-      return this.ids.length;
+      return this.queue ? this.queue.length : this.slots.length;
     }
-    /** Add the state in `x`; `own` is its own fingerprint (when fingerprints are kept). */
+    /** Add the state in `x` with its id; `own` is its own fingerprint (read when fingerprints are kept). */
     add(x: Slot, id: number, own: Uint32Array): void {
-      if (this.arena) this.arena.push(st.units(x));
-      else this.slots.push(st.clone(x));
-      if (this.fps) {
-        this.fps.push(own[0]);
-        this.fps.push(own[1]);
+      if (this.queue) {
+        this.tag[0] = id;
+        this.tag[1] = own[0];
+        this.tag[2] = own[1];
+        this.queue.push(st.units(x), this.tag);
+      } else {
+        this.slots.push(st.clone(x));
+        this.slotIds.push(id);
       }
-      this.ids.push(id);
     }
-    /** Put the i-th state of the level into `x`; states are restored in order, and earlier ones are not needed again. */
-    restore(i: number, x: Slot): void {
-      if (this.arena && st.load) {
-        this.arena.releaseBefore(i);
-        if (this.fps) {
-          this.fp[0] = this.fps.get(2 * i);
-          this.fp[1] = this.fps.get(2 * i + 1);
-          st.load(x, this.arena.at(i), this.fp);
-        } else st.load(x, this.arena.at(i));
-      } else st.copy(x, this.slots[i]);
+    /** Put the level's next state into `x` and return its id (states are taken in order, each once). */
+    take(x: Slot): number {
+      if (this.queue && st.load) {
+        const units = this.queue.take(this.tag);
+        st.load(x, units, keepFingerprints ? this.ownFp : undefined);
+        return this.tag[0];
+      }
+      st.copy(x, this.slots[this.taken]);
+      return this.slotIds[this.taken++];
     }
   }
 
@@ -211,7 +222,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     if (depth >= maxDepth) {
       // Only an honest stop if something below this depth remains unexplored.
       for (let i = 0; i < level.size; i++) {
-        level.restore(i, cur);
+        level.take(cur);
         if (spec.actions(st.state(cur)).length > 0) {
           stoppedBy = 'max-depth';
           break;
@@ -221,7 +232,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     }
     const next = new Level();
     for (let i = 0; i < level.size; i++) {
-      level.restore(i, cur);
+      const curId = level.take(cur);
       const actions = spec.actions(st.state(cur));
       for (let k = 0; k < actions.length; k++) {
         st.copy(succ, cur);
@@ -229,15 +240,16 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         const t = st.state(succ);
         transitions++;
         identify(succ, fp);
-        const isNew = !seen.has(fp[0], fp[1]);
+        const free = seen.find(fp[0], fp[1]);
+        const isNew = free >= 0;
         const failed = judge(t, isNew);
         if (failed) {
           if (!options.allViolations) {
-            bad = { id: level.ids[i], action: k, property: failed };
+            bad = { id: curId, action: k, property: failed };
             deepest = depth + 1;
             break search;
           }
-          noteAll(t, level.ids[i], k);
+          noteAll(t, curId, k);
           if (violated.size === invariants.length) break search; // nothing left to find
         }
         if (!isNew) continue;
@@ -245,9 +257,9 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
           stoppedBy = 'max-states';
           break search;
         }
-        seen.add(fp[0], fp[1]);
+        seen.addAt(free, fp[0], fp[1]);
         deepest = depth + 1;
-        next.add(succ, admit(level.ids[i], k), fp);
+        next.add(succ, admit(curId, k), fp);
       }
       expanded++;
       // The clock after the first expanded state and every 64th after it (every one when progress is asked
@@ -276,7 +288,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         }
       }
     }
-    level.arena?.release();
+    level.queue?.release();
     level = next;
     depth++;
   }

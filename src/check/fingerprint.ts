@@ -108,6 +108,35 @@ export class FingerprintSet {
     }
   }
 
+  /**
+   * Where the fingerprint is: -1 if it is in the set, else the free slot it would
+   * take, for `addAt` (valid until the set next changes). BFS looks a successor up
+   * once and, when it is new, stores it without probing again.
+   */
+  find(hi: number, lo: number): number {
+    if (hi === 0 && lo === 0) lo = 1;
+    const t = this.table;
+    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
+      const h = t[2 * i];
+      const l = t[2 * i + 1];
+      if (h === 0 && l === 0) return i;
+      if (h === hi && l === lo) return -1;
+    }
+  }
+
+  /** Add a fingerprint that `find` has just reported missing, at the slot it returned. */
+  addAt(slot: number, hi: number, lo: number): void {
+    if ((this.count + 1) * 4 > this.slots * 3) {
+      // Growing moves every slot: place it afresh.
+      this.add(hi, lo);
+      return;
+    }
+    if (hi === 0 && lo === 0) lo = 1;
+    this.table[2 * slot] = hi;
+    this.table[2 * slot + 1] = lo;
+    this.count++;
+  }
+
   has(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) lo = 1;
     const t = this.table;
@@ -194,83 +223,5 @@ export class ActionLinks {
 
   get bytes(): number {
     return (this.small ?? this.wide)!.bytes;
-  }
-}
-
-/**
- * Encoded states of one BFS level, back to back in fixed-size chunks of 16-bit
- * units: [length, units...] per state. Far smaller than state objects or
- * strings, and growing never copies what is already stored (a doubling array
- * spent a seventh of all BFS time reallocating a frontier of hundreds of MB).
- */
-const EMPTY = new Uint16Array(0);
-
-export class UnitArena {
-  private static readonly CHUNK = 1 << 20;
-  private readonly chunks: Uint16Array[] = [];
-  /** Chunks before this index have been handed back (releaseBefore). */
-  private firstLive = 0;
-  private data: Uint16Array = new Uint16Array(0);
-  private used = 0;
-  /** Per state: its chunk index (high 12 bits) and offset within the chunk (low 20 bits). */
-  private readonly where = new GrowableArray((n) => new Uint32Array(n));
-
-  /**
-   * `pool` holds chunks of released arenas, shared by the arenas of one run and
-   * reused before allocating: touching fresh memory costs a page fault per 4 KiB,
-   * which was over a quarter of a large BFS when only some chunks were reused.
-   */
-  constructor(private readonly pool: Uint16Array[] = []) {}
-
-  get count(): number {
-    return this.where.length;
-  }
-
-  push(units: Uint16Array): void {
-    const need = units.length + 1;
-    if (this.used + need > this.data.length) {
-      const pooled = need <= UnitArena.CHUNK ? this.pool.pop() : undefined;
-      this.data = pooled ?? new Uint16Array(Math.max(UnitArena.CHUNK, need));
-      this.chunks.push(this.data);
-      this.used = 0;
-    }
-    if (this.chunks.length > 4096 || this.used >= 1 << 20) throw new RangeError('frontier arena: more than 4096 chunks or a state longer than a chunk');
-    this.where.push((((this.chunks.length - 1) << 20) | this.used) >>> 0);
-    this.data[this.used] = units.length;
-    this.data.set(units, this.used + 1);
-    this.used += need;
-  }
-
-  /**
-   * The states before `i` will not be read again: hand back the chunks that hold
-   * only such states, so that the next level reuses them while this one is still
-   * being expanded (a growing frontier then needs far less fresh memory).
-   */
-  releaseBefore(i: number): void {
-    if (i >= this.where.length) return;
-    const c = this.where.get(i) >>> 20;
-    for (; this.firstLive < c; this.firstLive++) {
-      const chunk = this.chunks[this.firstLive];
-      if (chunk.length === UnitArena.CHUNK) this.pool.push(chunk);
-      this.chunks[this.firstLive] = EMPTY;
-    }
-  }
-
-  /** Done with this arena: its chunks go back to the pool (views from `at` become invalid). */
-  release(): void {
-    for (let i = this.firstLive; i < this.chunks.length; i++) if (this.chunks[i].length === UnitArena.CHUNK) this.pool.push(this.chunks[i]);
-    this.firstLive = 0;
-    this.chunks.length = 0;
-    this.where.length = 0;
-    this.data = new Uint16Array(0);
-    this.used = 0;
-  }
-
-  /** The i-th state's units (a view into the arena). */
-  at(i: number): Uint16Array {
-    const w = this.where.get(i);
-    const d = this.chunks[w >>> 20];
-    const o = w & 0xfffff;
-    return d.subarray(o + 1, o + 1 + d[o]);
   }
 }

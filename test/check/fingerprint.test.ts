@@ -21,6 +21,25 @@ describe('FingerprintSet', () => {
     },
   );
 
+  // The same model through BFS's path: find, then addAt the slot find returned.
+  test.prop([fc.array(fc.tuple(fc.nat({ max: 7 }), fc.nat({ max: 50 })), { maxLength: 400 })], { numRuns: 200 })(
+    'find then addAt behaves like a Set too, across resizes',
+    (pairs) => {
+      const table = new FingerprintSet(2);
+      const model = new Set<string>();
+      for (const [hi, lo] of pairs) {
+        const key = `${hi}:${hi === 0 && lo === 0 ? 1 : lo}`;
+        const free = table.find(hi, lo);
+        expect(free >= 0).toBe(!model.has(key));
+        if (free >= 0) table.addAt(free, hi, lo);
+        model.add(key);
+        expect(table.size).toBe(model.size);
+      }
+      for (const [hi, lo] of pairs) expect(table.find(hi, lo)).toBe(-1);
+      expect(table.has(99, 99)).toBe(false);
+    },
+  );
+
   it('keeps its load at or below 3/4', () => {
     const t = new FingerprintSet(4);
     for (let i = 0; i < 10_000; i++) t.add(i, i * 7);
