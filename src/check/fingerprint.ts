@@ -92,20 +92,14 @@ export class FingerprintSet {
 
   /** Add the fingerprint; true if it was new. */
   add(hi: number, lo: number): boolean {
-    if (hi === 0 && lo === 0) lo = 1;
-    if ((this.count + 1) * 4 > this.slots * 3) this.grow();
-    const t = this.table;
-    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
-      const h = t[2 * i];
-      const l = t[2 * i + 1];
-      if (h === 0 && l === 0) {
-        t[2 * i] = hi;
-        t[2 * i + 1] = lo;
-        this.count++;
-        return true;
-      }
-      if (h === hi && l === lo) return false;
-    }
+    const free = this.find(hi, lo);
+    if (free < 0) return false;
+    this.addAt(free, hi, lo);
+    return true;
+  }
+
+  has(hi: number, lo: number): boolean {
+    return this.find(hi, lo) < 0;
   }
 
   /**
@@ -127,25 +121,13 @@ export class FingerprintSet {
   /** Add a fingerprint that `find` has just reported missing, at the slot it returned. */
   addAt(slot: number, hi: number, lo: number): void {
     if ((this.count + 1) * 4 > this.slots * 3) {
-      // Growing moves every slot: place it afresh.
-      this.add(hi, lo);
-      return;
+      this.grow();
+      slot = this.find(hi, lo); // growing moves every slot
     }
     if (hi === 0 && lo === 0) lo = 1;
     this.table[2 * slot] = hi;
     this.table[2 * slot + 1] = lo;
     this.count++;
-  }
-
-  has(hi: number, lo: number): boolean {
-    if (hi === 0 && lo === 0) lo = 1;
-    const t = this.table;
-    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
-      const h = t[2 * i];
-      const l = t[2 * i + 1];
-      if (h === 0 && l === 0) return false;
-      if (h === hi && l === lo) return true;
-    }
   }
 
   private grow(): void {
@@ -154,7 +136,8 @@ export class FingerprintSet {
     this.table = new Uint32Array(this.slots * 2);
     this.count = 0;
     for (let i = 0; i < old.length; i += 2) {
-      if (old[i] !== 0 || old[i + 1] !== 0) this.add(old[i], old[i + 1]);
+      // Distinct and few enough for the new table: each goes in at its free slot, no growth.
+      if (old[i] !== 0 || old[i + 1] !== 0) this.addAt(this.find(old[i], old[i + 1]), old[i], old[i + 1]);
     }
   }
 }
