@@ -39,6 +39,23 @@ export interface Knobs {
    * assignment are one atomic section.
    */
   readonly orderedIds: boolean;
+  /**
+   * netlink_sendmsg's test for "send from the TX ring". `iov-base` (3.10 … 3.19):
+   * `msg_iov->iov_base == NULL`, which reads an uninitialised on-stack iovec when
+   * `msg_iovlen == 0` (B4). `iter-type-eq` (4.1): one segment, base NULL and
+   * `msg_iter.type == ITER_IOVEC`, which never holds because sendto() sets the
+   * WRITE direction bit in `type` (B5). `iter-is-iovec` (4.2 … 4.5): one segment,
+   * base NULL and `iter_is_iovec()`, the working form.
+   */
+  readonly ringPathTest: 'iov-base' | 'iter-type-eq' | 'iter-is-iovec';
+  /**
+   * netlink_dump's allocation. `min-size` (3.10): always the minimum dump size.
+   * `autosize` (3.11-era): first try `max_recvmsg_len` (the largest recvmsg buffer
+   * seen), then the minimum. `autosize-trim` (4.1): as autosize, and reserve
+   * headroom so the message fits the reader's buffer, even in a ring skb (B12).
+   * `autosize-trim-nonring` (aa3a022094fa, 4.2 … 4.5): trim only sockets without an RX ring.
+   */
+  readonly dumpAlloc: 'min-size' | 'autosize' | 'autosize-trim' | 'autosize-trim-nonring';
 }
 
 export interface Variant {

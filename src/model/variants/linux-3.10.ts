@@ -13,5 +13,7 @@ export const linux310: Variant = {
     dumpErrSign: 'negative',
     statusBarrier: 'wmb-after',
     orderedIds: false,
+    ringPathTest: 'iov-base',
+    dumpAlloc: 'min-size',
   },
 };

@@ -13,5 +13,7 @@ export const linux45: Variant = {
     dumpErrSign: 'positive',
     statusBarrier: 'mb-before',
     orderedIds: false,
+    ringPathTest: 'iter-is-iovec',
+    dumpAlloc: 'autosize-trim-nonring',
   },
 };
