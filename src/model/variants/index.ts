@@ -11,7 +11,7 @@ const linux45Ordered = deriveVariant(
   linux45,
   'linux-4.5-ordered',
   'Linux 4.5 with the "ordered" mode of the design (D1): a producer holds the id lock from allocation to delivery',
-  'seeds/001 workshop summary ("userspace can specify it cares about ordering"); RFC cover letter',
+  'Netfilter workshop summary of the design talk, home.regit.org ("userspace can specify it cares about ordering"); RFC cover letter',
   { orderedIds: true },
 );
 
