@@ -42,3 +42,6 @@ export type { ActionBase, CheckTarget, Property, PropertyKind, Spec } from './mo
 export type { ScenarioConfig, ThreadSpec } from './model/config.js';
 export type { NlAction, NlState } from './model/spec.js';
 export { ReplayError, UsageError } from './errors.js';
+// Print a check or a replay the way the nlring command does (its text format).
+export { formatText, formatReplayText } from './report/text.js';
+export type { ReplayOrigin } from './report/json.js';
