@@ -28,8 +28,12 @@
  */
 export { buildTarget, listVariants, listScenarios, listProperties, findVariant, type Named } from './catalog.js';
 export { buildTargetFor } from './targets.js';
-export { deriveVariant, type Knobs, type Variant } from './model/variant.js';
+// Writing a variant: defineVariant / deriveVariant, the shipped bases, and the spec's building blocks for step overrides.
+export * from './patch.js';
 export { linux310 } from './model/variants/linux-3.10.js';
+export { linux3184 } from './model/variants/linux-3.18.4.js';
+export { linux41 } from './model/variants/linux-4.1.js';
+export { linux42 } from './model/variants/linux-4.2.js';
 export { linux45 } from './model/variants/linux-4.5.js';
 
 export { bfs, type BfsOptions, type Budgets, type Progress } from './check/bfs.js';

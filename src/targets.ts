@@ -5,7 +5,8 @@
  */
 import type { CheckTarget } from './model/interface.js';
 import type { Variant } from './model/variant.js';
-import { linux45 } from './model/variants/linux-4.5.js';
+import { checkKnobs } from './model/variant.js';
+import { stepTableFor } from './model/step.js';
 import type { NlAction, NlState } from './model/spec.js';
 import { findScenario, targetOf } from './catalog.js';
 import { UsageError } from './errors.js';
@@ -22,17 +23,16 @@ export function buildTargetFor(variant: Variant, scenarioId: string): CheckTarge
   return targetOf(variant, findScenario(scenarioId));
 }
 
-function checkVariant(variant: Variant): void {
+/**
+ * A variant value checked as the catalogue's own are: a word for an id, every
+ * knob with a value it can take, overrides and added steps that fit the spec.
+ * Problems are UsageErrors (exit 2 on the command line).
+ */
+export function checkVariant(variant: Variant): void {
   if (typeof variant?.id !== 'string' || !/^[^\s/]+$/.test(variant.id)) {
     // The id goes into reproduce commands and report file names.
     throw new UsageError(`variant id ${JSON.stringify(variant?.id)} must be a non-empty word without spaces or '/'`);
   }
-  const known = Object.keys(linux45.knobs);
-  const given = Object.keys(variant.knobs ?? {});
-  const missing = known.filter((k) => !given.includes(k));
-  const unknown = given.filter((k) => !known.includes(k));
-  if (missing.length > 0 || unknown.length > 0) {
-    const parts = [missing.length > 0 ? `missing knobs ${missing.join(', ')}` : '', unknown.length > 0 ? `unknown knobs ${unknown.join(', ')}` : ''].filter(Boolean);
-    throw new UsageError(`variant '${variant.id}': ${parts.join('; ')} (derive it with deriveVariant(base, ...) to inherit the rest)`);
-  }
+  checkKnobs(`variant '${variant.id}'`, variant.knobs ?? {}, true);
+  stepTableFor(variant);
 }

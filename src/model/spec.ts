@@ -17,7 +17,7 @@ import { ZOBRIST_HASH } from './zobrist.js';
 import { render, summary } from './render.js';
 import { Layout, State, cloneState, emptyState } from './state.js';
 import type { Ctx, StepAction } from './step.js';
-import { DONE, DONE_ID, labelAt, labelId, settle, stepAt, stepById } from './step.js';
+import { DONE, DONE_ID, labelAt, labelId, settle, stepTableFor, type StepDef } from './step.js';
 import type { Variant } from './variant.js';
 import { beginMessage } from './kernel/producer.js';
 import { observeAllocations } from './kernel/alloc.js';
@@ -40,6 +40,8 @@ export type NlState = State;
 export type NlAction = StepAction;
 
 export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
+  // First, so that a variant's added labels exist before anything is interned.
+  const table = stepTableFor(variant);
   // Actions are interned per (thread, label, choice): enumerating them allocates nothing after the first
   // time. Choices are small integers from -1 up; a table per (label, thread) is indexed by choice + 1.
   const interned: (NlAction | undefined)[][] = [];
@@ -53,7 +55,7 @@ export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
     }
     return a;
   };
-  return { variant, knobs: variant.knobs, scenario, threads: scenario.threads, layout: layoutOf(scenario), action };
+  return { variant, knobs: variant.knobs, scenario, threads: scenario.threads, layout: layoutOf(scenario), action, table };
 }
 
 /** The state vector's shape for a scenario: frame slots per ring and threads. */
@@ -127,13 +129,20 @@ export function initialState(c: Ctx): State {
   return s;
 }
 
+/** The step this variant runs at label id `id`. */
+function stepOf(c: Ctx, id: number): StepDef {
+  const d = c.table.steps[id];
+  if (d === undefined) throw new Error(`no step labelled ${labelAt(id)} in variant ${c.variant.id}`);
+  return d;
+}
+
 /** The enabled actions, in a deterministic order. */
 export function enabledActions(c: Ctx, s: State): NlAction[] {
   const out: NlAction[] = [];
   for (let ti = 0; ti < s.threads.length; ti++) {
     const pc = s.threads[ti].pcId;
     if (pc === DONE_ID) continue;
-    const def = stepById(pc);
+    const def = stepOf(c, pc);
     if (def.guard && !def.guard(c, s, ti)) continue;
     if (!def.choices) {
       out.push(c.action(ti, pc, 0));
@@ -157,7 +166,7 @@ export function applyInPlace(c: Ctx, n: State, a: NlAction): void {
   if (!t.l.inAlloc) t.l.fullSeen = false;
   // fwdSeen likewise only inside netlink_forward_ring and on the transition that ends it.
   if (a.label !== FWD_STEP) t.l.fwdSeen = 0;
-  stepById(a.label).run(c, n, a.thread, a.arg);
+  stepOf(c, a.label).run(c, n, a.thread, a.arg);
   settle(c, n, a.thread);
   // A return value is consumed by the continuation it returns to; at rest outside any call it is dead.
   if (t.stack.length === 0) t.l.ret = 0;
@@ -173,7 +182,7 @@ export function successor(c: Ctx, s: State, a: NlAction): State {
 
 /** `kernel[prod1]: alloc: reserve rx frame 2 ...`: whose code, which thread, what it does in `s`. */
 export function describeAction(c: Ctx, s: State, a: NlAction): string {
-  const def = stepAt(a.kind);
+  const def = stepOf(c, a.label);
   return `${def.who}[${a.actor}]: ${def.text(c, s, a.thread, a.arg)}`;
 }
 

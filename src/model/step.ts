@@ -7,8 +7,9 @@
  * kernel steps.
  */
 import type { ScenarioConfig, ThreadSpec } from './config.js';
-import type { Knobs, Variant } from './variant.js';
+import type { Knobs, StepOverride, Variant } from './variant.js';
 import type { Layout, State, Thread } from './state.js';
+import { UsageError } from '../errors.js';
 
 /** An action as the engines see it (spec.ts re-exports it as NlAction). */
 export interface StepAction {
@@ -30,6 +31,8 @@ export interface Ctx {
   readonly layout: Layout;
   /** The (interned) action of thread `thread` at label id `label` with choice `arg`. */
   readonly action: (thread: number, label: number, arg: number) => StepAction;
+  /** This variant's steps and continuations by label id: the base spec with the variant's overrides and added steps. */
+  readonly table: StepTable;
 }
 
 export interface StepDef {
@@ -149,10 +152,126 @@ export function defineContinuations(defs: Record<string, Continuation>): void {
 
 /** Run continuations until the thread rests on a step label (or DONE). */
 export function settle(c: Ctx, s: State, ti: number): void {
+  const conts = c.table.continuations;
   for (let guard = 0; ; guard++) {
-    const fn = CONTINUATION_BY_ID[s.threads[ti].pcId];
+    const fn = conts[s.threads[ti].pcId];
     if (!fn) return;
     if (guard > 64) throw new Error(`continuations loop at ${s.threads[ti].pc}`);
     fn(c, s, ti);
   }
+}
+
+/**
+ * The code one variant runs: a step or continuation per label id. The base
+ * spec's table is what the kernel/ and user/ modules define; a variant's
+ * overrides replace parts of named steps, and its added steps and
+ * continuations take labels of their own (how a patch splits a step or adds one).
+ */
+export interface StepTable {
+  readonly steps: readonly (StepDef | undefined)[];
+  readonly continuations: readonly (Continuation | undefined)[];
+}
+
+/** Labels of the base spec, with what each is (a step or a continuation) and its citation. */
+export function baseLabels(): { label: string; kind: 'step' | 'continuation'; who?: 'kernel' | 'user'; cites?: string }[] {
+  return LABELS.filter((l) => l !== DONE && (STEPS.has(l) || CONTINUATIONS.has(l))).map((label) => {
+    const d = STEPS.get(label);
+    return d ? { label, kind: 'step' as const, who: d.who, cites: d.cites } : { label, kind: 'continuation' as const };
+  });
+}
+
+const isFn = (x: unknown): boolean => typeof x === 'function';
+const STEP_FIELDS = ['who', 'cites', 'guard', 'choices', 'text', 'run'];
+const OVERRIDE_FIELDS = ['cites', 'guard', 'choices', 'text', 'run'];
+
+function checkFields(what: string, value: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(value)) {
+    if (!allowed.includes(k)) throw new UsageError(`${what}: unknown field '${k}' (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function checkCites(what: string, cites: unknown): void {
+  if (typeof cites !== 'string' || cites.trim() === '') throw new UsageError(`${what} needs 'cites': the commit, kernel function or proposed patch it stands for`);
+}
+
+/** A new step a variant adds: the same shape as the spec's own. */
+function checkNewStep(variant: string, label: string, d: unknown): StepDef {
+  const what = `variant '${variant}': added step '${label}'`;
+  if (typeof d !== 'object' || d === null) throw new UsageError(`${what} must be an object { who, cites, text, run, guard?, choices? }`);
+  checkFields(what, d, STEP_FIELDS);
+  const def = d as StepDef;
+  if (def.who !== 'kernel' && def.who !== 'user') throw new UsageError(`${what}: 'who' must be 'kernel' or 'user', got ${JSON.stringify(def.who)}`);
+  checkCites(what, def.cites);
+  for (const f of ['text', 'run'] as const) if (!isFn(def[f])) throw new UsageError(`${what}: '${f}' must be a function`);
+  for (const f of ['guard', 'choices'] as const) if (def[f] !== undefined && !isFn(def[f])) throw new UsageError(`${what}: '${f}' must be a function`);
+  return def;
+}
+
+/** A label that a variant adds: new, or already added by some variant (never one of the base spec's). */
+function addedLabel(variant: string, label: string): number {
+  if (typeof label !== 'string' || !/^[A-Za-z][\w.-]*$/.test(label)) throw new UsageError(`variant '${variant}': step label ${JSON.stringify(label)} must be a word such as 'copy.mark2'`);
+  if (STEPS.has(label) || CONTINUATIONS.has(label) || label === DONE) {
+    throw new UsageError(`variant '${variant}': '${label}' is a label of the base spec; replace it under 'overrides' instead of adding it`);
+  }
+  if (!LABEL_IDS.has(label)) register(label);
+  return labelId(label);
+}
+
+const TABLES = new WeakMap<Variant, StepTable>();
+
+/**
+ * The step table of `variant`, validated: overrides name existing labels and
+ * carry only known fields, continuations are overridden only in `run`, added
+ * labels are new. Problems are UsageErrors naming the variant and the label.
+ */
+export function stepTableFor(variant: Variant): StepTable {
+  const cached = TABLES.get(variant);
+  if (cached) return cached;
+  const id = variant.id;
+  // Added labels first, so that overrides may jump to them and the arrays cover their ids.
+  const added: [number, StepDef][] = Object.entries(variant.steps ?? {}).map(([l, d]) => [addedLabel(id, l), checkNewStep(id, l, d)]);
+  const addedConts: [number, Continuation][] = Object.entries(variant.continuations ?? {}).map(([l, d]) => {
+    const what = `variant '${id}': added continuation '${l}'`;
+    if (typeof d !== 'object' || d === null) throw new UsageError(`${what} must be an object { cites, run }`);
+    checkFields(what, d, ['cites', 'run']);
+    checkCites(what, (d as { cites?: unknown }).cites);
+    if (!isFn((d as { run?: unknown }).run)) throw new UsageError(`${what}: 'run' must be a function`);
+    return [addedLabel(id, l), (d as { run: Continuation }).run];
+  });
+  const steps = STEP_BY_ID.slice();
+  const continuations = CONTINUATION_BY_ID.slice();
+  steps.length = continuations.length = LABELS.length;
+  for (const [i, d] of added) steps[i] = d;
+  for (const [i, fn] of addedConts) continuations[i] = fn;
+  for (const [label, o] of Object.entries(variant.overrides ?? {})) {
+    const what = `variant '${id}': override of '${label}'`;
+    if (typeof o !== 'object' || o === null) throw new UsageError(`${what} must be an object { cites, guard?, choices?, text?, run? }`);
+    const lid = LABEL_IDS.get(label);
+    if (lid === undefined || lid === DONE_ID) throw new UsageError(`${what}: no step or continuation has that label (see nlring list --steps)`);
+    checkCites(what, o.cites);
+    const cont = continuations[lid];
+    if (cont !== undefined) {
+      // A continuation is private bookkeeping with no guard, choices or text of its own.
+      checkFields(`${what} (a continuation)`, o, ['cites', 'run']);
+      if (!isFn(o.run)) throw new UsageError(`${what}: 'run' must be a function (c, s, ti)`);
+      continuations[lid] = o.run as unknown as Continuation;
+      continue;
+    }
+    const base = steps[lid];
+    if (base === undefined) throw new UsageError(`${what}: no step or continuation has that label (see nlring list --steps)`);
+    checkFields(what, o, OVERRIDE_FIELDS);
+    const fields = ['guard', 'choices', 'text', 'run'] as const;
+    if (!fields.some((f) => o[f] !== undefined)) throw new UsageError(`${what} replaces nothing: give at least one of guard, choices, text, run`);
+    for (const f of fields) if (o[f] !== undefined && !isFn(o[f])) throw new UsageError(`${what}: '${f}' must be a function`);
+    steps[lid] = { ...base, ...definedOnly(o), cites: `${o.cites} (patches: ${base.cites})` };
+  }
+  const table = { steps, continuations };
+  TABLES.set(variant, table);
+  return table;
+}
+
+function definedOnly(o: StepOverride): Partial<StepDef> {
+  const out: Record<string, unknown> = {};
+  for (const f of ['guard', 'choices', 'text', 'run'] as const) if (o[f] !== undefined) out[f] = o[f];
+  return out as Partial<StepDef>;
 }

@@ -1,3 +1,6 @@
+import type { Continuation, StepDef } from './step.js';
+import { UsageError } from '../errors.js';
+
 /**
  * Protocol versions as knobs, not copies (issue: "Parameterise the protocol
  * version with knobs"). Each knob names the kernel code it selects between.
@@ -58,15 +61,125 @@ export interface Knobs {
   readonly dumpAlloc: 'min-size' | 'autosize' | 'autosize-trim' | 'autosize-trim-nonring';
 }
 
+/**
+ * The values each knob can take, in the order `nlring list` shows them. The
+ * mapped type makes the compiler insist on an entry for every knob.
+ */
+export const KNOB_VALUES: { readonly [K in keyof Knobs]: readonly Knobs[K][] } = {
+  forwardRing: ['start-position', 'current-head'],
+  allocEarlySizeCheck: [false, true],
+  pollRx: ['prev-frame', 'any-valid'],
+  txMode: ['zero-copy', 'always-copy'],
+  dumpErrSign: ['negative', 'positive'],
+  statusBarrier: ['wmb-after', 'mb-before'],
+  orderedIds: [false, true],
+  ringPathTest: ['iov-base', 'iter-type-eq', 'iter-is-iovec'],
+  dumpAlloc: ['min-size', 'autosize', 'autosize-trim', 'autosize-trim-nonring'],
+};
+
+/**
+ * A patch to one step of the spec, named by its label (`nlring list --steps`).
+ * Each field given replaces the step's own; the rest stay. `cites` names the
+ * commit or proposed patch the override stands for. A continuation (a label
+ * that takes no step of its own) can only have its `run` replaced.
+ */
+export interface StepOverride {
+  readonly cites: string;
+  readonly guard?: StepDef['guard'];
+  readonly choices?: StepDef['choices'];
+  readonly text?: StepDef['text'];
+  readonly run?: StepDef['run'];
+}
+
+/** A continuation a variant adds: private bookkeeping run as the tail of the step that jumps to its label. */
+export interface AddedContinuation {
+  readonly cites: string;
+  readonly run: Continuation;
+}
+
 export interface Variant {
   readonly id: string;
   readonly description: string;
-  /** The source snapshot it follows (protocol.md §0 tags). */
+  /** The source snapshot it follows (docs/protocol.md lists them), or the patch it applies. */
   readonly cites: string;
   readonly knobs: Knobs;
+  /** The variant it was derived from, if any (for listings). */
+  readonly base?: string;
+  /** Step overrides by label: how a patch changes what a step does. */
+  readonly overrides?: Readonly<Record<string, StepOverride>>;
+  /** New labelled steps (a step split in two, or one added), reached by `goto`/`call` from overridden code. */
+  readonly steps?: Readonly<Record<string, StepDef>>;
+  /** New labelled continuations. */
+  readonly continuations?: Readonly<Record<string, AddedContinuation>>;
 }
 
-/** Derive a variant from another by overriding some knobs: how reviewers write a patch. */
+/** Everything a patch says: its base, what it is, and what it changes. */
+export interface VariantPatch {
+  readonly base: Variant;
+  readonly id: string;
+  readonly description: string;
+  readonly cites: string;
+  readonly knobs?: Partial<Knobs>;
+  readonly overrides?: Readonly<Record<string, StepOverride>>;
+  readonly steps?: Readonly<Record<string, StepDef>>;
+  readonly continuations?: Readonly<Record<string, AddedContinuation>>;
+}
+
+const PATCH_FIELDS = ['base', 'id', 'description', 'cites', 'knobs', 'overrides', 'steps', 'continuations'];
+
+/**
+ * Knob names and values, checked: an unknown knob or a value a knob cannot take
+ * is a UsageError that lists what exists (plain JavaScript has no compiler to say so).
+ */
+export function checkKnobs(where: string, knobs: object, complete: boolean): void {
+  if (typeof knobs !== 'object' || knobs === null) throw new UsageError(`${where}: knobs must be an object`);
+  const names = Object.keys(KNOB_VALUES);
+  for (const [k, v] of Object.entries(knobs)) {
+    const allowed = (KNOB_VALUES as Record<string, readonly unknown[]>)[k];
+    if (allowed === undefined) throw new UsageError(`${where}: unknown knob '${k}' (knobs: ${names.join(', ')})`);
+    if (!allowed.includes(v)) throw new UsageError(`${where}: knob ${k} must be ${allowed.map((x) => JSON.stringify(x)).join(' or ')}, got ${JSON.stringify(v)}`);
+  }
+  if (complete) {
+    const missing = names.filter((k) => !(k in knobs));
+    if (missing.length > 0) throw new UsageError(`${where}: missing knobs ${missing.join(', ')} (derive it with deriveVariant(base, ...) or defineVariant({ base, ... }) to inherit the rest)`);
+  }
+}
+
+/**
+ * Derive a variant from another: how reviewers write a patch. Knobs and
+ * overrides not given are the base's; an override of a label the base already
+ * overrides replaces the fields it gives. Step labels are checked when the
+ * variant is first used (the spec's modules must be loaded to know them).
+ */
+export function defineVariant(p: VariantPatch): Variant {
+  if (typeof p !== 'object' || p === null) throw new UsageError('defineVariant takes one object { base, id, description, cites, knobs?, overrides?, steps?, continuations? }');
+  for (const k of Object.keys(p)) if (!PATCH_FIELDS.includes(k)) throw new UsageError(`defineVariant: unknown field '${k}' (fields: ${PATCH_FIELDS.join(', ')})`);
+  if (typeof p.base !== 'object' || p.base === null || typeof p.base.knobs !== 'object') throw new UsageError(`variant '${String(p.id)}': 'base' must be a variant (e.g. linux45)`);
+  for (const f of ['id', 'description', 'cites'] as const) {
+    if (typeof p[f] !== 'string' || p[f].trim() === '') throw new UsageError(`defineVariant: '${f}' must be a non-empty string`);
+  }
+  if (!/^[^\s/]+$/.test(p.id)) throw new UsageError(`variant id ${JSON.stringify(p.id)} must be a word without spaces or '/'`);
+  checkKnobs(`variant '${p.id}'`, p.knobs ?? {}, false);
+  for (const f of ['overrides', 'steps', 'continuations'] as const) {
+    if (p[f] !== undefined && (typeof p[f] !== 'object' || p[f] === null)) throw new UsageError(`variant '${p.id}': '${f}' must be an object keyed by step label`);
+  }
+  const overrides: Record<string, StepOverride> = { ...(p.base.overrides ?? {}) };
+  for (const [label, o] of Object.entries(p.overrides ?? {})) overrides[label] = { ...(overrides[label] ?? {}), ...o };
+  const steps = { ...(p.base.steps ?? {}), ...(p.steps ?? {}) };
+  const continuations = { ...(p.base.continuations ?? {}), ...(p.continuations ?? {}) };
+  return {
+    id: p.id,
+    description: p.description,
+    cites: p.cites,
+    knobs: { ...p.base.knobs, ...(p.knobs ?? {}) },
+    base: p.base.id,
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+    ...(Object.keys(steps).length > 0 ? { steps } : {}),
+    ...(Object.keys(continuations).length > 0 ? { continuations } : {}),
+  };
+}
+
+/** Derive a variant from another by changing knobs only (the positional form of defineVariant). */
 export function deriveVariant(base: Variant, id: string, description: string, cites: string, knobs: Partial<Knobs>): Variant {
-  return { id, description, cites, knobs: { ...base.knobs, ...knobs } };
+  return defineVariant({ base, id, description, cites, knobs });
 }
