@@ -24,6 +24,10 @@ import { formatText, formatReplayText } from '../report/text.js';
 import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
+import { computeMatrix, differences, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
+import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
+import { bugsPass, checkBug, selectBugs } from '../bugs.js';
+import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -57,6 +61,9 @@ usage:
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V] [--out DIR] [--engine E] [engine flags]
   nlring merge FILE... [--format text|json]
+  nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--format text|json|md]
+  nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--format text|json]
+  nlring bugs [--check] [ID...] [--format text|json]
   nlring help | --help | -h
   nlring --version
 
@@ -102,19 +109,34 @@ merge:
   FILE...           JSON reports (--format json) of shards of one simulate run: same
                     variant, scenario, seed, walks and depth; each shard at most once.
                     FAIL if a shard failed (the lowest failing walk is kept), else INCOMPLETE
+matrix and diff (bfs with --all-violations on every (variant, scenario) pair; no budget by default):
+  --variants V,...  matrix: the variants, the columns (default: every variant of \`nlring list\`)
+  --scenarios S,... the scenarios (default: all); a cell aggregates them, worst verdict first
+  A B               diff: the two variants to compare; prints each (scenario, property) whose
+                    verdict differs, with the counterexample of the failing side
+bugs:
+  ID...             only these entries of the bug catalogue (default: all)
+  --check           run each entry: the buggy variant fails the expected properties, each
+                    counterexample replays, the fixed variant passes them
 other:
-  --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml
-  --format F        text (default) or json
+  --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml;
+                    matrix writes DIR/matrix.json and DIR/matrix.md
+  --format F        text (default) or json; matrix also md (Markdown)
 
 exit codes: 0 all properties hold (exploration complete), 1 property violated or a
 witness never reached (vacuous), 2 usage error, unreadable report or a path that does
-not fit, 3 incomplete (budget reached or random search without a violation), 4 internal error
+not fit, 3 incomplete (budget reached or random search without a violation), 4 internal error.
+matrix and check-all exit with the worst of their runs. diff: 0 no verdict differs, 1 some
+verdict differs, 3 none differs but a budget left cells incomplete. bugs --check: 0 every
+runnable entry reproduces, 1 one does not
 `;
 
-type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'engine' | 'shard' | 'switch';
+type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
 const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
 const ENGINES: readonly Engine[] = ['bfs', 'simulate', 'pbt'];
+/** matrix and diff always run bfs with --all-violations; these shape the runs. */
+const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', symmetry: 'switch' };
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
@@ -156,11 +178,14 @@ const COMMANDS: Record<string, Record<string, FlagKind>> = {
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
   'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
   merge: { format: 'format' },
+  matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
+  diff: { scenarios: 'string', ...MATRIX_FLAGS, format: 'format' },
+  bugs: { check: 'switch', format: 'format' },
   help: {},
 };
 
-/** Commands that take operands (files) besides flags. */
-const OPERANDS = new Set(['merge']);
+/** Commands that take operands besides flags: merge (files), diff (two variants), bugs (entry ids). */
+const OPERANDS = new Set(['merge', 'diff', 'bugs']);
 
 interface Parsed {
   readonly command: string;
@@ -212,6 +237,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
     if (kind === 'natural' && !/^(0|[1-9][0-9]*)$/.test(value)) throw new UsageError(`--${name} must be an integer >= 0, got '${value}'`);
     if (kind === 'natural' && !Number.isSafeInteger(Number(value))) throw new UsageError(`--${name} is too large: ${value}`);
     if (kind === 'format' && value !== 'text' && value !== 'json') throw new UsageError(`--${name} must be text or json, got '${value}'`);
+    if (kind === 'format-md' && !['text', 'json', 'md'].includes(value)) throw new UsageError(`--${name} must be text, json or md, got '${value}'`);
     if (kind === 'engine' && !(ENGINES as readonly string[]).includes(value)) throw new UsageError(`--${name} must be ${ENGINES.join(', ')}, got '${value}'`);
     if (kind === 'shard') {
       const m = /^(0|[1-9][0-9]*)\/([1-9][0-9]*)$/.exec(value);
@@ -240,6 +266,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     const { command, flags, operands } = parsed;
     const json = flags.format === 'json';
     if (command === 'merge') return await mergeCommand(operands, json, io, options);
+    if (command === 'bugs') return await bugsCommand(operands, flags, io, options);
 
     const catalog = await (options.catalog ?? defaultCatalog)();
     const need = (name: string) => {
@@ -284,6 +311,22 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         }
         io.stdout.write(summary);
         return exitCodeFor(worstVerdict(results.map((r) => r.verdict)));
+      }
+      case 'matrix': {
+        const variants = flags.variants === undefined ? catalog.listVariants().map((v) => v.id) : names(flags.variants, '--variants').map((v) => variantName(catalog, v));
+        const m = matrixOf(catalog, variants, scenarioNames(catalog, flags.scenarios), flags, io, options);
+        if (flags.out !== undefined) await writeReports(flags.out, { 'matrix.json': formatMatrixJson(m), 'matrix.md': formatMatrixMarkdown(m) });
+        io.stdout.write(flags.format === 'md' ? formatMatrixMarkdown(m) : json ? formatMatrixJson(m) : formatMatrixText(m));
+        return exitCodeFor(matrixVerdict(m));
+      }
+      case 'diff': {
+        if (operands.length !== 2) throw new UsageError(`diff needs two variants, e.g. nlring diff linux-3.10 linux-4.5 (got ${operands.length})`);
+        const [a, b] = operands.map((v) => variantName(catalog, v));
+        const m = matrixOf(catalog, a === b ? [a] : [a, b], scenarioNames(catalog, flags.scenarios), flags, io, options);
+        const diffs = differences(m, a, b);
+        io.stdout.write(json ? formatDiffJson(m, a, b, diffs) : formatDiffText(m, a, b, diffs));
+        if (diffs.length > 0) return EXIT.fail;
+        return m.cells.some((c) => c.verdict === 'incomplete') ? EXIT.incomplete : EXIT.pass;
       }
       default:
         throw new Error(`command '${command}' is parsed but not implemented`);
@@ -333,6 +376,51 @@ function restrict(target: CheckTarget<any, any>, value: string | undefined, cata
   }
   const invariants = target.invariants.filter((p) => ids.includes(p.id));
   return { target: { ...target, invariants }, properties: invariants.map((p) => p.id) };
+}
+
+/**
+ * The one place where matrix, diff and bugs resolve a variant given on the command line:
+ * a catalogued id (unknown ones are a UsageError naming the known ones).
+ */
+function variantName(catalog: Catalog, name: string): string {
+  const known = catalog.listVariants().map((v) => v.id);
+  if (!known.includes(name)) throw new UsageError(`unknown variant '${name}' (known: ${known.join(', ')})`);
+  return name;
+}
+
+/** `a,b,c` of --variants or --scenarios: non-empty names, each at most once. */
+function names(value: string, flag: string): string[] {
+  const list = value.split(',');
+  if (list.includes('')) throw new UsageError(`${flag} takes names separated by commas (e.g. ${flag} a,b), got '${value}'`);
+  const twice = list.find((x, i) => list.indexOf(x) !== i);
+  if (twice !== undefined) throw new UsageError(`${flag} names '${twice}' twice`);
+  return list;
+}
+
+/** --scenarios of matrix and diff (default: every scenario), each checked against the catalogue. */
+function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
+  const known = catalog.listScenarios().map((s) => s.id);
+  if (value === undefined) return known;
+  const list = names(value, '--scenarios');
+  for (const s of list) if (!known.includes(s)) throw new UsageError(`unknown scenario '${s}' (known: ${known.join(', ')})`);
+  return list;
+}
+
+/** The matrix of matrix and diff: bfs --all-violations on every pair, budgets from the flags (none by default), progress on stderr. */
+function matrixOf(catalog: Catalog, variants: string[], scenarios: string[], flags: Record<string, string>, io: Io, options: RunOptions): Matrix {
+  const opts: MatrixOptions = {
+    maxStates: count(flags, 'max-states'),
+    maxDepth: count(flags, 'max-depth'),
+    timeBudgetSeconds: count(flags, 'time-budget'),
+    maxMemoryMiB: count(flags, 'max-memory'),
+    symmetry: flags.symmetry === 'true',
+    progressIntervalMs: options.progressIntervalMs,
+    progress: (label) => {
+      const printer = progressPrinter(io, label);
+      return { show: (p) => printer.show(bfsProgressLine(p)), done: printer.done };
+    },
+  };
+  return computeMatrix(catalog, variants, scenarios, opts);
 }
 
 /** Run one engine on one target, with progress lines on stderr; `properties`: the --property restriction, for reproduce lines. */
@@ -439,6 +527,30 @@ async function replayCommand(
       };
     }
   }
+}
+
+/** `nlring bugs [--check] [ID...]`: the bug catalogue (src/bugs.ts), and with --check its reproduction by the checker. */
+async function bugsCommand(ids: readonly string[], flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
+  const { bugs, unknown } = selectBugs(ids);
+  if (unknown.length > 0) throw new UsageError(`unknown bug '${unknown[0]}' (known: ${selectBugs([]).bugs.map((b) => b.id).join(', ')})`);
+  const json = flags.format === 'json';
+  if (flags.check !== 'true') {
+    io.stdout.write(json ? JSON.stringify(bugListToJson(bugs), null, 2) + '\n' : formatBugList(bugs));
+    return EXIT.pass;
+  }
+  const catalog = await (options.catalog ?? defaultCatalog)();
+  const outcomes = bugs.map((b, i) => {
+    const printer = progressPrinter(io, `[${i + 1}/${bugs.length}] ${b.id}`);
+    // One line per entry on a log: the runs are a few seconds each.
+    if (b.status === 'runnable') printer.show('checking');
+    try {
+      return checkBug(b, catalog);
+    } finally {
+      printer.done();
+    }
+  });
+  io.stdout.write(json ? JSON.stringify(bugCheckToJson(outcomes), null, 2) + '\n' : formatBugCheck(bugs, outcomes));
+  return bugsPass(outcomes) ? EXIT.pass : EXIT.fail;
 }
 
 /** `nlring merge FILE...`: the catalogue is used only for the violated property's doc, so merge works without the model. */
