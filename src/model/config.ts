@@ -41,6 +41,14 @@ export interface TxParams {
   readonly firstTag: number;
   /** Destination: the kernel (portid 0), or a port that has gone away (netlink_unicast fails with ECONNREFUSED). */
   readonly dst?: 'kernel' | 'missing-port';
+  /**
+   * How the user asks the kernel to send what is VALID in the TX ring. `sendto`
+   * (default): sendto(fd, NULL, 0, ...), one iovec with a NULL base, as the
+   * documentation and libmnl do. `sendmsg-noiov`: sendmsg() with msg_iovlen == 0,
+   * which 3.10 … 3.19 answer by testing an iovec nobody initialised (B4), and
+   * which later kernels send as an ordinary, empty message.
+   */
+  readonly call?: 'sendto' | 'sendmsg-noiov';
 }
 
 export interface SiblingParams {

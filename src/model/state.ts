@@ -275,6 +275,14 @@ export const LOCAL_FIELDS = [
   ['scan', 'byte'],
   /** The thread registered on the socket wait queue (inside poll) or sleeps on it. */
   ['waiting', 'bool'],
+  // TX ring-path selection (kernel/sendmsg.ts).
+  /**
+   * How the thread's latest send call was made: sendmsg() with msg_iovlen == 0
+   * (true) or sendto(fd, NULL, 0) (false: one iovec with a NULL base). The
+   * caller sets it before every call and nothing clears it, so a thread that
+   * always calls one way keeps one value.
+   */
+  ['txNoIov', 'bool'],
 ] as const satisfies FieldList;
 
 /** Locals whose default is not 0 / false. */
@@ -316,6 +324,9 @@ export const GHOST_FIELDS = [
   ['copyPaired', 'byte'],
   /** A kernel thread read or wrote a frame of a ring generation that was already freed (or of no ring). */
   ['usedFreed', 'bool'],
+  // Determinism (model/taint.ts).
+  /** Sticky: a kernel step branched on a value read from uninitialised memory. */
+  ['uninitBranch', 'bool'],
 ] as const satisfies FieldList;
 
 type Fields<L extends FieldList> = { -readonly [F in L[number] as F[0]]: F[1] extends 'bool' ? boolean : number };

@@ -277,12 +277,24 @@ export const PROPERTIES: readonly P[] = [
   // TX progress
   always(
     'TX-PROGRESS', 'tx-progress',
-    'A ring sendmsg that returns without error leaves no VALID frame at the kernel TX head: every submitted frame was consumed.',
-    'netlink_mmap.txt TX: "the kernel processes all frames marked VALID"; af_netlink.c netlink_mmap_sendmsg loop (4.5); bugs.md B5',
+    'A call that submits the TX ring as documented (sendto(fd, NULL, 0): one iovec with a NULL base) and returns without error leaves no VALID frame at the kernel TX head: every frame the user marked VALID before the call was consumed, whichever path netlink_sendmsg took. ' +
+      'A frame left VALID waits for a later call to drain it, which never comes if the ring path is never taken; netlink_poll\'s ring rule would also keep POLLOUT clear, but the model follows datagram_poll, which sets POLLOUT regardless, so the frame left VALID is the evidence. ' +
+      'A sendmsg with no iovec at all is not a submission (the fixed kernels send it as an empty ordinary message) and is not judged here.',
+    'netlink_mmap.txt TX: "the kernel processes all frames marked VALID" after sendto(fd, NULL, 0); af_netlink.c netlink_sendmsg ring-path test (4.2: iter_is_iovec) and netlink_mmap_sendmsg loop (4.5); bug B5',
     (s) => {
       if (!noted(s, 'sendmsg-return') || s.ghost.noteValue < 0) return true;
+      if (noteThread(s).l.txNoIov) return true;
       return s.sock.tx.gen === 0 || s.sock.tx.frames[s.sock.tx.head].status !== VALID;
     },
+  ),
+
+  // determinism
+  alwaysState(
+    'DET-NO-UNINIT-BRANCH', 'determinism',
+    'No kernel decision depends on a value read from uninitialised memory, so what a syscall does is a function of its arguments and of the state, never of stack garbage. ' +
+      'The rule is MemorySanitizer\'s: a read of memory nobody wrote gives a poisoned value that may be copied, but the step that branches on it records that in the ghost state, and from then on the property fails.',
+    'MemorySanitizer (report at the conditional branch that uses an uninitialised value); af_netlink.c netlink_sendmsg (3.10 … 3.19) tests msg_iov->iov_base, uninitialised when msg_iovlen == 0; a8866ff6 "netlink: make the check for \'send from tx_ring\' deterministic"; bug B4',
+    (s) => !s.ghost.uninitBranch,
   ),
 ];
 

@@ -169,4 +169,18 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     witnesses: [W.verdict, W.msgRead],
     excludes: NOT_ORDER,
   },
+  {
+    id: 'tx-no-iovec',
+    description: 'A VALID TX frame waiting and sendmsg() with msg_iovlen == 0: is what the kernel does a function of the arguments (B4)?',
+    requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: 64,
+    threads: [{ name: 'txuser', program: 'txuser', params: { count: 1, batch: 1, dontwait: false, firstTag: 1, call: 'sendmsg-noiov' } }],
+    witnesses: [W.noIovReturned],
+  },
+  {
+    id: 'tx-ring-send',
+    description: 'The documented TX submission: fill a frame, mark it VALID, sendto(fd, NULL, 0); the kernel must take the ring path and consume the frame (B5)',
+    requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: 64,
+    threads: [{ name: 'txuser', program: 'txuser', params: { count: 1, batch: 1, dontwait: false, firstTag: 1 } }],
+    witnesses: [W.txActed],
+  },
 ];

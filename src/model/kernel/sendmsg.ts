@@ -1,25 +1,42 @@
 /**
- * netlink_sendmsg's ring path, netlink_mmap_sendmsg (protocol.md §5), and the
- * kernel receiver it hands each message to (netlink_unicast_kernel -> the
- * protocol's input handler), which first VALIDATES the message and later ACTS
- * on it, as two separate reads.
+ * netlink_sendmsg: its choice between the TX ring and an ordinary send
+ * (the ring-path test), the ordinary send of the user's data, the ring path
+ * netlink_mmap_sendmsg, and the kernel receiver it hands each message to
+ * (netlink_unicast_kernel -> the protocol's input handler), which first
+ * VALIDATES the message and later ACTS on it, as two separate reads.
  *
- * Two forms, chosen by knobs.txMode:
+ * The ring-path test, chosen by knobs.ringPathTest (the user asks for the ring
+ * by passing no data):
+ * - `iov-base` (3.10 … 3.19): `msg->msg_iov->iov_base == NULL`. sendto(fd, NULL,
+ *   0) builds one iovec with a NULL base; sendmsg() with msg_iovlen == 0 leaves
+ *   msg_iov pointing at ___sys_sendmsg's on-stack iovec array, never written,
+ *   so the test reads garbage (B4).
+ * - `iter-type-eq` (4.1, a8866ff6): one segment, base NULL, and
+ *   `msg_iter.type == ITER_IOVEC`; sendto and sendmsg both initialise the
+ *   iterator with the WRITE direction bit in `type`, so it never holds (B5).
+ * - `iter-is-iovec` (4.2 … 4.5): one segment, base NULL, `iter_is_iovec()`.
+ * When the test fails the data (here always empty) is sent as an ordinary
+ * message and the TX ring is not looked at.
+ *
+ * Two forms of the ring path, chosen by knobs.txMode:
  * - `zero-copy` (3.10 … 3.18.3): excl = !(f_count > 2 || mapped > 1); for kernel
  *   destinations the skb points into the frame (RESERVED until the skb is freed),
  *   and nm_len is read again for every use (check, skb length, allocation, put, copy).
  * - `always-copy` (4.5): nm_len read once into a local, the frame copied and set
  *   UNUSED before the message is processed.
  *
- * Subroutine `tx.status` (entered through `tx.enter`). ret = bytes sent, or -errno.
+ * Entered through the continuation `tx.enter` (the syscall's entry). ret =
+ * bytes sent, or -errno.
  */
 import { ECONNREFUSED, EINVAL, ENOBUFS, MSG_EVIL, MSG_VERDICT, RESERVED, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { TxParams } from '../config.js';
 import { maxLen } from '../geometry.js';
 import { here, load, store, peek } from '../mem.js';
 import { SKB_PLAIN, SKB_TX } from '../state.js';
+import { branchOn, uninitRead } from '../taint.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
+import type { Knobs } from '../variant.js';
 import { defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dropSkb, nextIndex, note, noteValue, sockPut } from './sock.js';
 
@@ -57,14 +74,58 @@ function valid(msg: number): boolean {
  * loop exit returns the accumulated length (or 0).
  */
 function finish(s: State, ti: number): void {
+  const l = s.threads[ti].l;
+  s.sock.pgVecLock = -1;
+  sendmsgReturn(s, ti, l.txErr !== 0 ? l.txErr : l.txTotal);
+}
+
+/** netlink_sendmsg returns `result` to the caller, by either path. */
+function sendmsgReturn(s: State, ti: number, result: number): void {
   const t = s.threads[ti];
   const l = t.l;
-  s.sock.pgVecLock = -1;
-  const result = l.txErr !== 0 ? l.txErr : l.txTotal;
   noteValue(s, ti, 'sendmsg-return', result);
   // The call's locals are dead now (their checks were judged on the steps that set them).
   l.txExcl = false; l.txTotal = 0; l.txErr = 0; l.txLen = 0; l.txAlloc = 0; l.txReads.clear(); l.txFrame = -1; l.vMsg = -1; l.aMsg = -1;
   ret(t, result);
+}
+
+/** Where netlink_sendmsg's ring-path test sends a call: the ring, an ordinary send, or a branch on garbage. */
+export type RingPathOutcome = 'ring' | 'plain' | 'uninit';
+
+/**
+ * The ring-path test (see the file comment) for a socket with or without a TX
+ * ring and a call made with sendto(fd, NULL, 0) or with no iovec at all.
+ * `netlink_tx_is_mmaped(sk)` comes first in every version, and C's && stops there.
+ */
+export function ringPathTest(knobs: Pick<Knobs, 'ringPathTest'>, txRing: boolean, noIov: boolean): RingPathOutcome {
+  if (!txRing) return 'plain';
+  switch (knobs.ringPathTest) {
+    case 'iov-base':
+      return noIov ? 'uninit' : 'ring';
+    case 'iter-type-eq':
+      return 'plain'; // type is ITER_IOVEC | WRITE for sendto and sendmsg alike, never ITER_IOVEC
+    case 'iter-is-iovec':
+      return noIov ? 'plain' : 'ring'; // no iovec: nr_segs is 0, not 1
+  }
+}
+
+/** netlink_mmap_sendmsg's entry (before the loop, no lock). */
+function enterRing(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  const k = s.sock;
+  // 3.10: excl unless the file is shared (f_count > 2: fd table + one VMA) or mapped more than once.
+  t.l.txExcl = c.knobs.txMode === 'zero-copy' && !(k.fileRefs > 2 || k.mapped > 1);
+  t.l.txTotal = 0;
+  t.l.txErr = 0;
+  t.l.txCount = 0;
+  goto(t, 'tx.status');
+}
+
+/** The ordinary send path's entry: no ring frame is consumed by this call. */
+function enterPlain(s: State, ti: number): void {
+  const t = s.threads[ti];
+  t.l.txCount = 0;
+  goto(t, 'send.alloc');
 }
 
 /** Read nm_len from the frame in progress; every read is kept for the no-TOCTOU property. */
@@ -79,15 +140,13 @@ function allocChoices(c: Ctx): number[] {
 }
 
 defineContinuations({
+  // netlink_sendmsg's ring-path test: kernel-private (the msghdr and iovec are the syscall's own copies),
+  // so it runs as the tail of the step that made the call, unless it reads garbage (then `send.iov-garbage`).
   'tx.enter': (c, s, ti) => {
-    const t = s.threads[ti];
-    const k = s.sock;
-    // 3.10: excl unless the file is shared (f_count > 2: fd table + one VMA) or mapped more than once.
-    t.l.txExcl = c.knobs.txMode === 'zero-copy' && !(k.fileRefs > 2 || k.mapped > 1);
-    t.l.txTotal = 0;
-    t.l.txErr = 0;
-    t.l.txCount = 0;
-    goto(t, 'tx.status');
+    const outcome = ringPathTest(c.knobs, s.sock.tx.gen !== 0, s.threads[ti].l.txNoIov);
+    if (outcome === 'ring') return enterRing(c, s, ti);
+    if (outcome === 'plain') return enterPlain(s, ti);
+    goto(s.threads[ti], 'send.iov-garbage');
   },
   // The kernel receiver is done with a copied skb (kfree_skb of ordinary memory); next frame.
   'tx.copy-free': (_c, s, ti) => {
@@ -324,4 +383,59 @@ function act(s: State, ti: number, msg: number, seq: number): void {
   }
 }
 
+/** The base of `iovstack[0]` as the choice offers it: garbage that happens to be NULL, or not. */
+const GARBAGE_NULL = 0;
+const GARBAGE_NONNULL = 1;
 
+// netlink_sendmsg outside netlink_mmap_sendmsg: the garbage-driven ring-path test and the ordinary send.
+defineSteps({
+  'send.iov-garbage': {
+    who: 'kernel',
+    cites:
+      'af_netlink.c netlink_sendmsg (3.10 … 3.19): netlink_tx_is_mmaped(sk) && msg->msg_iov->iov_base == NULL; with msg_iovlen == 0 ' +
+      "msg_iov is ___sys_sendmsg's on-stack iovstack, never written (socket.c verify_iovec copies no entry); B4, fixed by a8866ff6",
+    choices: () => [GARBAGE_NULL, GARBAGE_NONNULL],
+    text: (_c, _s, _ti, arg) =>
+      arg === GARBAGE_NULL
+        ? 'sendmsg: msg_iovlen 0: uninitialised iovstack[0].iov_base reads as NULL: ring path'
+        : 'sendmsg: msg_iovlen 0: uninitialised iovstack[0].iov_base reads as non-NULL: ordinary send of 0 bytes',
+    run: (c, s, ti, arg) => {
+      const base = uninitRead(arg === GARBAGE_NULL ? 0 : 1);
+      if (branchOn(s, base)) return enterPlain(s, ti);
+      enterRing(c, s, ti);
+    },
+  },
+  'send.alloc': {
+    who: 'kernel',
+    cites:
+      'af_netlink.c netlink_sendmsg, not the ring path: len > sk_sndbuf - 32 -> EMSGSIZE (never, len is 0); alloc_skb(len) ' +
+      '(3.10; netlink_alloc_large_skb from 3.15), failure -> ENOBUFS; memcpy_fromiovec (4.x memcpy_from_msg) copies the len = 0 bytes: no user memory is read',
+    choices: (c) => allocChoices(c),
+    text: (_c, _s, _ti, arg) => (arg === FAIL ? 'sendmsg: ordinary send: alloc_skb(0) fails: -ENOBUFS' : 'sendmsg: ordinary send: alloc_skb(0), copy 0 bytes of user data'),
+    run: (_c, s, ti, arg) => {
+      const t = s.threads[ti];
+      if (arg === FAIL) return sendmsgReturn(s, ti, -ENOBUFS);
+      t.l.skb = SKB_PLAIN;
+      t.l.skbLen = 0; // the user's data: sendto(fd, NULL, 0) and an empty iovec both carry none
+      t.l.skbMsg = 0;
+      t.l.skbSeq = 0;
+      goto(t, 'send.unicast');
+    },
+  },
+  'send.unicast': {
+    who: 'kernel',
+    cites:
+      'af_netlink.c netlink_sendmsg -> netlink_unicast: netlink_getsockbyportid (no socket -> ECONNREFUSED), netlink_unicast_kernel: ' +
+      "the input handler gets the empty skb (netlink_rcv_skb's loop needs skb->len >= NLMSG_HDRLEN: no message), returns skb->len",
+    text: (c, s, ti) =>
+      (txParams(c, ti)?.dst ?? 'kernel') === 'missing-port'
+        ? 'sendmsg: unicast: destination port gone: -ECONNREFUSED'
+        : `sendmsg: unicast: the kernel receiver gets ${s.threads[ti].l.skbLen} bytes, no message; return ${s.threads[ti].l.skbLen}`,
+    run: (c, s, ti) => {
+      const t = s.threads[ti];
+      const len = t.l.skbLen;
+      dropSkb(s, ti);
+      sendmsgReturn(s, ti, (txParams(c, ti)?.dst ?? 'kernel') === 'missing-port' ? -ECONNREFUSED : len);
+    },
+  },
+});

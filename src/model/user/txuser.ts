@@ -1,7 +1,8 @@
 /**
  * The TX producer (protocol.md §7.1, §7.2): take the frame at the private TX
  * cursor, require UNUSED, write the message at frame + 24 and nm_len, set VALID,
- * advance; after `batch` frames call sendto(fd, NULL, 0) (MSG_DONTWAIT if asked).
+ * advance; after `batch` frames call sendto(fd, NULL, 0) (MSG_DONTWAIT if asked),
+ * or, with `call: 'sendmsg-noiov'`, sendmsg() with msg_iovlen == 0 (B4's trigger).
  * If the next frame is not UNUSED and nothing is waiting to be sent, it stops:
  * a real producer would wait for POLLOUT, which the bounded model leaves out.
  */
@@ -26,6 +27,18 @@ function ref(s: State, frame: number) {
   return { ring: TX, gen: s.sock.vmaTxGen, frame };
 }
 
+/** How the user's send call looks on the way in: the kernel's msghdr has msg_iovlen 0, or one iovec {NULL, 0}. */
+function callName(c: Ctx, ti: number): string {
+  return params(c, ti).call === 'sendmsg-noiov' ? 'sendmsg(msg_iovlen 0)' : 'sendto(NULL, 0)';
+}
+
+/** Make the send call: set up its arguments, then enter netlink_sendmsg. */
+function submit(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  t.l.txNoIov = params(c, ti).call === 'sendmsg-noiov';
+  call(t, 'tx.enter', 'u.sent');
+}
+
 function frames(c: Ctx): number {
   return c.scenario.tx === null ? 0 : c.scenario.requests[c.scenario.tx].frameNr;
 }
@@ -42,16 +55,16 @@ defineSteps({
   'u.check': {
     who: 'user',
     cites: `${DOC}: the frame at the cursor must be UNUSED`,
-    text: (_c, s, ti) => {
+    text: (c, s, ti) => {
       const l = s.threads[ti].l;
       const st = peek(s, ref(s, l.txCursor), 'status');
       if (st === UNUSED) return `tx frame ${l.txCursor} is UNUSED: fill it`;
-      return `tx frame ${l.txCursor} is ${STATUS_NAMES[st]}: ${l.unsent > 0 ? 'sendto(NULL, 0) what is filled' : 'stop'}`;
+      return `tx frame ${l.txCursor} is ${STATUS_NAMES[st]}: ${l.unsent > 0 ? `${callName(c, ti)} what is filled` : 'stop'}`;
     },
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
       if (load(s, ref(s, t.l.txCursor), 'status') === UNUSED) return goto(t, 'u.fill');
-      if (t.l.unsent > 0) return call(t, 'tx.enter', 'u.sent');
+      if (t.l.unsent > 0) return submit(c, s, ti);
       goto(t, DONE);
     },
   },
@@ -67,11 +80,11 @@ defineSteps({
   },
   'u.valid': {
     who: 'user',
-    cites: `${DOC}: nm_status = VALID, advance; sendto(fd, NULL, 0, ...) after the batch`,
+    cites: `${DOC}: nm_status = VALID, advance; sendto(fd, NULL, 0, ...) after the batch (or sendmsg with no iovec, B4)`,
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
       const send = l.unsent + 1 >= params(c, ti).batch || l.k + 1 >= params(c, ti).count;
-      return `mark tx frame ${l.txCursor} VALID${send ? ', sendto(NULL, 0)' : ''}`;
+      return `mark tx frame ${l.txCursor} VALID${send ? `, ${callName(c, ti)}` : ''}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
@@ -80,7 +93,7 @@ defineSteps({
       t.l.txCursor = nextIndex(t.l.txCursor, frames(c));
       t.l.k++;
       t.l.unsent++;
-      if (t.l.unsent >= p.batch || t.l.k >= p.count) return call(t, 'tx.enter', 'u.sent');
+      if (t.l.unsent >= p.batch || t.l.k >= p.count) return submit(c, s, ti);
       goto(t, 'u.check');
     },
   },
