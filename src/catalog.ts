@@ -11,6 +11,9 @@ import { PROPERTIES } from './props/index.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
 import type { Variant } from './model/variant.js';
 import type { ScenarioConfig } from './model/config.js';
+import { exportedValue, importFile, namesFile } from './load/module.js';
+import { checkKnobs } from './model/variant.js';
+import { stepTableFor } from './model/step.js';
 
 export interface Named { readonly id: string; readonly description: string }
 
@@ -40,6 +43,41 @@ export function findScenario(id: string) {
   return s;
 }
 
+/** A variant as the command line names it: its catalogue id, or the path of a file that exports it (as typed). */
+export interface Resolved<T> {
+  readonly value: T;
+  /** What reproduce lines say to get the same value back: the id, or the file path as given. */
+  readonly ref: string;
+}
+
+const isVariantLike = (x: unknown): x is Variant => typeof x === 'object' && x !== null && 'id' in x && 'knobs' in x;
+
+/**
+ * `--variant V`: a catalogue id, or a .ts/.mts/.js/.mjs file that exports a
+ * variant (default export, or its only variant-valued export). A file's
+ * variant is checked like the catalogue's (knobs, overrides, added steps), and
+ * every problem is a UsageError naming the file.
+ */
+export async function resolveVariant(arg: string): Promise<Resolved<Variant>> {
+  if (!namesFile(arg)) return { value: findVariant(arg), ref: arg };
+  const mod = await importFile(arg, 'variant');
+  const v = exportedValue(mod, arg, 'variant', isVariantLike, 'export default defineVariant({ base: linux45, id, description, cites, ... })');
+  try {
+    checkVariant(v);
+  } catch (e) {
+    if (e instanceof UsageError) throw new UsageError(`${arg}: ${e.message}`);
+    throw e;
+  }
+  return { value: v, ref: arg };
+}
+
+/** The check target for a variant and a scenario as the command line names them (ids or files). */
+export async function loadTarget(variantArg: string, scenarioArg: string): Promise<CheckTarget<NlState, NlAction>> {
+  const variant = await resolveVariant(variantArg);
+  const scenario = await resolveScenario(scenarioArg);
+  return targetOf(variant.value, scenario.value, { variant: variant.ref, scenario: scenario.ref });
+}
+
 /** Build the check target for one variant and one scenario of the catalogue. */
 export function buildTarget(variantId: string, scenarioId: string): CheckTarget<NlState, NlAction> {
   return targetOf(findVariant(variantId), findScenario(scenarioId));
@@ -49,14 +87,34 @@ export function buildTarget(variantId: string, scenarioId: string): CheckTarget<
  * Build the check target for any variant and scenario, including ones defined
  * outside the catalogue (a reviewer's patch, a benchmark's resized workload).
  */
-export function targetOf(variant: Variant, scenario: ScenarioConfig): CheckTarget<NlState, NlAction> {
+export function targetOf(variant: Variant, scenario: ScenarioConfig, refs: { variant?: string; scenario?: string } = {}): CheckTarget<NlState, NlAction> {
   const spec = buildSpec(variant, scenario);
   const applies = (p: Property<NlState>) => scenario.excludes?.includes(p.id) !== true;
   return {
-    variant: variant.id,
-    scenario: scenario.id,
+    // How reports and reproduce lines name them: a file variant by its path, so the line runs as printed.
+    variant: refs.variant ?? variant.id,
+    scenario: refs.scenario ?? scenario.id,
     spec,
     invariants: PROPERTIES.filter((p) => p.kind === 'always' && applies(p)),
     witnesses: scenario.witnesses,
   };
+}
+
+/**
+ * A variant value checked as the catalogue's own are: a word for an id, every
+ * knob with a value it can take, overrides and added steps that fit the spec.
+ * Problems are UsageErrors (exit 2 on the command line).
+ */
+export function checkVariant(variant: Variant): void {
+  if (typeof variant?.id !== 'string' || !/^[^\s/]+$/.test(variant.id)) {
+    // The id goes into reports and matrix columns.
+    throw new UsageError(`variant id ${JSON.stringify(variant?.id)} must be a non-empty word without spaces or '/'`);
+  }
+  checkKnobs(`variant '${variant.id}'`, variant.knobs ?? {}, true);
+  stepTableFor(variant);
+}
+
+/** `--scenario S`: a catalogue id (files come with the scenario loader). */
+export async function resolveScenario(arg: string): Promise<Resolved<ScenarioConfig>> {
+  return { value: findScenario(arg), ref: arg };
 }

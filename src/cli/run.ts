@@ -37,6 +37,8 @@ export interface Catalog {
   listProperties(): readonly { id: string; family: string; kind: PropertyKind; doc: string }[];
   // The CLI never looks inside states or actions, so their types do not matter here.
   buildTarget(variant: string, scenario: string): CheckTarget<any, any>;
+  /** Like buildTarget, but each of the two may also name a file (a patch, a workload); src/catalog.ts has it. */
+  loadTarget?(variant: string, scenario: string): Promise<CheckTarget<any, any>>;
 }
 
 export interface Io {
@@ -281,7 +283,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         return EXIT.pass;
       case 'check': {
         const engine = engineOf(flags);
-        const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+        const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
         const result = await runEngine(engine, target, flags, io, target.scenario, options, properties);
         io.stdout.write(json ? formatJson(result) : formatText(result));
         return exitCodeFor(result.verdict);
@@ -293,12 +295,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       }
       case 'check-all': {
         const engine = engineOf(flags);
-        const known = catalog.listVariants().map((v) => v.id);
-        if (!known.includes(variant)) throw new UsageError(`unknown variant '${variant}' (known: ${known.join(', ')})`);
         const scenarios = catalog.listScenarios();
+        // Every target first, so a bad --variant is refused before any exploration starts.
+        const targets = [];
+        for (const s of scenarios) targets.push(await targetFor(catalog, variant, s.id));
         const results: CheckResult[] = [];
         for (const [i, s] of scenarios.entries()) {
-          const target = catalog.buildTarget(variant, s.id);
+          const target = targets[i];
           results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${scenarios.length}] ${s.id}`, options));
         }
         const summary = formatSummary(results);
@@ -313,16 +316,18 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         return exitCodeFor(worstVerdict(results.map((r) => r.verdict)));
       }
       case 'matrix': {
-        const variants = flags.variants === undefined ? catalog.listVariants().map((v) => v.id) : names(flags.variants, '--variants').map((v) => variantName(catalog, v));
-        const m = matrixOf(catalog, variants, scenarioNames(catalog, flags.scenarios), flags, io, options);
+        const variants = flags.variants === undefined ? catalog.listVariants().map((v) => v.id) : names(flags.variants, '--variants');
+        const m = await matrixOf(catalog, variants, scenarioNames(catalog, flags.scenarios), flags, io, options);
         if (flags.out !== undefined) await writeReports(flags.out, { 'matrix.json': formatMatrixJson(m), 'matrix.md': formatMatrixMarkdown(m) });
         io.stdout.write(flags.format === 'md' ? formatMatrixMarkdown(m) : json ? formatMatrixJson(m) : formatMatrixText(m));
         return exitCodeFor(matrixVerdict(m));
       }
       case 'diff': {
         if (operands.length !== 2) throw new UsageError(`diff needs two variants, e.g. nlring diff linux-3.10 linux-4.5 (got ${operands.length})`);
-        const [a, b] = operands.map((v) => variantName(catalog, v));
-        const m = matrixOf(catalog, a === b ? [a] : [a, b], scenarioNames(catalog, flags.scenarios), flags, io, options);
+        const same = operands[0] === operands[1];
+        const m = await matrixOf(catalog, same ? [operands[0]] : operands, scenarioNames(catalog, flags.scenarios), flags, io, options);
+        // The variants by the ids their targets carry (a file names its variant's id).
+        const [a, b] = same ? [m.variants[0], m.variants[0]] : m.variants;
         const diffs = differences(m, a, b);
         io.stdout.write(json ? formatDiffJson(m, a, b, diffs) : formatDiffText(m, a, b, diffs));
         if (diffs.length > 0) return EXIT.fail;
@@ -341,6 +346,11 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     if (process.env.NLRING_DEBUG && e instanceof Error && e.stack) io.stderr.write(e.stack + '\n');
     return EXIT.internal;
   }
+}
+
+/** The target for a variant and a scenario as given on the command line: catalogue ids, or files when the catalogue can load them. */
+function targetFor(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
+  return catalog.loadTarget ? catalog.loadTarget(variant, scenario) : Promise.resolve(catalog.buildTarget(variant, scenario));
 }
 
 function oneLine(s: string): string {
@@ -379,13 +389,14 @@ function restrict(target: CheckTarget<any, any>, value: string | undefined, cata
 }
 
 /**
- * The one place where matrix, diff and bugs resolve a variant given on the command line:
- * a catalogued id (unknown ones are a UsageError naming the known ones).
+ * The one place where matrix and diff turn a variant and a scenario given on the
+ * command line into a target: catalogued ids (an unknown variant is a UsageError
+ * naming the known ones).
  */
-function variantName(catalog: Catalog, name: string): string {
+async function matrixTarget(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
   const known = catalog.listVariants().map((v) => v.id);
-  if (!known.includes(name)) throw new UsageError(`unknown variant '${name}' (known: ${known.join(', ')})`);
-  return name;
+  if (!known.includes(variant)) throw new UsageError(`unknown variant '${variant}' (known: ${known.join(', ')})`);
+  return catalog.buildTarget(variant, scenario);
 }
 
 /** `a,b,c` of --variants or --scenarios: non-empty names, each at most once. */
@@ -407,7 +418,10 @@ function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
 }
 
 /** The matrix of matrix and diff: bfs --all-violations on every pair, budgets from the flags (none by default), progress on stderr. */
-function matrixOf(catalog: Catalog, variants: string[], scenarios: string[], flags: Record<string, string>, io: Io, options: RunOptions): Matrix {
+async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[], flags: Record<string, string>, io: Io, options: RunOptions): Promise<Matrix> {
+  // Every target first, so a bad name is refused before any exploration starts.
+  const targets = new Map<string, CheckTarget<any, any>>();
+  for (const v of variants) for (const s of scenarios) targets.set(`${v}\0${s}`, await matrixTarget(catalog, v, s));
   const opts: MatrixOptions = {
     maxStates: count(flags, 'max-states'),
     maxDepth: count(flags, 'max-depth'),
@@ -420,7 +434,7 @@ function matrixOf(catalog: Catalog, variants: string[], scenarios: string[], fla
       return { show: (p) => printer.show(bfsProgressLine(p)), done: printer.done };
     },
   };
-  return computeMatrix(catalog, variants, scenarios, opts);
+  return computeMatrix({ listProperties: () => catalog.listProperties(), buildTarget: (v, s) => targets.get(`${v}\0${s}`)! }, variants, scenarios, opts);
 }
 
 /** Run one engine on one target, with progress lines on stderr; `properties`: the --property restriction, for reproduce lines. */
@@ -501,7 +515,7 @@ async function replayCommand(
         throw new UsageError('replay needs --path (or --seed and --walk for a simulation walk, or --engine pbt, --seed and --fc-path)');
       }
       refuse(['seed', 'depth'], 'a --path replay');
-      const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+      const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
       return { result: replay(target, flags.path), properties };
     }
     case 'simulate': {
@@ -509,7 +523,7 @@ async function replayCommand(
       const seed = Number(need('seed'));
       const walk = Number(need('walk'));
       const depth = count(flags, 'depth') ?? DEFAULT_DEPTH;
-      const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+      const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
       return { result: replayWalk(target, { seed, walk, depth }), origin: { seed, walk, depth }, properties };
     }
     case 'pbt': {
@@ -518,7 +532,7 @@ async function replayCommand(
       const seed = Number(need('seed'));
       const fcPath = need('fc-path');
       const maxSteps = count(flags, 'depth');
-      const { target, properties } = restrict(catalog.buildTarget(variant, need('scenario')), flags.property, catalog);
+      const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
       const { replayPbt } = await loadPbt();
       return {
         result: replayPbt(target, { seed, fcPath, maxSteps }),

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -359,12 +359,7 @@ describe('nlring with the real catalogue', () => {
 
   describe('the built bin', () => {
     const bin = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
-    beforeAll(() => {
-      execFileSync(process.execPath, [new URL('../../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
-        cwd: new URL('../..', import.meta.url).pathname,
-      });
-    }, 120_000);
-
+    // dist/ is built by test/global-build.ts before any test file runs.
     it('starts with a shebang and answers --version', () => {
       expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
       const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
