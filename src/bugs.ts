@@ -97,7 +97,7 @@ export const BUGS: readonly BugEntry[] = [
     status: 'runnable',
     families: ['determinism'],
     fix: 'exactly one iovec with a NULL base (a8866ff6; linux-4.2 here)',
-    reproductions: [{ buggy: ['linux-3.10'], scenario: 'tx-no-iovec', properties: ['SEND-MODE-DETERMINED'], fixed: 'linux-4.2' }],
+    reproductions: [{ buggy: ['linux-3.10', 'linux-3.18.4'], scenario: 'tx-no-iovec', properties: ['DET-NO-UNINIT-BRANCH'], fixed: 'linux-4.2' }],
     landing: 'the send-mode scenario and its determinism property (issue 8)',
   },
   {
@@ -131,7 +131,7 @@ export const BUGS: readonly BugEntry[] = [
     status: 'runnable',
     families: ['frame-layout'],
     fix: 'trim only sockets without an RX ring (aa3a022094fa; linux-4.2 here)',
-    reproductions: [{ buggy: ['linux-4.1'], scenario: 'dump-trim', properties: ['LAYOUT-MSG-AT-HDRLEN'], fixed: 'linux-4.2' }],
+    reproductions: [{ buggy: ['linux-4.1'], scenario: 'dump-autosize', properties: ['LAYOUT-MSG-AT-HDRLEN'], fixed: 'linux-4.2' }],
     landing: 'the dump-trimming scenario (issue 8)',
   },
   {
