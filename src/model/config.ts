@@ -26,6 +26,19 @@ export interface ConsumerParams {
   readonly maxHold: number;
   /** Start a dump at the beginning. */
   readonly dump?: boolean;
+  /**
+   * With `dump`: send the dump request only after the first COPY message has been
+   * received with recv() and its frame released (a ring user that talked to the
+   * kernel before it dumps), instead of at the beginning.
+   */
+  readonly dumpAfterCopy?: boolean;
+  /**
+   * Size of the buffer passed to recv() for COPY messages (netlink_recvmsg's
+   * `len`, which 3.15+ record in max_recvmsg_len for dump autosizing). Default
+   * DEFAULT_RECV_BUF (kernel/recvmsg.ts): 16 KiB, a large buffer (the
+   * documentation's loop does not say how large its buffer is).
+   */
+  readonly recvBuf?: number;
   /** Send nfqueue batch verdicts through the TX ring, at most this many. */
   readonly verdicts?: number;
 }

@@ -202,6 +202,13 @@ export const SOCK_FIELDS = [
   /** nlk->cb_running and the index of the next dump part the callback emits. */
   ['dumpRunning', 'bool'],
   ['dumpPart', 'byte'],
+  // Dump allocation (kernel/recvmsg.ts, kernel/dump.ts).
+  /**
+   * nlk->max_recvmsg_len: the largest buffer a recvmsg() that dequeued a message
+   * was given, capped at 16 KiB (3.15+; read by netlink_dump's autosize). Kept 0
+   * where nothing can read it (3.10, or a scenario without a dump).
+   */
+  ['maxRecvmsgLen', 'word'],
   /** A wakeup (sk_data_ready / sk_error_report) arrived for a registered poller. */
   ['wake', 'bool'],
   /** Ring generations the live VMAs map (0 = none). A VMA keeps pointing at the pages it mapped. */
@@ -265,6 +272,8 @@ export const LOCAL_FIELDS = [
   /** nfqueue consumer: highest packet id read, highest id covered by the verdicts it sent. */
   ['maxRead', 'byte'],
   ['covered', 'byte'],
+  /** Consumer with `dumpAfterCopy`: 0 = no COPY message read yet, 1 = one was read (dump due), 2 = dump requested. */
+  ['dumpReq', 'byte'],
   /** Userspace TX cursor (the frame the user fills next) and frames filled but not yet submitted. */
   ['txCursor', 'byte'],
   ['unsent', 'byte'],

@@ -209,13 +209,15 @@ export const PROPERTIES: readonly P[] = [
   // frame layout
   alwaysState(
     'LAYOUT-MSG-AT-HDRLEN', 'frame-layout',
-    'Every RX frame handed to the user with a message (VALID or COPY, nm_len > 0) has the message at frame + NL_MMAP_HDRLEN, where userspace parses it.',
-    'include/uapi/linux/netlink.h NL_MMAP_HDRLEN; netlink_mmap.txt; bugs.md B12',
+    'Every RX frame handed to the user with a message (VALID or COPY, nm_len > 0) has the message at frame + NL_MMAP_HDRLEN, where userspace parses it; in a VALID frame, nm_len bytes from there fit in the frame.',
+    'include/uapi/linux/netlink.h NL_MMAP_HDRLEN; netlink_mmap.txt; af_netlink.c netlink_ring_setup_skb (data = frame + NL_MMAP_HDRLEN, tailroom frame_size - NL_MMAP_HDRLEN), netlink_dump trim (4.1); bugs.md B12',
     (s) => {
       const r = s.sock.rx;
       for (let i = 0; i < r.frameNr; i++) {
         const f = r.frames[i];
         if ((f.status === VALID || f.status === COPY) && f.len > 0 && f.off !== HDRLEN) return false;
+        // A COPY frame's nm_len is the queued message's length, which need not fit a frame.
+        if (f.status === VALID && HDRLEN + f.len > r.frameSize) return false;
       }
       return true;
     },

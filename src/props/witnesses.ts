@@ -36,6 +36,11 @@ export const W = {
   ringSwapped: sometimes('W-RING-SWAPPED', 'setsockopt swapped a ring’s blocks.', (s) => s.ghost.note === 'ring-swapped'),
   released: sometimes('W-RELEASED', 'The socket was released while the scenario ran.', (s) => s.sock.released),
   verdict: sometimes('W-VERDICT', 'A batch verdict reached nfqueue.', (s) => s.ghost.verdictIds !== 0),
+  dumpAutosized: sometimes(
+    'W-DUMP-AUTOSIZED',
+    'netlink_dump built a message in a ring frame it allocated at max_recvmsg_len (autosize), larger than the minimum.',
+    (s) => s.ghost.note === 'dump-autosize-ring',
+  ),
   noIovReturned: sometimes(
     'W-NOIOV-RETURNED',
     'A sendmsg() with no iovec (msg_iovlen 0) came back to the user: the kernel decided what to do with it.',

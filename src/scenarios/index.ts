@@ -14,6 +14,10 @@ const TWO: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 2048, frameNr: 2 
 /** 4 page-sized frames: enough payload for a dump allocation (NLMSG_GOODSIZE). */
 const FOUR_PAGES: MmapReq = { blockSize: 4096, blockNr: 4, frameSize: 4096, frameNr: 4 };
 const DESTROY: MmapReq = { blockSize: 0, blockNr: 0, frameSize: 0, frameNr: 0 };
+/** 2 frames of 16 KiB, the documentation's frame size: room for a dump allocated at max_recvmsg_len. */
+const TWO_16K: MmapReq = { blockSize: 16384, blockNr: 2, frameSize: 16384, frameNr: 2 };
+/** libmnl's MNL_SOCKET_BUFFER_SIZE with 4 KiB pages: a recv() buffer larger than NLMSG_GOODSIZE. */
+const MNL_SOCKET_BUFFER_SIZE = 4096;
 
 /** Ordering has its own scenarios (rx-order, nfq-batch); elsewhere D1 would hide everything else. */
 const NOT_ORDER = ['ORDER-RING-IDS'];
@@ -168,6 +172,16 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     ],
     witnesses: [W.verdict, W.msgRead],
     excludes: NOT_ORDER,
+  },
+  {
+    id: 'dump-autosize',
+    description: 'A ring user recv()s a COPY message with a 4 KiB buffer (more than NLMSG_GOODSIZE, so max_recvmsg_len rises), then dumps into 16 KiB frames: does every dump message start at frame + NL_MMAP_HDRLEN (B12)?',
+    requests: [TWO_16K], rx: 0, tx: null, mapped: true, msgLen: 64, dumpParts: 1,
+    threads: [
+      { name: 'plain', program: 'producer', params: { count: 1, path: 'plain', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0, dump: true, dumpAfterCopy: true, recvBuf: MNL_SOCKET_BUFFER_SIZE } },
+    ],
+    witnesses: [W.copyRead, W.dumpAutosized, W.dumpDone],
   },
   {
     id: 'tx-no-iovec',

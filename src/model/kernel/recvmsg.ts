@@ -5,13 +5,47 @@
  *
  * Subroutine `recv.err`. ret > 0: a message was dequeued (l.rMsg, l.rSeq,
  * and its paired COPY frame in l.rFrame); ret < 0: -errno (EAGAIN: queue empty).
+ *
+ * From 3.15 (9063e21fb026, "netlink: autosize skb lengthes") a recvmsg that
+ * dequeued a message also records the size of the caller's buffer in
+ * nlk->max_recvmsg_len, which netlink_dump then tries to allocate (bug B12).
  */
 import { EAGAIN, ENOBUFS, errnoName } from '../constants.js';
+import { UsageError } from '../../errors.js';
+import type { Ctx } from '../step.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
 import { note, rcvWakeStep } from './sock.js';
 
 const CITE = 'af_netlink.c netlink_recvmsg (3.10, 4.5)';
+
+/** netlink_recvmsg caps max_recvmsg_len at 16 KiB (3.15 … 4.5). */
+export const MAX_RECVMSG_LEN_CAP = 16384;
+/** The recv() buffer of a consumer whose parameters do not give one: 16 KiB. */
+export const DEFAULT_RECV_BUF = 16384;
+
+/** The size of the buffer thread `ti` passes to recv() (ConsumerParams.recvBuf). */
+export function recvBufOf(c: Ctx, ti: number): number {
+  const spec = c.threads[ti];
+  const len = spec.program === 'consumer' ? (spec.params.recvBuf ?? DEFAULT_RECV_BUF) : DEFAULT_RECV_BUF;
+  if (!Number.isInteger(len) || len <= 0) throw new UsageError(`thread ${spec.name}: recvBuf must be a positive integer, not ${String(len)}`);
+  return len;
+}
+
+/** netlink_recvmsg (3.15+): max_recvmsg_len = min(max(max_recvmsg_len, len), 16384). */
+export function recordRecvmsgLen(prev: number, len: number): number {
+  return Math.min(Math.max(prev, len), MAX_RECVMSG_LEN_CAP);
+}
+
+/**
+ * Whether this check keeps max_recvmsg_len. The field exists from 3.15 on
+ * (variants whose dumpAlloc is not `min-size`), and netlink_dump is its only
+ * reader; in a scenario where no thread ever starts a dump it is dead, so it
+ * stays 0 there and equal states stay equal (SPIN's dead-variable reduction).
+ */
+export function tracksMaxRecvmsgLen(c: Ctx): boolean {
+  return c.knobs.dumpAlloc !== 'min-size' && c.threads.some((t) => t.program === 'consumer' && t.params.dump === true);
+}
 
 defineSteps({
   'recv.err': {
@@ -35,19 +69,23 @@ defineSteps({
   },
   'recv.dequeue': {
     who: 'kernel',
-    cites: `${CITE} -> __skb_recv_datagram: dequeue under sk_receive_queue.lock (MSG_DONTWAIT: EAGAIN if empty)`,
+    cites: `${CITE} -> __skb_recv_datagram: dequeue under sk_receive_queue.lock (MSG_DONTWAIT: EAGAIN if empty); 3.15+: max_recvmsg_len = min(max(max_recvmsg_len, len), 16384)`,
     guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
-    text: (_c, s) => {
+    text: (c, s, ti) => {
       const q = s.sock.rcvq.at(0);
-      return q === undefined ? 'recvmsg: queue empty: -EAGAIN' : `recvmsg: dequeue message ${q.msg}${q.seq ? ` (id ${q.seq})` : ''}`;
+      if (q === undefined) return 'recvmsg: queue empty: -EAGAIN';
+      const rec = tracksMaxRecvmsgLen(c) ? `, max_recvmsg_len = ${recordRecvmsgLen(s.sock.maxRecvmsgLen, recvBufOf(c, ti))}` : '';
+      return `recvmsg: dequeue message ${q.msg}${q.seq ? ` (id ${q.seq})` : ''}${rec}`;
     },
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
       const q = s.sock.rcvq.shift();
       if (q === undefined) {
         t.l.ret = -EAGAIN;
         return goto(t, 'recv.wake');
       }
+      // Kernel-private, after the queue lock is dropped: the caller's buffer size, for the next dump allocation.
+      if (tracksMaxRecvmsgLen(c)) s.sock.maxRecvmsgLen = recordRecvmsgLen(s.sock.maxRecvmsgLen, recvBufOf(c, ti));
       t.l.rMsg = q.msg;
       t.l.rSeq = q.seq;
       t.l.rFrame = q.frame;

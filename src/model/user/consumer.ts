@@ -7,9 +7,9 @@
  *
  * Frame accesses go through the mapping (the VMA's generation), as userspace's do.
  */
-import { COPY, DUMP_TAG_BASE, MSG_DONE, MSG_VERDICT, POLLERR, POLLIN, RX, SKIP, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
+import { COPY, DUMP_TAG_BASE, MSG_DONE, MSG_NONE, MSG_VERDICT, POLLERR, POLLIN, RX, SKIP, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { ConsumerParams } from '../config.js';
-import { load, store, peek } from '../mem.js';
+import { USER_MSG_OFFSET, load, store, peek } from '../mem.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
 import { call, defineContinuations, defineSteps, goto } from '../step.js';
@@ -21,6 +21,10 @@ const VERDICT = 100;
 const RELEASE = 0;
 const HOLD = 1;
 const USER = (ti: number) => ({ thread: ti, kernel: false, conforming: true });
+/** dumpReq: a `dumpAfterCopy` consumer has read no COPY message yet / has read one (dump due) / has sent its request. */
+const DUMP_WAIT = 0;
+const DUMP_DUE = 1;
+const DUMP_SENT = 2;
 
 function params(c: Ctx, ti: number): ConsumerParams {
   const spec = c.threads[ti];
@@ -79,7 +83,8 @@ function consume(c: Ctx, s: State, ti: number, msg: number, seq: number): void {
 defineContinuations({
   'c.start': (c, s, ti) => {
     const t = s.threads[ti];
-    if (params(c, ti).dump) return call(t, 'dumpstart.lock', 'c.look');
+    const p = params(c, ti);
+    if (p.dump && !p.dumpAfterCopy) return call(t, 'dumpstart.lock', 'c.look');
     goto(t, 'c.look');
   },
   'c.polled': (_c, s, ti) => {
@@ -105,6 +110,8 @@ defineContinuations({
       t.l.rMsg = 0;
       t.l.rSeq = 0;
       t.l.rFrame = -1;
+      const p = params(c, ti);
+      if (p.dump && p.dumpAfterCopy && t.l.dumpReq === DUMP_WAIT) t.l.dumpReq = DUMP_DUE;
       return goto(t, 'c.release');
     }
     goto(t, 'c.look');
@@ -154,7 +161,7 @@ defineSteps({
   },
   'c.read': {
     who: 'user',
-    cites: `${DOC}: read nm_len and the message at frame + NL_MMAP_HDRLEN; nm_len 0 is released at once; ulogd2 may hold it (SKIP)`,
+    cites: `${DOC}: read nm_len and parse the message at frame + NL_MMAP_HDRLEN (whatever the kernel wrote there); nm_len 0 is released at once; ulogd2 may hold it (SKIP)`,
     choices: (c, s, ti) => {
       const l = s.threads[ti].l;
       const len = load(s, rxRef(s, l.cursor), 'len');
@@ -165,27 +172,43 @@ defineSteps({
       const ref = rxRef(s, l.cursor);
       const len = peek(s, ref, 'len');
       if (len === 0) return `read rx frame ${l.cursor}: nm_len 0 (kernel-side error), release`;
+      const hold = arg === HOLD ? ', hold it' : '';
+      const off = peek(s, ref, 'off');
+      if (off !== USER_MSG_OFFSET) return `read rx frame ${l.cursor}: nm_len ${len}, but the message starts at frame + ${off}: parses garbage at + ${USER_MSG_OFFSET}${hold}`;
       const seq = peek(s, ref, 'seq');
-      return `read rx frame ${l.cursor}: message ${peek(s, ref, 'msg')}${seq ? ` id ${seq}` : ''}, nm_len ${len}${arg === HOLD ? ', hold it' : ''}`;
+      return `read rx frame ${l.cursor}: message ${peek(s, ref, 'msg')}${seq ? ` id ${seq}` : ''}, nm_len ${len}${hold}`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
       const ref = rxRef(s, t.l.cursor);
-      if (load(s, ref, 'len') > 0) consume(c, s, ti, load(s, ref, 'msg'), load(s, ref, 'seq'));
+      if (load(s, ref, 'len') > 0) {
+        // Userspace parses at frame + NL_MMAP_HDRLEN: a message the kernel put elsewhere (B12) is not what it finds there.
+        const atHdr = load(s, ref, 'off') === USER_MSG_OFFSET;
+        consume(c, s, ti, atHdr ? load(s, ref, 'msg') : MSG_NONE, atHdr ? load(s, ref, 'seq') : 0);
+      }
       goto(t, arg === HOLD ? 'c.skip' : 'c.release');
     },
   },
   'c.release': {
     who: 'user',
-    cites: `${DOC}: hdr->nm_status = NL_MMAP_STATUS_UNUSED; advance the cursor`,
-    text: (_c, s, ti) => `release rx frame ${s.threads[ti].l.cursor} (UNUSED), advance`,
+    cites: `${DOC}: hdr->nm_status = NL_MMAP_STATUS_UNUSED; advance the cursor (then, for a consumer that dumps after its first COPY message, the dump request)`,
+    text: (_c, s, ti) => {
+      const l = s.threads[ti].l;
+      return `release rx frame ${l.cursor} (UNUSED), advance${l.dumpReq === DUMP_DUE ? '; send the dump request' : ''}`;
+    },
     run: (c, s, ti) => {
-      store(s, USER(ti), rxRef(s, s.threads[ti].l.cursor), { status: UNUSED });
+      const t = s.threads[ti];
+      store(s, USER(ti), rxRef(s, t.l.cursor), { status: UNUSED });
       // COPY-QUEUE-MATCH judged the pairing on the transition that set it; it is history now.
       s.ghost.copyFrame = -1;
       s.ghost.copyPaired = -1;
       advance(c, s, ti);
-      goto(s.threads[ti], 'c.look');
+      // A `dumpAfterCopy` consumer sends its dump request once the COPY message is handled.
+      if (t.l.dumpReq === DUMP_DUE) {
+        t.l.dumpReq = DUMP_SENT;
+        return call(t, 'dumpstart.lock', 'c.look');
+      }
+      goto(t, 'c.look');
     },
   },
   'c.skip': {
