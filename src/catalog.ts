@@ -13,12 +13,34 @@ import type { Variant } from './model/variant.js';
 import type { ScenarioConfig } from './model/config.js';
 import { exportedValue, importFile, namesFile } from './load/module.js';
 import { checkKnobs } from './model/variant.js';
-import { stepTableFor } from './model/step.js';
+import { baseLabels, stepTableFor } from './model/step.js';
 
 export interface Named { readonly id: string; readonly description: string }
 
-export function listVariants(): Named[] {
-  return VARIANTS.map((v) => ({ id: v.id, description: v.description }));
+/** A shipped variant as `nlring list` shows it: what it is, its knobs, and what it patches. */
+export interface VariantListing extends Named {
+  readonly cites: string;
+  readonly base?: string;
+  readonly knobs: Readonly<Record<string, string | boolean>>;
+  readonly overrides: readonly { label: string; cites: string }[];
+  readonly steps: readonly { label: string; cites: string }[];
+}
+
+export function listVariants(): VariantListing[] {
+  return VARIANTS.map((v) => ({
+    id: v.id,
+    description: v.description,
+    cites: v.cites,
+    ...(v.base !== undefined ? { base: v.base } : {}),
+    knobs: { ...v.knobs },
+    overrides: Object.entries(v.overrides ?? {}).map(([label, o]) => ({ label, cites: o.cites })),
+    steps: [...Object.entries(v.steps ?? {}), ...Object.entries(v.continuations ?? {})].map(([label, d]) => ({ label, cites: d.cites })),
+  }));
+}
+
+/** Every label of the spec an override can name, with the kernel or user code it models. */
+export function listSteps() {
+  return baseLabels();
 }
 
 export function listScenarios(): Named[] {
