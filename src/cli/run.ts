@@ -32,7 +32,9 @@ import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '..
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
   readonly DEFAULT_VARIANT: string;
-  listVariants(): readonly { id: string; description: string }[];
+  listVariants(): readonly { id: string; description: string; knobs?: Readonly<Record<string, string | boolean>>; base?: string; overrides?: readonly { label: string; cites: string }[]; steps?: readonly { label: string; cites: string }[] }[];
+  /** The spec's step labels (what an override names), for `list --steps`. */
+  listSteps?(): readonly { label: string; kind: 'step' | 'continuation'; who?: string; cites?: string }[];
   listScenarios(): readonly { id: string; description: string }[];
   listProperties(): readonly { id: string; family: string; kind: PropertyKind; doc: string }[];
   // The CLI never looks inside states or actions, so their types do not matter here.
@@ -56,7 +58,7 @@ export interface RunOptions {
 export const USAGE = `nlring: model checker for Linux memory-mapped netlink rings
 
 usage:
-  nlring list [--format text|json]
+  nlring list [--steps] [--format text|json]
   nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --path P [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
@@ -175,7 +177,7 @@ function parseShard(value: string): Shard {
 }
 
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
-  list: { format: 'format' },
+  list: { format: 'format', steps: 'switch' },
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
   'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
@@ -279,6 +281,11 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
 
     switch (command) {
       case 'list':
+        if (flags.steps === 'true') {
+          const steps = catalog.listSteps?.() ?? [];
+          io.stdout.write(json ? JSON.stringify({ steps }, null, 2) + '\n' : stepsText(steps));
+          return EXIT.pass;
+        }
         io.stdout.write(json ? JSON.stringify(listing(catalog), null, 2) + '\n' : listingText(catalog));
         return EXIT.pass;
       case 'check': {
@@ -593,7 +600,7 @@ async function mergeCommand(files: readonly string[], json: boolean, io: Io, opt
 
 function listing(c: Catalog) {
   return {
-    variants: c.listVariants().map((v) => ({ id: v.id, description: v.description })),
+    variants: c.listVariants(),
     scenarios: c.listScenarios().map((s) => ({ id: s.id, description: s.description })),
     properties: c.listProperties().map((p) => ({ id: p.id, family: p.family, kind: p.kind, description: p.doc })),
   };
@@ -603,11 +610,28 @@ function listingText(c: Catalog): string {
   const l = listing(c);
   const w = Math.max(0, ...[...l.variants, ...l.scenarios, ...l.properties].map((x) => x.id.length));
   const out = ['variants (* = default):'];
-  for (const v of l.variants) out.push(`${v.id === c.DEFAULT_VARIANT ? '*' : ' '} ${v.id.padEnd(w)}  ${v.description}`);
+  for (const v of l.variants) {
+    out.push(`${v.id === c.DEFAULT_VARIANT ? '*' : ' '} ${v.id.padEnd(w)}  ${v.description}`);
+    const pad = ' '.repeat(w + 4);
+    if (v.base !== undefined) out.push(`${pad}based on ${v.base}`);
+    if (v.knobs) out.push(`${pad}knobs: ${Object.entries(v.knobs).map(([k, x]) => `${k}=${x}`).join(' ')}`);
+    for (const o of v.overrides ?? []) out.push(`${pad}overrides ${o.label}: ${o.cites}`);
+    for (const o of v.steps ?? []) out.push(`${pad}adds ${o.label}: ${o.cites}`);
+  }
   out.push('scenarios:');
   for (const s of l.scenarios) out.push(`  ${s.id.padEnd(w)}  ${s.description}`);
   out.push('properties:');
   for (const p of l.properties) out.push(`  ${p.id.padEnd(w)}  ${p.kind.padEnd(9)}  ${p.family}: ${p.description}`);
+  return out.join('\n') + '\n';
+}
+
+/** `list --steps`: every label an override can name, with what it models. */
+function stepsText(steps: readonly { label: string; kind: 'step' | 'continuation'; who?: string; cites?: string }[]): string {
+  const w = Math.max(0, ...steps.map((x) => x.label.length));
+  const out = ['steps (override guard, choices, text or run; who: kernel or user code):'];
+  for (const x of steps) if (x.kind === 'step') out.push(`  ${x.label.padEnd(w)}  ${(x.who ?? '').padEnd(6)}  ${x.cites ?? ''}`);
+  out.push('continuations (bookkeeping run as the tail of the step that reaches them; override run only):');
+  for (const x of steps) if (x.kind === 'continuation') out.push(`  ${x.label}`);
   return out.join('\n') + '\n';
 }
 
