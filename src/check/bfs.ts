@@ -19,12 +19,13 @@
  * visited state plus the frontier. The price of fingerprints is a small chance
  * that a collision hides a state; the run reports TLC's estimate of it.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
 import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint } from './fingerprint.js';
 import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
-import { checkCommand, replayCommand, type CheckResult, type EngineStats, type Violation } from './result.js';
+import { checkCommand, replayCommand, type CheckResult, type EngineStats, type StopReason, type Violation } from './result.js';
 
 /** Limits on a run. Reaching any of them gives `incomplete`, never `pass`. */
 export interface Budgets {
@@ -34,7 +35,12 @@ export interface Budgets {
   readonly maxDepth?: number;
   /** Wall-clock budget in seconds. Runs stopped by time or memory are not reproducible state for state. */
   readonly timeBudgetSeconds?: number;
-  /** Heap ceiling in MiB (JS heap plus typed arrays). */
+  /**
+   * Memory ceiling in MiB, judged on what this run holds: the bytes of its own
+   * typed arrays (visited set, parent and action links, frontier chunks) plus the
+   * JS heap in use. Not on the process's ArrayBuffer total, which also counts the
+   * arrays of earlier runs that the garbage collector has not freed yet.
+   */
   readonly maxMemoryMiB?: number;
 }
 
@@ -82,9 +88,23 @@ function positiveInteger(name: string, v: number | undefined): number {
   return v;
 }
 
-function memoryMiB(): number {
-  const m = process.memoryUsage();
-  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+/**
+ * The memory a run is judged on, in MiB: `held` bytes of its own typed arrays plus
+ * the JS heap in use.
+ *
+ * Why not `process.memoryUsage().arrayBuffers`: it is process-wide, and a finished
+ * run's arrays stay in it until a major GC frees them, and small runs allocate too
+ * little to prompt one (the arrays of a 5.9 M state run were still counted eight
+ * small runs later). So after rx-basic's 33.6 M states every following run of
+ * `check-all` read gigabytes at its first check and stopped with 'memory' after a
+ * handful of states (issue 8). Counting our own arrays by their byteLength cannot
+ * see anyone's garbage.
+ * The JS heap is still read whole: it is what V8 dies of when it outgrows
+ * heap_size_limit, and BFS keeps almost nothing there (its states live in the
+ * arrays), so the reading is dominated by live data.
+ */
+function memoryMiB(held: number): number {
+  return (held + getHeapStatistics().used_heap_size) / 2 ** 20;
 }
 
 export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options: BfsOptions = {}): CheckResult {
@@ -119,7 +139,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const reached = witnesses.map(() => false);
   let transitions = 0;
   let deepest = 0;
-  let stoppedBy: string | undefined;
+  let stoppedBy: StopReason | undefined;
   let bad: { id: number; action: number; property: Property<S> } | undefined;
   /** With allViolations: the first violation of each invariant, in the order found. */
   const found: { id: number; action: number; property: Property<S> }[] = [];
@@ -172,6 +192,12 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
    */
   // Frontier memory is recycled from one level to the next.
   const pool: Uint16Array[] = [];
+  /** Bytes of the typed arrays this run holds: what the memory ceiling counts besides the JS heap. */
+  const heldBytes = (a: Level, b: Level): number => {
+    let n = seen.bytes + parent.bytes + via.bytes + (a.queue?.bytes ?? 0) + (b.queue?.bytes ?? 0);
+    for (const chunk of pool) n += chunk.byteLength;
+    return n;
+  };
   class Level {
     readonly queue = st.load ? new StateQueue(keepFingerprints ? 3 : 1, pool) : null;
     private readonly slots: Slot[] = [];
@@ -270,7 +296,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
           stoppedBy = 'time-budget';
           break search;
         }
-        if ((expanded & 16383) === 1 && memoryMiB() >= maxMemory) {
+        if ((expanded & 16383) === 1 && memoryMiB(heldBytes(level, next)) >= maxMemory) {
           stoppedBy = 'memory';
           break search;
         }

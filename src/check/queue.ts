@@ -43,6 +43,13 @@ export class StateQueue {
     return this.written - this.taken;
   }
 
+  /** Bytes of the chunks this queue holds (chunks handed back to the pool are not counted). */
+  get bytes(): number {
+    let n = 0;
+    for (let i = this.readChunk; i < this.chunks.length; i++) n += this.chunks[i].byteLength;
+    return n;
+  }
+
   /** Append a state with its tag words (`tag` holds at least `tags` of them). */
   push(units: Uint16Array, tag: ArrayLike<number>): void {
     if (units.length > 0xffff) throw new RangeError(`state queue: a state of ${units.length} units exceeds 65535`);

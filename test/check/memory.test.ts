@@ -1,0 +1,44 @@
+/**
+ * The memory ceiling judges a run on what it holds itself. A multi-run command
+ * (check-all, matrix, diff) runs many checks in one process; the typed arrays of a
+ * finished run stay allocated until a major GC, and a later run must not count them
+ * (issue 8: after rx-basic, check-all stopped the next scenarios after 2 to 8 states).
+ */
+import { getHeapStatistics } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { bfs } from '../../src/check/bfs.js';
+import { run } from '../../src/cli/run.js';
+import { buildTarget } from '../../src/catalog.js';
+
+const heapMiB = () => getHeapStatistics().used_heap_size / 2 ** 20;
+
+async function nlring(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+describe('memory ceiling', () => {
+  it("does not count an earlier run's arrays: a small check after a large one in the same process completes", async () => {
+    // About a million states: tens of MiB of arrays that are garbage once the run returns.
+    const large = await nlring(['check', '--variant', 'linux-4.5', '--scenario', 'copy-mixed', '--all-violations']);
+    expect(large.stdout).toMatch(/^FAIL .* states 9\d{5} /);
+    // A ceiling the small run itself never comes near (its arrays are a few MiB), but
+    // below what the large run left behind: the old process-wide reading stopped here.
+    const ceiling = Math.ceil(heapMiB() + 24);
+    const garbage = process.memoryUsage().arrayBuffers / 2 ** 20;
+    const small = await nlring(['check', '--variant', 'linux-4.5', '--scenario', 'poll', '--max-memory', String(ceiling)]);
+    expect(small.stdout, `ceiling ${ceiling} MiB, ArrayBuffers before the small run ${garbage.toFixed(0)} MiB`).toMatch(/^PASS .* states 144931 /);
+    expect(small.code).toBe(0);
+  }, 60_000);
+
+  it("still stops a run whose own arrays outgrow the ceiling", () => {
+    // The JS heap alone stays below this ceiling; the run's visited set, links and frontier do not.
+    const r = bfs(buildTarget('linux-4.5', 'copy-mixed'), { allViolations: true, maxMemoryMiB: Math.ceil(heapMiB() + 16) });
+    expect(r.stats?.stoppedBy).toBe('memory');
+    expect(r.complete).toBe(false);
+    expect(r.states).toBeGreaterThan(100_000);
+    expect(r.states).toBeLessThan(900_000);
+  }, 60_000);
+});
