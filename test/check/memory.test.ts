@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { bfs } from '../../src/check/bfs.js';
 import { run } from '../../src/cli/run.js';
 import { buildTarget } from '../../src/catalog.js';
+import { StateQueue } from '../../src/check/queue.js';
 
 const heapMiB = () => getHeapStatistics().used_heap_size / 2 ** 20;
 
@@ -41,4 +42,18 @@ describe('memory ceiling', () => {
     expect(r.states).toBeGreaterThan(100_000);
     expect(r.states).toBeLessThan(900_000);
   }, 60_000);
+
+  it('counts a frontier queue by the chunks it still holds', () => {
+    const pool: Uint16Array[] = [];
+    const q = new StateQueue(1, pool);
+    const units = new Uint16Array(1000);
+    // 1 + 2 + 1000 units per record: 1043 records fill a 2 MiB chunk, 2500 take three chunks.
+    for (let i = 0; i < 2500; i++) q.push(units, [i]);
+    expect(q.bytes).toBe(3 * 2 * StateQueue.CHUNK);
+    const tag = new Uint32Array(1);
+    for (let i = 0; i < 1100; i++) q.take(tag); // the cursor has left the first chunk: it is the pool's now
+    expect([q.bytes, pool.length]).toEqual([2 * 2 * StateQueue.CHUNK, 1]);
+    q.release();
+    expect([q.bytes, pool.length]).toEqual([0, 3]);
+  });
 });
