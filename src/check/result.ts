@@ -47,13 +47,37 @@ export interface EngineStats {
   readonly bytesPerState: number;
   /** Distinct states per second (simulate: steps per second). */
   readonly statesPerSecond: number;
-  /** Why an incomplete run stopped: `max-states`, `max-depth`, `time-budget` or `memory`. */
+  /**
+   * Why the run stopped before exploring everything: a `StopReason` (`max-states`, `max-depth`,
+   * `time-budget` or `memory`). A string, because merged reports are read back from JSON.
+   */
   readonly stoppedBy?: string;
   /** simulate: steps taken (`spec.next` calls) over all walks run. */
   readonly steps?: number;
   /** simulate: walks run (started), the failing one included. */
   readonly walks?: number;
   readonly stepsPerSecond?: number;
+}
+
+/** Why an engine stopped before it had explored everything it was asked to. */
+export type StopReason = 'max-states' | 'max-depth' | 'time-budget' | 'memory';
+
+/** What every report (text, summary, JUnit) says for each stop reason: one table, so they cannot disagree. */
+export const STOP_REASONS: Readonly<Record<StopReason, string>> = {
+  'max-states': 'state budget reached',
+  'max-depth': 'depth budget reached',
+  'time-budget': 'time budget ran out',
+  memory: 'memory ceiling reached',
+};
+
+/**
+ * The phrase for `stats.stoppedBy`: the table's, or the id itself for one the table
+ * does not know (a report read back from JSON), and a neutral phrase when the
+ * result does not say, rather than guessing a budget.
+ */
+export function stopPhrase(stoppedBy: string | undefined): string {
+  if (stoppedBy === undefined) return 'stopped early (reason not recorded)';
+  return Object.hasOwn(STOP_REASONS, stoppedBy) ? STOP_REASONS[stoppedBy as StopReason] : stoppedBy;
 }
 
 /** One shard of a simulation: walk w belongs to shard `index` of `count` iff w % count === index. */

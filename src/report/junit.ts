@@ -7,7 +7,7 @@
  * a budget stop, the other invariants after the search stopped at a violation,
  * witnesses not yet reached then) is <skipped> with the reason, never green.
  */
-import { violationReplay, type CheckResult, type Violation } from '../check/result.js';
+import { stopPhrase, violationReplay, type CheckResult, type Violation } from '../check/result.js';
 
 /** Escape text for XML 1.0 attributes and content; characters XML cannot carry at all become U+FFFD. */
 export function xmlEscape(text: string): string {
@@ -27,14 +27,21 @@ interface Case {
   readonly outcome: Outcome;
 }
 
+/** Why the testcases a run did not settle are skipped: the stop the result records, never a guessed one. */
+function unsettledReason(r: CheckResult): string {
+  const stop = r.stats?.stoppedBy;
+  if (r.engine !== 'bfs' && r.verdict === 'incomplete') {
+    return `not proved: ${r.engine} found no violation, which proves nothing (seed ${r.seed})${stop ? `; ${stopPhrase(stop)}` : ''}`;
+  }
+  if (stop || r.verdict === 'incomplete') return `not proved: ${stopPhrase(stop)} after ${r.states} states`;
+  // A failing bfs run that no budget stopped: it stopped at the first violation, or
+  // (--all-violations) once every invariant was violated, which leaves only witnesses open.
+  return r.violations ? 'not settled: the search stopped once every invariant was violated' : `not settled: the search stopped at the first violation (${r.violation?.property})`;
+}
+
 function casesOf(r: CheckResult): Case[] {
   const v = r.violation;
-  const unsettled =
-    r.verdict === 'incomplete'
-      ? r.engine === 'bfs'
-        ? `not proved: state budget reached after ${r.states} states`
-        : `not proved: ${r.engine} found no violation, which proves nothing (seed ${r.seed})`
-      : `not settled: the search stopped at the first violation (${v?.property})`;
+  const unsettled = unsettledReason(r);
   const failure = (x: Violation, replay: string): Outcome => ({
     kind: 'failure',
     type: x.kind,

@@ -2,18 +2,23 @@
  * The multi-scenario summary written by `check-all`: a text table (with the
  * reproduce line of every run that did not pass) and its JSON counterpart.
  */
-import { worstVerdict, type CheckResult } from '../check/result.js';
+import { stopPhrase, worstVerdict, type CheckResult } from '../check/result.js';
 import { toJson } from './json.js';
 
-function detail(r: CheckResult): string {
+/** The detail column (and `detail` in JSON): what was found, or why the run stopped, from the result's own record. */
+export function detail(r: CheckResult): string {
+  const stop = r.stats?.stoppedBy;
   if (r.verdict === 'incomplete') {
-    if (r.engine === 'simulate') return `no violation in ${r.stats?.walks ?? '?'} random walks (seed ${r.seed})`;
-    if (r.engine === 'pbt') return `no violation found (seed ${r.seed})`;
-    return 'state budget reached';
+    const why = stop ? `${stopPhrase(stop)}; ` : '';
+    if (r.engine === 'simulate') return `${why}no violation in ${r.stats?.walks ?? '?'} random walks (seed ${r.seed})`;
+    if (r.engine === 'pbt') return `${why}no violation found (seed ${r.seed})`;
+    return stopPhrase(stop);
   }
   const v = r.violation;
   if (!v) return '';
-  return v.kind === 'sometimes' ? `vacuous: ${v.property} never reached` : `${v.property} after ${v.steps.length} step${v.steps.length === 1 ? '' : 's'}`;
+  const found = v.kind === 'sometimes' ? `vacuous: ${v.property} never reached` : `${v.property} after ${v.steps.length} step${v.steps.length === 1 ? '' : 's'}`;
+  // --all-violations stopped by a budget after the first violation: the other invariants were not settled.
+  return r.verdict === 'fail' && stop ? `${found}; then ${stopPhrase(stop)}` : found;
 }
 
 export function formatSummary(results: readonly CheckResult[]): string {
@@ -47,13 +52,16 @@ export function formatSummary(results: readonly CheckResult[]): string {
   return out.join('\n') + '\n';
 }
 
-/** `{verdict, counts, results}`; each result in the per-run JSON shape of json.ts. */
+/**
+ * `{verdict, counts, results}`; each result in the per-run JSON shape of json.ts, then `detail`:
+ * the text summary's detail column (what was found, or why the run stopped).
+ */
 export function summaryJson(results: readonly CheckResult[]): Record<string, unknown> {
   const n = (v: string) => results.filter((r) => r.verdict === v).length;
   return {
     verdict: worstVerdict(results.map((r) => r.verdict)),
     counts: { pass: n('pass'), fail: n('fail'), incomplete: n('incomplete') },
-    results: results.map(toJson),
+    results: results.map((r) => ({ ...toJson(r), detail: detail(r) })),
   };
 }
 

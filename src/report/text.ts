@@ -2,17 +2,10 @@
  * Human-readable report of one check, and of one replay. The last line of a
  * check report is always the command that reproduces it.
  */
-import { replayCommand, violationReplay, type CheckResult } from '../check/result.js';
+import { replayCommand, stopPhrase, violationReplay, type CheckResult } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
 import type { ReplayOrigin } from './json.js';
 import { traceLines } from './trace.js';
-
-const STOP_REASONS: Record<string, string> = {
-  'max-states': 'state budget reached',
-  'max-depth': 'depth budget reached',
-  'time-budget': 'time budget ran out',
-  memory: 'memory ceiling reached',
-};
 
 /** One line about the engine itself: the fingerprint hash and TLC's collision estimate, or the simulation rate. */
 function statsLine(r: CheckResult): string | null {
@@ -47,18 +40,17 @@ function incompleteLine(r: CheckResult): string {
     const stop = r.stats?.stoppedBy;
     if (stop && sim && !r.merged) {
       const share = sim.shard ? Math.max(0, Math.ceil((sim.walks - sim.shard.index) / sim.shard.count)) : sim.walks;
-      return `incomplete: ${STOP_REASONS[stop] ?? stop} after ${walks} of ${share} walks, without a violation; random walks prove nothing`;
+      return `incomplete: ${stopPhrase(stop)} after ${walks} of ${share} walks, without a violation; random walks prove nothing`;
     }
     const bound = sim ? ` of up to ${sim.depth} steps` : '';
-    const stopped = stop ? ` (some shards stopped early: ${STOP_REASONS[stop] ?? stop})` : '';
+    const stopped = stop ? ` (some shards stopped early: ${stopPhrase(stop)})` : '';
     return `incomplete: no violation in ${walks} random walk${walks === 1 ? '' : 's'}${bound}${stopped}; random walks prove nothing`;
   }
   if (r.engine === 'pbt') {
     const runs = (r.stats as { runs?: number } | undefined)?.runs;
     return `incomplete: no violation${runs === undefined ? '' : ` in ${runs} runs`}; random tests prove nothing`;
   }
-  const why = STOP_REASONS[r.stats?.stoppedBy ?? 'max-states'] ?? r.stats?.stoppedBy;
-  return `incomplete: ${why} after ${r.states} distinct states; nothing is proved beyond them`;
+  return `incomplete: ${stopPhrase(r.stats?.stoppedBy)} after ${r.states} distinct states; nothing is proved beyond them`;
 }
 
 /** simulate and pbt: where a failing trace came from. */
@@ -80,6 +72,9 @@ export function formatText(r: CheckResult): string {
   );
   if (r.verdict === 'incomplete') {
     lines.push(incompleteLine(r));
+  } else if (r.verdict === 'fail' && r.stats?.stoppedBy) {
+    // --all-violations went on after the first violation and was then stopped: say why, and what that leaves open.
+    lines.push(`exploration stopped: ${stopPhrase(r.stats.stoppedBy)} after ${r.states} distinct states; invariants not reported violated below are not proved`);
   } else if (r.verdict === 'pass') {
     lines.push(`${r.invariants.length === 1 ? 'the invariant holds' : `all ${r.invariants.length} invariants hold`} in all ${r.states} reachable states`);
   }
