@@ -9,6 +9,7 @@
  */
 import type { CheckTarget, PropertyKind } from './model/interface.js';
 import { bfs, type Budgets, type Progress } from './check/bfs.js';
+import { UsageError } from './errors.js';
 import { replayCommand, worstVerdict, type CheckResult, type Verdict, type Violation } from './check/result.js';
 
 /**
@@ -52,6 +53,7 @@ export interface MatrixOptions extends Budgets {
 }
 
 export interface Matrix {
+  /** The columns: each variant's id as its targets carry it (a variant loaded from a file has its own id). */
   readonly variants: string[];
   readonly scenarios: string[];
   /** The rows: every invariant of the catalogue, in its order. */
@@ -73,17 +75,25 @@ export interface MatrixEngine {
   readonly budgets: { maxStates?: number; maxDepth?: number; timeBudgetSeconds?: number; maxMemoryMiB?: number };
 }
 
-/** Run bfs with allViolations on every pair and read off the cells. */
+/**
+ * Run bfs with allViolations on every pair and read off the cells. `variants` and
+ * `scenarios` are names for `source.buildTarget`; the matrix names each column by
+ * the id its targets carry, and refuses two columns with one id.
+ */
 export function computeMatrix(source: MatrixSource, variants: readonly string[], scenarios: readonly string[], options: MatrixOptions = {}): Matrix {
+  if (scenarios.length === 0) throw new UsageError('a matrix needs at least one scenario');
   const properties = source.listProperties().filter((p) => p.kind === 'always').map((p) => p.id);
+  // Every target first: a bad name is refused before anything runs long.
+  const targets = variants.map((v) => scenarios.map((s) => source.buildTarget(v, s)));
+  const ids = targets.map((row) => row[0].variant);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new UsageError(`two of the variants given are both '${twice}'`);
   const runs: CheckResult[] = [];
   const cells: Cell[] = [];
   const total = variants.length * scenarios.length;
-  for (const variant of variants) {
-    for (const scenario of scenarios) {
-      // Build the target first: an unknown name is a UsageError before anything runs long.
-      const target = source.buildTarget(variant, scenario);
-      const progress = options.progress?.(`[${runs.length + 1}/${total}] ${variant} ${scenario}`);
+  for (const row of targets) {
+    for (const target of row) {
+      const progress = options.progress?.(`[${runs.length + 1}/${total}] ${target.variant} ${target.scenario}`);
       let r: CheckResult;
       try {
         r = bfs(target, {
@@ -110,8 +120,8 @@ export function computeMatrix(source: MatrixSource, variants: readonly string[],
     ...(options.maxMemoryMiB !== undefined ? { maxMemoryMiB: options.maxMemoryMiB } : {}),
   };
   return {
-    variants: [...variants],
-    scenarios: [...scenarios],
+    variants: ids,
+    scenarios: targets[0]?.map((t) => t.scenario) ?? [...scenarios],
     properties,
     cells,
     runs,

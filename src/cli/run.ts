@@ -397,13 +397,11 @@ function restrict(target: CheckTarget<any, any>, value: string | undefined, cata
 
 /**
  * The one place where matrix and diff turn a variant and a scenario given on the
- * command line into a target: catalogued ids (an unknown variant is a UsageError
- * naming the known ones).
+ * command line into a target: as check does (catalogue ids or files); the
+ * target's variant is the column's name.
  */
-async function matrixTarget(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
-  const known = catalog.listVariants().map((v) => v.id);
-  if (!known.includes(variant)) throw new UsageError(`unknown variant '${variant}' (known: ${known.join(', ')})`);
-  return catalog.buildTarget(variant, scenario);
+function matrixTarget(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
+  return targetFor(catalog, variant, scenario);
 }
 
 /** `a,b,c` of --variants or --scenarios: non-empty names, each at most once. */
@@ -420,7 +418,8 @@ function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
   const known = catalog.listScenarios().map((s) => s.id);
   if (value === undefined) return known;
   const list = names(value, '--scenarios');
-  for (const s of list) if (!known.includes(s)) throw new UsageError(`unknown scenario '${s}' (known: ${known.join(', ')})`);
+  // A path (a scenario file) is left to the loader.
+  for (const s of list) if (!known.includes(s) && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}' (known: ${known.join(', ')})`);
   return list;
 }
 
