@@ -6,15 +6,11 @@
  * test/examples/reviewer-variant.test.ts checks it with bfs and with fast-check
  * (see examples/README.md).
  */
-import { buildTargetFor, deriveVariant, linux45 } from '../src/index.js';
+import { buildTargetFor } from '../src/index.js';
+import zeroCopyTx from './patches/zero-copy-tx.js';
 
-export const revertedTx = deriveVariant(
-  linux45,
-  'linux-4.5-zero-copy-tx',
-  'Linux 4.5 with netlink_mmap_sendmsg reverted to zero-copy for kernel destinations (as in 3.10 to 3.18.3)',
-  'hypothetical revert of 4682a0358639 ("netlink: Always copy on mmap TX.", Jan 2015) on top of K45',
-  { txMode: 'zero-copy' },
-);
+/** The patch of examples/patches/zero-copy-tx.ts, as a value (the CLI loads the same file with --variant). */
+export const revertedTx = zeroCopyTx;
 
 /** The reverted variant in the TX scenario with a sibling thread that shares the mapping. */
 export const revertedTxTarget = buildTargetFor(revertedTx, 'tx-sibling');
