@@ -12,6 +12,7 @@ import { buildSpec, type NlState, type NlAction } from './model/spec.js';
 import type { Variant } from './model/variant.js';
 import type { ScenarioConfig } from './model/config.js';
 import { exportedValue, importFile, namesFile } from './load/module.js';
+import { loadScenarioJson, scenarioFromValue } from './scenarios/load.js';
 import { checkKnobs } from './model/variant.js';
 import { baseLabels, stepTableFor } from './model/step.js';
 
@@ -136,7 +137,18 @@ export function checkVariant(variant: Variant): void {
   stepTableFor(variant);
 }
 
-/** `--scenario S`: a catalogue id (files come with the scenario loader). */
+const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/**
+ * `--scenario S`: a catalogue id, a JSON file (witnesses by id), or a
+ * .ts/.mts/.js/.mjs module exporting the scenario (witnesses by id or as the
+ * catalogue's witness objects). Either way it is validated field by field
+ * (src/scenarios/load.ts), every problem a UsageError naming the file.
+ */
 export async function resolveScenario(arg: string): Promise<Resolved<ScenarioConfig>> {
-  return { value: findScenario(arg), ref: arg };
+  if (!namesFile(arg)) return { value: findScenario(arg), ref: arg };
+  if (arg.endsWith('.json')) return { value: loadScenarioJson(arg), ref: arg };
+  const mod = await importFile(arg, 'scenario');
+  const value = exportedValue(mod, arg, 'scenario', isObject, 'export default { id, description, requests, rx, tx, mapped, threads, msgLen, witnesses }');
+  return { value: scenarioFromValue(value, arg), ref: arg };
 }
