@@ -32,7 +32,7 @@ import type { Variant } from '../model/variant.js';
 import { UsageError } from '../errors.js';
 
 export interface DumpCostOptions {
-  /** RX frames (page-sized, in page-sized blocks), 2 … 16. Default 8. */
+  /** RX frames (page-sized, in page-sized blocks), 2 … 15 (netlink_forward_ring's ghost bit set has 15 bits). Default 8. */
   readonly frames?: number;
   /** Dump parts before NLMSG_DONE, 1 … 15. Default 15. */
   readonly parts?: number;
@@ -159,7 +159,7 @@ export function dumpCost(variant: Variant, opts: DumpCostOptions = {}): DumpCost
   const frames = opts.frames ?? 8;
   const parts = opts.parts ?? 15;
   const maxSteps = opts.maxSteps ?? 5000;
-  checkRange('frames', frames, 2, 16);
+  checkRange('frames', frames, 2, 15);
   // Dump part tags are DUMP_TAG_BASE + p, and the consumer recognises 16 of them.
   checkRange('parts', parts, 1, 15);
   const maxFill = opts.maxFill ?? frames - 1;

@@ -61,6 +61,7 @@ describe('D2: poll() calls per dump message grow with the ring fill level', () =
   it('bad options are a UsageError', () => {
     const v = findVariant('linux-4.5');
     expect(() => dumpCost(v, { frames: 1 })).toThrow(UsageError);
+    expect(() => dumpCost(v, { frames: 16 })).toThrow(UsageError); // the spec's forward-ring bit set holds 15 frames
     expect(() => dumpCost(v, { parts: 16 })).toThrow(UsageError);
     expect(() => dumpCost(v, { frames: 4, maxFill: 4 })).toThrow(UsageError);
   });
