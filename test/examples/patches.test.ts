@@ -51,3 +51,22 @@ describe('examples/patches', () => {
     expect(all(dumpSpaceWrap)).not.toBe(all(linux45));
   });
 });
+
+describe("README's 'Writing a patch'", () => {
+  it('the patch written there, saved as a file outside the repository, loads and removes the finding it targets', async () => {
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { run } = await import('../../src/cli/run.js');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Writing a patch'));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code).toContain('defineVariant');
+    const file = join(mkdtempSync(join(tmpdir(), 'nlring-readme-')), 'my-patch.ts');
+    writeFileSync(file, code!);
+    let out = '';
+    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true } };
+    expect(await run(['check', '--variant', file, '--scenario', 'copy-mixed', '--property', 'OWN-RX-KERNEL-WRITE'], io)).toBe(0);
+    expect(out).toMatch(/^PASS /);
+  });
+});
