@@ -17,6 +17,8 @@ import type { CheckTarget, PropertyKind } from './model/interface.js';
 import { bfs } from './check/bfs.js';
 import { replay } from './check/replay.js';
 import { replayCommand, type CheckResult } from './check/result.js';
+import { dumpCost, type DumpCostReport } from './check/dumpcost.js';
+import type { Variant } from './model/variant.js';
 
 /** One place where a bug shows: a scenario, the invariants that catch it there, the variants before and after. */
 export interface Reproduction {
@@ -55,6 +57,8 @@ export interface BugEntry {
    * failing; once every name exists it runs like any other entry.
    */
   readonly landing?: string;
+  /** cost: the variant whose cost is measured (the hazard is in the design, so in every version). */
+  readonly costOn?: string;
 }
 
 export const BUGS: readonly BugEntry[] = [
@@ -98,7 +102,6 @@ export const BUGS: readonly BugEntry[] = [
     families: ['determinism'],
     fix: 'exactly one iovec with a NULL base (a8866ff6; linux-4.2 here)',
     reproductions: [{ buggy: ['linux-3.10', 'linux-3.18.4'], scenario: 'tx-no-iovec', properties: ['DET-NO-UNINIT-BRANCH'], fixed: 'linux-4.2' }],
-    landing: 'the send-mode scenario and its determinism property (issue 8)',
   },
   {
     id: 'B5',
@@ -107,7 +110,6 @@ export const BUGS: readonly BugEntry[] = [
     families: ['tx-progress'],
     fix: 'iter_is_iovec() (linux-4.2)',
     reproductions: [{ buggy: ['linux-4.1'], scenario: 'tx-ring-send', properties: ['TX-PROGRESS'], fixed: 'linux-4.2' }],
-    landing: 'the TX ring-path scenario (issue 8)',
   },
   {
     id: 'B9',
@@ -132,7 +134,6 @@ export const BUGS: readonly BugEntry[] = [
     families: ['frame-layout'],
     fix: 'trim only sockets without an RX ring (aa3a022094fa; linux-4.2 here)',
     reproductions: [{ buggy: ['linux-4.1'], scenario: 'dump-autosize', properties: ['LAYOUT-MSG-AT-HDRLEN'], fixed: 'linux-4.2' }],
-    landing: 'the dump-trimming scenario (issue 8)',
   },
   {
     id: 'D1',
@@ -152,6 +153,7 @@ export const BUGS: readonly BugEntry[] = [
     families: ['dump'],
     fix: 'none (a cost of the design)',
     reproductions: [],
+    costOn: 'linux-4.5',
   },
   {
     id: 'D3',
@@ -163,8 +165,9 @@ export const BUGS: readonly BugEntry[] = [
   },
 ];
 
-/** What the bug check needs from the catalogue (src/catalog.ts). */
+/** What the bug check needs from the catalogue (src/catalog.ts); `findVariant` only for a cost entry. */
 export interface BugSource {
+  findVariant?(id: string): Variant;
   listVariants(): readonly { id: string }[];
   listScenarios(): readonly { id: string }[];
   listProperties(): readonly { id: string; family: string; kind: PropertyKind }[];
@@ -216,6 +219,8 @@ export interface ReproductionOutcome {
 
 export interface BugOutcome {
   readonly id: string;
+  /** cost: the numbers (src/check/dumpcost.ts), and whether they grow with the fill level as the entry claims. */
+  readonly cost?: DumpCostReport;
   /** `pending` when names are missing and the entry is landing; `error` when they are missing otherwise. */
   readonly state: 'reproduced' | 'not-reproduced' | 'waiting' | 'cost' | 'pending' | 'error';
   readonly reproductions: ReproductionOutcome[];
@@ -275,7 +280,12 @@ export function checkReproduction(bug: BugEntry, r: Reproduction, source: BugSou
 /** Check one entry: run its reproductions if it is runnable and all its names exist. */
 export function checkBug(bug: BugEntry, source: BugSource): BugOutcome {
   if (bug.status === 'waiting') return { id: bug.id, state: 'waiting', reproductions: [] };
-  if (bug.status === 'cost') return { id: bug.id, state: 'cost', reproductions: [] };
+  if (bug.status === 'cost') {
+    const cost = costOf(bug, source);
+    if (cost && !cost.grows) return { id: bug.id, state: 'not-reproduced', reproductions: [], cost, problem: 'the poll() calls per dump message do not grow with the ring fill level' };
+    // A cost entry is reproduced when its numbers show what it claims; without numbers it is only listed.
+    return { id: bug.id, state: cost ? 'reproduced' : 'cost', reproductions: [], ...(cost ? { cost } : {}) };
+  }
   const missing = missingNames(bug, source);
   if (missing.length > 0) {
     const problem = `not in the catalogue: ${missing.join(', ')}`;
@@ -300,4 +310,14 @@ export function selectBugs(ids: readonly string[]): { bugs: BugEntry[]; unknown:
 /** The check's verdict: every runnable entry whose names exist reproduces. */
 export function bugsPass(outcomes: readonly BugOutcome[]): boolean {
   return outcomes.every((o) => o.state !== 'not-reproduced' && o.state !== 'error');
+}
+
+/**
+ * D2's cost (src/check/dumpcost.ts) on the entry's variant, with its defaults:
+ * poll() calls per dump message at every ring fill level. Undefined when the
+ * entry measures nothing or the source cannot give the variant.
+ */
+export function costOf(bug: BugEntry, source: BugSource): DumpCostReport | undefined {
+  if (bug.status !== 'cost' || bug.costOn === undefined || !source.findVariant) return undefined;
+  return dumpCost(source.findVariant(bug.costOn));
 }

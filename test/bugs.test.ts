@@ -19,7 +19,7 @@ async function nlring(argv: string[]) {
 }
 
 /** The entries reproduced when the catalogue was written; a spec change must not lose any of them. */
-const REPRODUCED_SINCE_THE_START = ['B1', 'B3a', 'B3b', 'B9', 'B11', 'D1', 'D3'];
+const REPRODUCED_SINCE_THE_START = ['B1', 'B3a', 'B3b', 'B4', 'B5', 'B9', 'B11', 'B12', 'D1', 'D2', 'D3'];
 
 describe('the bug catalogue as data', () => {
   it('has every entry of the historical list once, B2 waiting for the memory-ordering mode and D2 as a cost', () => {
@@ -92,6 +92,11 @@ describe('bugs --check logic (toy targets)', () => {
     expect(bugsPass([landing])).toBe(true);
   });
 
+  it('a cost entry without a way to build its variant is listed, not measured', () => {
+    const d2 = BUGS.find((b) => b.id === 'D2')!;
+    expect(checkBug(d2, toyCatalog())).toEqual({ id: 'D2', state: 'cost', reproductions: [] });
+  });
+
   it('a property outside the entry\'s families is a mistake in the catalogue', () => {
     expect(() => checkBug({ ...toy, families: ['ordering'] }, toyCatalog())).toThrow(/NO-BUG is in family toy-safety, not in ordering/);
   });
@@ -104,6 +109,7 @@ describe('bugs --check on the model', () => {
     for (const o of outcomes) expect(['reproduced', 'pending', 'waiting', 'cost'], `${o.id}: ${o.problem}`).toContain(o.state);
     const reproduced = outcomes.filter((o) => o.state === 'reproduced').map((o) => o.id);
     expect(reproduced).toEqual(expect.arrayContaining(REPRODUCED_SINCE_THE_START));
+    expect(outcomes.filter((o) => o.state !== 'reproduced').map((o) => o.id)).toEqual(['B2']);
     // B9 and B11 are still there in linux-4.2, and every counterexample replayed.
     const b9 = outcomes.find((o) => o.id === 'B9')!;
     expect(b9.reproductions[0].buggy.map((b) => b.variant)).toEqual(['linux-3.10', 'linux-4.2']);
@@ -134,6 +140,21 @@ describe('nlring bugs', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 entries: 1 reproduced, 0 not reproduced => PASS');
     const again = await nlring(['bugs', '--check', 'B3b', '--format', 'json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ verdict: 'pass', bugs: [{ id: 'B3b', state: 'reproduced' }] });
+  });
+
+  it('D2: the cost numbers, listed and checked (they must grow with the ring fill level)', async () => {
+    const list = await nlring(['bugs', 'D2']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^ {4}fill 0: \d+ polls \/ 16 messages = [0-9.]+ /m);
+    expect(list.stdout).toContain('    grows with the fill level: yes\n');
+    const check = await nlring(['bugs', '--check', 'D2', '--format', 'json']);
+    expect(check.code).toBe(0);
+    const d2 = JSON.parse(check.stdout).bugs[0];
+    expect(d2).toMatchObject({ id: 'D2', state: 'reproduced', cost: { variant: 'linux-4.5', grows: true } });
+    // The fuller the ring, the dearer each dump message, until poll() no longer moves the dump at all.
+    const costs = d2.cost.rows.map((r: { pollsPerMessage: number | null }) => r.pollsPerMessage ?? Infinity);
+    expect(costs.at(-1)).toBeGreaterThan(costs[0]);
+    for (let i = 1; i < costs.length; i++) expect(costs[i]).toBeGreaterThanOrEqual(costs[i - 1]);
   });
 
   it('an unknown entry is one line, exit 2', async () => {

@@ -26,7 +26,7 @@ import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
 import { computeMatrix, differences, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
 import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
-import { bugsPass, checkBug, selectBugs } from '../bugs.js';
+import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
@@ -554,11 +554,16 @@ async function bugsCommand(ids: readonly string[], flags: Record<string, string>
   const { bugs, unknown } = selectBugs(ids);
   if (unknown.length > 0) throw new UsageError(`unknown bug '${unknown[0]}' (known: ${selectBugs([]).bugs.map((b) => b.id).join(', ')})`);
   const json = flags.format === 'json';
+  // src/catalog.ts also exports findVariant, which a cost entry (D2) needs for its numbers.
+  const catalog: Catalog & BugSource = await (options.catalog ?? defaultCatalog)();
   if (flags.check !== 'true') {
-    io.stdout.write(json ? JSON.stringify(bugListToJson(bugs), null, 2) + '\n' : formatBugList(bugs));
+    const costs = bugs.flatMap((b) => {
+      const report = costOf(b, catalog);
+      return report ? [{ id: b.id, report }] : [];
+    });
+    io.stdout.write(json ? JSON.stringify(bugListToJson(bugs, costs), null, 2) + '\n' : formatBugList(bugs, costs));
     return EXIT.pass;
   }
-  const catalog = await (options.catalog ?? defaultCatalog)();
   const outcomes = bugs.map((b, i) => {
     const printer = progressPrinter(io, `[${i + 1}/${bugs.length}] ${b.id}`);
     // One line per entry on a log: the runs are a few seconds each.

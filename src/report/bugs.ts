@@ -4,6 +4,7 @@
  * is the same on every run.
  */
 import type { BugEntry, BugOutcome } from '../bugs.js';
+import type { DumpCostReport } from '../check/dumpcost.js';
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -20,10 +21,28 @@ function rows(bugs: readonly BugEntry[]): string[][] {
   });
 }
 
-/** A cost line from src/check/dumpcost.ts, when it exists (see the CLI). */
+/** The numbers of a cost entry (D2). */
 export interface CostReport {
   readonly id: string;
-  readonly lines: string[];
+  readonly report: DumpCostReport;
+}
+
+/** D2's table: one line per fill level, then whether it grows. */
+export function costLines(r: DumpCostReport): string[] {
+  const out = [`poll() calls per dump message on ${r.variant}: ${r.frames} page-sized frames, a dump of ${r.parts} parts and NLMSG_DONE, the consumer keeping \`fill\` frames occupied`];
+  for (const row of r.rows) {
+    out.push(
+      row.pollsPerMessage === null
+        ? `fill ${row.fill}: the dump never completes (${row.polls} polls, ${row.messages} messages read)`
+        : `fill ${row.fill}: ${row.polls} polls / ${row.messages} messages = ${row.pollsPerMessage.toFixed(2)} (${row.productivePolls} polls continued the dump)`,
+    );
+  }
+  out.push(`grows with the fill level: ${r.grows ? 'yes' : 'NO'}`);
+  return out;
+}
+
+function costJson(r: DumpCostReport): Record<string, unknown> {
+  return { variant: r.variant, frames: r.frames, parts: r.parts, definition: r.definition, rows: r.rows.map((x) => ({ ...x })), grows: r.grows };
 }
 
 export function formatBugList(bugs: readonly BugEntry[], costs: readonly CostReport[] = []): string {
@@ -33,12 +52,13 @@ export function formatBugList(bugs: readonly BugEntry[], costs: readonly CostRep
     out.push(`${' '.repeat(b.id.length)}  families: ${b.families.join(', ')}; fix: ${b.fix}`);
     if (b.waitsFor) out.push(`${' '.repeat(b.id.length)}  waits for ${b.waitsFor}`);
     if (b.landing) out.push(`${' '.repeat(b.id.length)}  runs once the catalogue has ${b.landing}`);
-    for (const line of costs.find((c) => c.id === b.id)?.lines ?? []) out.push(`${' '.repeat(b.id.length)}  ${line}`);
+    const cost = costs.find((c) => c.id === b.id);
+    if (cost) for (const line of costLines(cost.report)) out.push(`${' '.repeat(b.id.length)}  ${line}`);
   }
   return out.join('\n') + '\n';
 }
 
-export function bugListToJson(bugs: readonly BugEntry[]): Record<string, unknown> {
+export function bugListToJson(bugs: readonly BugEntry[], costs: readonly CostReport[] = []): Record<string, unknown> {
   return {
     bugs: bugs.map((b) => ({
       id: b.id,
@@ -49,6 +69,8 @@ export function bugListToJson(bugs: readonly BugEntry[]): Record<string, unknown
       reproductions: b.reproductions.map((r) => ({ buggy: [...r.buggy], scenario: r.scenario, properties: [...r.properties], fixed: r.fixed })),
       ...(b.waitsFor ? { waitsFor: b.waitsFor } : {}),
       ...(b.landing ? { landing: b.landing } : {}),
+      ...(b.costOn ? { costOn: b.costOn } : {}),
+      ...(costs.some((c) => c.id === b.id) ? { cost: costJson(costs.find((c) => c.id === b.id)!.report) } : {}),
     })),
   };
 }
@@ -62,13 +84,20 @@ const STATE_WORD: Record<BugOutcome['state'], string> = {
   error: 'ERROR',
 };
 
-export function formatBugCheck(bugs: readonly BugEntry[], outcomes: readonly BugOutcome[], costs: readonly CostReport[] = []): string {
+export function formatBugCheck(bugs: readonly BugEntry[], outcomes: readonly BugOutcome[]): string {
   const body: string[][] = [];
   const replays: string[] = [];
   for (const o of outcomes) {
     const bug = bugs.find((b) => b.id === o.id)!;
     if (o.reproductions.length === 0) {
-      const why = o.state === 'waiting' ? `waits for ${bug.waitsFor}` : o.state === 'cost' ? 'a cost, not a violation (numbers below)' : o.problem ?? '';
+      const why =
+        o.state === 'waiting'
+          ? `waits for ${bug.waitsFor}`
+          : o.cost
+            ? `a cost: poll() calls per dump message ${o.cost.grows ? 'grow' : 'do NOT grow'} with the ring fill level on ${o.cost.variant} (below)`
+            : o.state === 'cost'
+              ? 'a cost, not measured here'
+              : o.problem ?? '';
       body.push([o.id, STATE_WORD[o.state], '-', '-', why]);
       continue;
     }
@@ -85,9 +114,7 @@ export function formatBugCheck(bugs: readonly BugEntry[], outcomes: readonly Bug
   const problems = outcomes.filter((o) => o.problem && (o.state === 'not-reproduced' || o.state === 'error' || o.state === 'pending'));
   for (const o of problems) out.push(`${o.id}: ${o.problem}`);
   if (problems.length > 0) out.push('');
-  for (const c of costs) {
-    out.push(`${c.id}:`, ...c.lines.map((l) => `  ${l}`), '');
-  }
+  for (const o of outcomes) if (o.cost) out.push(`${o.id}:`, ...costLines(o.cost).map((l) => `  ${l}`), '');
   if (replays.length > 0) out.push('replay (each judges its property alone):', ...replays, '');
   out.push(closing(outcomes));
   return out.join('\n') + '\n';
@@ -104,13 +131,14 @@ function closing(outcomes: readonly BugOutcome[]): string {
   return `${outcomes.length} entries: ${parts.join(', ')} => ${ok ? 'PASS' : 'FAIL'}`;
 }
 
-export function bugCheckToJson(outcomes: readonly BugOutcome[], costs: readonly CostReport[] = []): Record<string, unknown> {
+export function bugCheckToJson(outcomes: readonly BugOutcome[]): Record<string, unknown> {
   return {
     verdict: outcomes.every((o) => o.state !== 'not-reproduced' && o.state !== 'error') ? 'pass' : 'fail',
     bugs: outcomes.map((o) => ({
       id: o.id,
       state: o.state,
       ...(o.problem ? { problem: o.problem } : {}),
+      ...(o.cost ? { cost: costJson(o.cost) } : {}),
       reproductions: o.reproductions.map((r) => ({
         scenario: r.scenario,
         ok: r.ok,
@@ -124,6 +152,5 @@ export function bugCheckToJson(outcomes: readonly BugOutcome[], costs: readonly 
         fixed: { ...r.fixed },
       })),
     })),
-    ...(costs.length > 0 ? { costs: costs.map((c) => ({ id: c.id, lines: [...c.lines] })) } : {}),
   };
 }
