@@ -49,3 +49,6 @@ export { ReplayError, UsageError } from './errors.js';
 // Print a check or a replay the way the nlring command does (its text format).
 export { formatText, formatReplayText } from './report/text.js';
 export type { ReplayOrigin } from './report/json.js';
+// Writing a scenario of your own (a .json or .ts file): the catalogue's witnesses, and the check every scenario file passes.
+export { W as WITNESSES } from './props/witnesses.js';
+export { scenarioFromValue, scenarioToJson, type ScenarioInput, type ScenarioJson } from './scenarios/load.js';

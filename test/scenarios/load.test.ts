@@ -17,6 +17,7 @@ import type { ScenarioConfig } from '../../src/model/config.js';
 import { W } from '../../src/props/witnesses.js';
 import { SCENARIOS } from '../../src/scenarios/index.js';
 import { jsonErrorOffset, loadScenarioJson, readScenarioJson, scenarioFromValue, scenarioToJson } from '../../src/scenarios/load.js';
+import { WITNESSES, scenarioFromValue as fromEntry, type ScenarioInput, type ScenarioJson } from '../../src/index.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/scenarios/tx-two-frames.json', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'nlring-scenarios-'));
@@ -199,6 +200,11 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
   it('accepts a witness given as the catalogue object (module form) and as its id alike', () => {
     const a = scenarioFromValue(broken((s) => (s.witnesses = [W.msgRead, 'W-DUMP-DONE'])), 'my.ts');
     expect(a.witnesses).toEqual([W.msgRead, W.dumpDone]);
+  });
+
+  it('a .ts scenario written against the package entry: WITNESSES objects and the ScenarioInput type', () => {
+    const mine: ScenarioInput = { ...(scenarioToJson(findScenario('tx-sibling')) as ScenarioJson), id: 'tx-sibling-2', witnesses: [WITNESSES.txActed, 'W-SIBLING-WROTE'] };
+    expect(fromEntry(mine, 'mine.ts').witnesses).toEqual([W.txActed, W.siblingWrote]);
   });
 
   it('leaves out optional fields a module gives as undefined', () => {
