@@ -72,6 +72,22 @@ describe('examples/scenarios/tx-two-frames.json', () => {
   });
 });
 
+describe('examples/scenarios/copy-skip.ts, a scenario module', () => {
+  it('validates its default export (witness objects and ids) and, on linux-4.5, bfs finds a COPY message dropped behind a held SKIP frame', async () => {
+    const mod = (await import('../../examples/scenarios/copy-skip.js')) as { default: unknown };
+    const sc = scenarioFromValue(mod.default, 'examples/scenarios/copy-skip.ts');
+    expect(sc.witnesses).toEqual([W.copyRead, W.skipHeld, W.msgRead]);
+    const target = targetOf(findVariant('linux-4.5'), sc);
+    const r = bfs({ ...target, invariants: target.invariants.filter((p) => p.id === 'LOSS-FREE-FRAME') });
+    expect(r.verdict).toBe('fail');
+    expect(r.witnesses.every((w) => w.reached)).toBe(true);
+    const steps = r.violation!.steps;
+    // The consumer holds a frame as SKIP at the head; netlink_ring_set_copied does not pass it and drops.
+    expect(steps.some((x) => /user\[consumer\]: hold rx frame \d \(SKIP\)/.test(x))).toBe(true);
+    expect(steps[steps.length - 1]).toMatch(/kernel\[plain\]: set_copied: lock rx queue, rx frame \d is SKIP: unlock, drop, overrun/);
+  });
+});
+
 /** A valid scenario to break one field at a time. */
 function base(): Record<string, any> {
   return {
