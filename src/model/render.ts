@@ -3,7 +3,7 @@
  * the kernel head (K) and user cursors (u), then sockets counters, queues and
  * threads. Pure: returns strings.
  */
-import { ERRNO_NAMES, STATUS_LETTER, STATUS_NAMES, errnoName } from './constants.js';
+import { ERRNO_NAMES, HDRLEN, STATUS_LETTER, STATUS_NAMES, errnoName } from './constants.js';
 import type { Ring, State } from './state.js';
 import type { Ctx } from './step.js';
 
@@ -13,7 +13,9 @@ function ringRow(name: string, r: Ring, cursors: Map<number, string[]>): string 
   for (let i = 0; i < r.frameNr; i++) {
     const f = r.frames[i];
     const marks = [i === r.head ? 'K' : '', ...(cursors.get(i) ?? [])].filter(Boolean).join('');
-    const body = f.status === 0 ? STATUS_NAMES[0] : `${STATUS_NAMES[f.status]}${f.msg ? ` m${f.msg}` : ''}${f.seq ? `#${f.seq}` : ''}${f.len ? ` len${f.len}` : ''}`;
+    // `@+N`: an RX message the kernel put somewhere other than frame + NL_MMAP_HDRLEN (B12).
+    const moved = name === 'rx' && f.msg && f.off !== HDRLEN ? ` @+${f.off}` : '';
+    const body = f.status === 0 ? STATUS_NAMES[0] : `${STATUS_NAMES[f.status]}${f.msg ? ` m${f.msg}` : ''}${f.seq ? `#${f.seq}` : ''}${f.len ? ` len${f.len}` : ''}${moved}`;
     cells.push(`${i}:${body}${marks ? `<${marks}>` : ''}`);
   }
   return `${name}: [ ${cells.join(' | ')} ]  pending=${r.pending}`;
