@@ -5,6 +5,7 @@ import { linux3184 } from './linux-3.18.4.js';
 import { linux41 } from './linux-4.1.js';
 import { linux42 } from './linux-4.2.js';
 import { linux45 } from './linux-4.5.js';
+import { reference } from './reference.js';
 
 /** D1's remedy from the workshop summary: allocation and id assignment in one atomic step. */
 const linux45Ordered = deriveVariant(
@@ -15,4 +16,4 @@ const linux45Ordered = deriveVariant(
   { orderedIds: true },
 );
 
-export const VARIANTS: readonly Variant[] = [linux310, linux3184, linux41, linux42, linux45, linux45Ordered];
+export const VARIANTS: readonly Variant[] = [linux310, linux3184, linux41, linux42, linux45, linux45Ordered, reference];
