@@ -68,7 +68,7 @@ class Checker {
   }
 
   /** An object with only the given fields (`required` among them); returns it as a record. */
-  object(path: string, v: unknown, what: string, fields: readonly string[], required: readonly string[] = fields): Record<string, unknown> {
+  object(path: string, v: unknown, what: string, { all: fields, required }: Fields): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `must be an object (${what}), got ${shown(v)}`);
     const o = v as Record<string, unknown>;
     for (const k of Object.keys(o)) {
@@ -113,8 +113,37 @@ function optional<T extends object>(out: T, key: string, v: unknown, check: (v: 
   return out;
 }
 
-const TOP_FIELDS = ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'dumpParts', 'allocFailures', 'noEnobufs', 'witnesses', 'excludes'];
-const TOP_REQUIRED = ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'witnesses'];
+// The fields each object may have, and those it must have. A field added to a type of
+// src/model/config.ts and not listed here (so not checked) is a compile error naming it.
+type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T] & string;
+type Unlisted<T, L extends readonly string[]> = Exclude<keyof T & string, L[number]>;
+type AllListed<T, L extends readonly string[]> = [Unlisted<T, L>] extends [never] ? unknown : { readonly fieldsNotChecked: Unlisted<T, L> };
+
+interface Fields {
+  readonly all: readonly string[];
+  readonly required: readonly string[];
+}
+
+function fieldsOf<T>() {
+  return <const A extends readonly (keyof T & string)[], const R extends readonly RequiredKeys<T>[]>(
+    all: A & AllListed<T, A>,
+    required: R & AllListed<Pick<T, RequiredKeys<T>>, R>,
+  ): Fields => ({ all, required });
+}
+
+type SetsockoptOp = Extract<SetupOp, { op: 'setsockopt' }>;
+type MmapOp = Extract<SetupOp, { op: 'mmap' }>;
+const TOP = fieldsOf<ScenarioConfig>()(
+  ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'dumpParts', 'allocFailures', 'noEnobufs', 'witnesses', 'excludes'],
+  ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'witnesses'],
+);
+const REQUEST = fieldsOf<MmapReq>()(['blockSize', 'blockNr', 'frameSize', 'frameNr'], ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
+const PRODUCER = fieldsOf<ProducerParams>()(['count', 'path', 'firstTag', 'mayAbandon'], ['count', 'path', 'firstTag']);
+const CONSUMER = fieldsOf<ConsumerParams>()(['maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts'], ['maxHold']);
+const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call'], ['count', 'batch', 'dontwait', 'firstTag']);
+const SIBLING = fieldsOf<SiblingParams>()(['writes'], ['writes']);
+const SETSOCKOPT = fieldsOf<SetsockoptOp>()(['op', 'ring', 'req', 'capNetAdmin', 'optlen', 'badPointer'], ['op', 'ring', 'req']);
+const MMAP = fieldsOf<MmapOp>()(['op', 'pgoff', 'bytes'], ['op']);
 const PROGRAMS = ['producer', 'consumer', 'txuser', 'sibling', 'forker', 'setup'] as const;
 
 /**
@@ -124,7 +153,7 @@ const PROGRAMS = ['producer', 'consumer', 'txuser', 'sibling', 'forker', 'setup'
  */
 export function scenarioFromValue(value: unknown, file: string): ScenarioConfig {
   const c = new Checker(file);
-  const o = c.object('', value, 'a scenario', TOP_FIELDS, TOP_REQUIRED);
+  const o = c.object('', value, 'a scenario', TOP);
   if (typeof o.id !== 'string' || !SCENARIO_ID.test(o.id)) {
     c.fail('id', `must be a word of letters, digits, '.', '_' or '-' (it appears in reproduce commands and report names), got ${shown(o.id)}`);
   }
@@ -164,14 +193,14 @@ export function scenarioFromValue(value: unknown, file: string): ScenarioConfig 
 }
 
 function request(c: Checker, path: string, v: unknown): MmapReq {
-  const r = c.object(path, v, 'an nl_mmap_req', ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
+  const r = c.object(path, v, 'an nl_mmap_req', REQUEST);
   const word = (k: string) => c.int(join(path, k), r[k], 0, WORD_MAX, 'ring geometry is kept in 16-bit slots');
   // Frame indices (heads, cursors, skb frames) are bytes.
   return { blockSize: word('blockSize'), blockNr: word('blockNr'), frameSize: word('frameSize'), frameNr: c.int(join(path, 'frameNr'), r.frameNr, 0, BYTE_MAX, 'frame indices are bytes') };
 }
 
 function thread(c: Checker, path: string, v: unknown, nRequests: number): ThreadSpec {
-  const t = c.object(path, v, 'a thread', ['name', 'program', 'params'], ['name', 'program']);
+  const t = c.object(path, v, 'a thread', { all: ['name', 'program', 'params'], required: ['name', 'program'] });
   if (typeof t.name !== 'string' || !WORD.test(t.name)) {
     c.fail(join(path, 'name'), `must be a word (a letter, then up to 31 letters, digits, '_' or '-'), got ${shown(t.name)}`);
   }
@@ -193,7 +222,7 @@ function thread(c: Checker, path: string, v: unknown, nRequests: number): Thread
     case 'sibling':
       return { name, program, params: sibling(c, pp, t.params) };
     case 'setup': {
-      const p = c.object(pp, t.params, 'setup parameters', ['ops']);
+      const p = c.object(pp, t.params, 'setup parameters', { all: ['ops'], required: ['ops'] });
       // The op counter is a byte.
       const ops = c.array(join(pp, 'ops'), p.ops, 1, BYTE_MAX).map((op, i) => setupOp(c, `${pp}.ops[${i}]`, op, nRequests));
       return { name, program, params: { ops } };
@@ -204,7 +233,7 @@ function thread(c: Checker, path: string, v: unknown, nRequests: number): Thread
 const TAG_WHY = 'message tags are tracked in 29-bit masks';
 
 function producer(c: Checker, path: string, v: unknown): ProducerParams {
-  const p = c.object(path, v, 'producer parameters', ['count', 'path', 'firstTag', 'mayAbandon'], ['count', 'path', 'firstTag']);
+  const p = c.object(path, v, 'producer parameters', PRODUCER);
   const out: ProducerParams = {
     count: c.int(join(path, 'count'), p.count, 1, TAG_MAX, TAG_WHY),
     path: c.oneOf(join(path, 'path'), p.path, ['ring', 'nfq', 'plain', 'mcast'] as const),
@@ -214,7 +243,7 @@ function producer(c: Checker, path: string, v: unknown): ProducerParams {
 }
 
 function consumer(c: Checker, path: string, v: unknown): ConsumerParams {
-  const p = c.object(path, v, 'consumer parameters', ['maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts'], ['maxHold']);
+  const p = c.object(path, v, 'consumer parameters', CONSUMER);
   const out: ConsumerParams = { maxHold: c.int(join(path, 'maxHold'), p.maxHold, 0, RX_FRAMES_MAX, 'it cannot hold more frames than an RX ring has') };
   optional(out, 'dump', p.dump, (x) => c.bool(join(path, 'dump'), x));
   optional(out, 'dumpAfterCopy', p.dumpAfterCopy, (x) => c.bool(join(path, 'dumpAfterCopy'), x));
@@ -224,7 +253,7 @@ function consumer(c: Checker, path: string, v: unknown): ConsumerParams {
 }
 
 function txuser(c: Checker, path: string, v: unknown): TxParams {
-  const p = c.object(path, v, 'txuser parameters', ['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call'], ['count', 'batch', 'dontwait', 'firstTag']);
+  const p = c.object(path, v, 'txuser parameters', TXUSER);
   const out: TxParams = {
     count: c.int(join(path, 'count'), p.count, 1, TAG_MAX, TAG_WHY),
     batch: c.int(join(path, 'batch'), p.batch, 1, BYTE_MAX, 'its counter is a byte'),
@@ -236,7 +265,7 @@ function txuser(c: Checker, path: string, v: unknown): TxParams {
 }
 
 function sibling(c: Checker, path: string, v: unknown): SiblingParams {
-  const p = c.object(path, v, 'sibling parameters', ['writes']);
+  const p = c.object(path, v, 'sibling parameters', SIBLING);
   return { writes: c.int(join(path, 'writes'), p.writes, 0, BYTE_MAX, 'its counter is a byte') };
 }
 
@@ -245,7 +274,7 @@ function setupOp(c: Checker, path: string, v: unknown, nRequests: number): Setup
   const op = c.oneOf(join(path, 'op'), (v as Record<string, unknown>).op, ['setsockopt', 'mmap', 'munmap', 'close'] as const);
   switch (op) {
     case 'setsockopt': {
-      const o = c.object(path, v, 'a setsockopt operation', ['op', 'ring', 'req', 'capNetAdmin', 'optlen', 'badPointer'], ['op', 'ring', 'req']);
+      const o = c.object(path, v, 'a setsockopt operation', SETSOCKOPT);
       const out: SetupOp = {
         op,
         ring: c.oneOf(join(path, 'ring'), o.ring, ['rx', 'tx'] as const),
@@ -256,14 +285,14 @@ function setupOp(c: Checker, path: string, v: unknown, nRequests: number): Setup
       return optional(out, 'badPointer', o.badPointer, (x) => c.bool(join(path, 'badPointer'), x));
     }
     case 'mmap': {
-      const o = c.object(path, v, 'an mmap operation', ['op', 'pgoff', 'bytes'], ['op']);
+      const o = c.object(path, v, 'an mmap operation', MMAP);
       const out: SetupOp = { op };
       optional(out, 'pgoff', o.pgoff, (x) => c.int(join(path, 'pgoff'), x, 0, INT_MAX));
       return optional(out, 'bytes', o.bytes, (x) => c.int(join(path, 'bytes'), x, 0, INT_MAX));
     }
     case 'munmap':
     case 'close':
-      c.object(path, v, `a ${op} operation`, ['op']);
+      c.object(path, v, `a ${op} operation`, { all: ['op'], required: ['op'] });
       return { op };
   }
 }
