@@ -8,7 +8,7 @@
  * It needs the npm registry (or a warm npm cache) and fails loudly without it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,8 @@ describe('the packed package in a new project with @fast-check/vitest', () => {
       expect(packed).toContain(f);
     }
     expect(packed.filter((f) => /^(src|test|bench|examples)\/|^dist\/(test|bench|examples)\//.test(f))).toEqual([]);
+    // The README links to docs/: they travel with it.
+    for (const f of readdirSync(join(ROOT, 'docs')).filter((x) => x.endsWith('.md'))) expect(packed).toContain(`docs/${f}`);
   });
 
   it('installs one copy of fast-check, shared by nlring and @fast-check/vitest', () => {
