@@ -115,6 +115,17 @@ describe('the packed package in a new project with @fast-check/vitest', () => {
     expect(Number(version.split('.')[0])).toBe(Number(/\d+/.exec(PKG.peerDependencies['fast-check'])?.[0]));
   });
 
+  it('installs the nlring command, which checks a catalogue scenario and a scenario file', () => {
+    const bin = join(project, 'node_modules/.bin/nlring');
+    const fail = run(bin, ['check', '--variant', 'linux-3.10', '--scenario', 'tx-sibling'], project);
+    expect(fail.status, fail.out).toBe(1);
+    expect(fail.out).toMatch(/^violated: NOTOCTOU-TX-LEN /m);
+    writeFileSync(join(project, 'tx-two-frames.json'), readFileSync(join(ROOT, 'examples/scenarios/tx-two-frames.json')));
+    const own = run(bin, ['check', '--variant', 'linux-4.5', '--scenario', './tx-two-frames.json'], project);
+    expect(own.out).toMatch(/^PASS {2}variant linux-4\.5 {2}scenario \S*tx-two-frames\S* /);
+    expect(own.status, own.out).toBe(0);
+  });
+
   it('type-checks the README example with tsc', () => {
     const r = run('node', [join(project, 'node_modules/typescript/bin/tsc'), '-p', '.'], project);
     expect(r.out).toBe('');
