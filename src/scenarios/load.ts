@@ -395,6 +395,14 @@ function crossChecks(c: Checker, sc: ScenarioConfig): void {
     }
   });
 
+  // Every mmap and fork adds references to the file (f_count, mapped), every setsockopt may install
+  // a new ring generation: counters that are bytes of the state vector, starting at up to 2.
+  const setupOps = sc.threads.reduce((n, t) => n + (t.program === 'setup' ? t.params.ops.length : 0), 0);
+  const forks = sc.threads.filter((t) => t.program === 'forker').length;
+  if (2 + setupOps + 2 * forks > BYTE_MAX) {
+    c.fail('threads', `have ${setupOps} set-up operations and ${forks} forks, which could take the socket's file references or ring generations past ${BYTE_MAX}, the most a byte of the state vector holds`);
+  }
+
   // sk_receive_queue has RCVQ_CAP slots. Count every message that could ever wait there: plain and
   // multicast messages, ring messages when they may find no ring or a frame too small (fallback to
   // alloc_skb), and a dump's parts and NLMSG_DONE.

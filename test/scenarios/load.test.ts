@@ -192,6 +192,9 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
     ['setup op unknown', broken((s) => (s.threads[5].params.ops[0] = { op: 'mremap' })), 'my.json: threads[5].params.ops[0].op must be one of "setsockopt", "mmap", "munmap", "close", got "mremap"'],
     ['setsockopt request out of range', broken((s) => (s.threads[5].params.ops[2].req = 5)), 'my.json: threads[5].params.ops[2].req must be an integer in 0..2 (an index into requests), got 5'],
     ['field of another op', broken((s) => (s.threads[5].params.ops[1].ring = 'rx')), 'my.json: threads[5].params.ops[1].ring is not a field of a munmap operation (fields: op)'],
+    ['too many set-up operations and forks', broken((s) => {
+      for (let i = 0; i < 61; i++) s.threads.push({ name: `fork${i}`, program: 'forker' });
+    }), "my.json: threads have 3 set-up operations and 62 forks, which could take the socket's file references or ring generations past 127, the most a byte of the state vector holds"],
     // the receive queue
     ['too many queued messages', broken((s) => (s.threads[1].params.count = 7)), 'my.json: threads can queue up to 10 messages on the socket (plain and multicast messages, ring messages that may fall back to alloc_skb, dump parts and NLMSG_DONE), more than the 8 the state vector\'s receive queue holds'],
     ['dumpParts without a dump', broken((s) => (s.threads[2].params.dump = false)), 'my.json: dumpParts is set but no consumer dumps (consumer params.dump)'],
