@@ -53,7 +53,7 @@ export interface Knobs {
   readonly ringPathTest: 'iov-base' | 'iter-type-eq' | 'iter-is-iovec';
   /**
    * netlink_dump's allocation. `min-size` (3.10): always the minimum dump size.
-   * `autosize` (3.11-era): first try `max_recvmsg_len` (the largest recvmsg buffer
+   * `autosize` (9063e21fb026, 3.15 on): first try `max_recvmsg_len` (the largest recvmsg buffer
    * seen), then the minimum. `autosize-trim` (4.1): as autosize, and reserve
    * headroom so the message fits the reader's buffer, even in a ring skb (B12).
    * `autosize-trim-nonring` (aa3a022094fa, 4.2 … 4.5): trim only sockets without an RX ring.
