@@ -5,6 +5,7 @@
  * byte-identical reports (the times go to stderr as progress).
  */
 import { aggregate, matrixVerdict, type Aggregate, type Cell, type Difference, type Matrix } from '../matrix.js';
+import { stopPhrase } from '../check/result.js';
 
 /** A scenario cell in a few characters: `FAIL 7`, `pass`, `INCOMPLETE`, `VACUOUS`, `-`. */
 function cellWord(c: Cell): string {
@@ -61,6 +62,13 @@ const LEGEND =
   'shortest counterexample n steps; INCOMPLETE (k) = a budget stopped k runs before any violation; VACUOUS (k) = ' +
   'held, but k scenarios missed a witness; pass (k) = held in all k scenarios, exhaustively; - = no scenario checks it.';
 
+/** The runs a budget stopped, with the reason and how far they got: why their cells are INCOMPLETE. */
+function stoppedRuns(m: Matrix): string[] {
+  return m.runs
+    .filter((r) => r.stats?.stoppedBy !== undefined || r.verdict === 'incomplete')
+    .map((r) => `${r.variant} ${r.scenario}: ${stopPhrase(r.stats?.stoppedBy)} after ${r.states} states`);
+}
+
 /** Failing properties per variant, for the closing line of text and Markdown. */
 function failingPerVariant(m: Matrix): string {
   return m.variants.map((v) => `${v} ${m.properties.filter((p) => aggregate(m, v, p).verdict === 'fail').length}`).join(', ');
@@ -85,6 +93,8 @@ export function formatMatrixText(m: Matrix): string {
     out.push('by scenario (every cell that is not pass):', ...table(['property', 'variant', 'scenario', 'verdict'], detail).map((l) => `  ${l}`), '');
   }
   if (replays.length > 0) out.push('replay (each judges its property alone):', ...replays, '');
+  const stopped = stoppedRuns(m);
+  if (stopped.length > 0) out.push('stopped by a budget (their unviolated properties are INCOMPLETE):', ...stopped.map((l) => `  ${l}`), '');
   out.push(`failing properties: ${failingPerVariant(m)}`);
   out.push(counts(m));
   return out.join('\n') + '\n';
@@ -150,6 +160,7 @@ export function formatMatrixMarkdown(m: Matrix): string {
     `Failing properties: ${failingPerVariant(m)}.`,
     '',
     counts(m) + '.',
+    ...(stoppedRuns(m).length > 0 ? ['', 'Stopped by a budget (their unviolated properties are INCOMPLETE):', '', ...stoppedRuns(m).map((l) => `- ${md(l)}`)] : []),
     '',
     '## By scenario',
     '',

@@ -59,6 +59,9 @@ describe('nlring matrix: the cells come from the checker', () => {
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).cells.map((c: JsonCell) => c.verdict)).toEqual(['incomplete', 'incomplete']);
     expect(JSON.parse(r.stdout).engine.budgets).toEqual({ maxStates: 3 });
+    const text = await nlring(['matrix', '--variants', 'toy-buggy', '--scenarios', 'counters', '--max-states', '3']);
+    expect(text.stdout).toMatch(/^BOUNDED +INCOMPLETE \(1\)$/m);
+    expect(text.stdout).toContain('stopped by a budget (their unviolated properties are INCOMPLETE):\n  toy-buggy counters: state budget reached after 3 states\n');
   });
 
   it('exit 0 when every run passes', async () => {
