@@ -81,19 +81,12 @@ export interface MatrixEngine {
  * the id its targets carry, and refuses two columns with one id.
  */
 export function computeMatrix(source: MatrixSource, variants: readonly string[], scenarios: readonly string[], options: MatrixOptions = {}): Matrix {
-  if (scenarios.length === 0) throw new UsageError('a matrix needs at least one scenario');
-  const properties = source.listProperties().filter((p) => p.kind === 'always').map((p) => p.id);
-  // Every target first: a bad name is refused before anything runs long.
-  const targets = variants.map((v) => scenarios.map((s) => source.buildTarget(v, s)));
-  const ids = targets.map((row) => row[0].variant);
-  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) throw new UsageError(`two of the variants given are both '${twice}'`);
+  const { targets } = prepare(source, variants, scenarios);
   const runs: CheckResult[] = [];
-  const cells: Cell[] = [];
   const total = variants.length * scenarios.length;
   for (const row of targets) {
     for (const target of row) {
-      const progress = options.progress?.(`[${runs.length + 1}/${total}] ${target.variant} ${target.scenario}`);
+      const progress = options.progress?.(label(runs.length, total, target));
       let r: CheckResult;
       try {
         r = bfs(target, {
@@ -110,9 +103,61 @@ export function computeMatrix(source: MatrixSource, variants: readonly string[],
         progress?.done();
       }
       runs.push(r);
-      cells.push(...cellsOf(r, properties));
     }
   }
+  return assemble(source, targets, runs, options);
+}
+
+/**
+ * The same matrix with the runs spread over `jobs` worker threads
+ * (src/matrix-jobs.ts). Workers load each target from `src/catalog.ts` by the
+ * names given (ids or files), so `source` must be that catalogue; the results,
+ * and so the reports, are the same as computeMatrix's.
+ */
+export async function computeMatrixInWorkers(
+  source: MatrixSource,
+  variants: readonly string[],
+  scenarios: readonly string[],
+  options: MatrixOptions,
+  jobs: number,
+): Promise<Matrix> {
+  const { targets } = prepare(source, variants, scenarios);
+  const total = variants.length * scenarios.length;
+  const pairs = variants.flatMap((v, i) => scenarios.map((s, j) => ({ variant: v, scenario: s, label: label(i * scenarios.length + j, total, targets[i][j]) })));
+  const { runInWorkers } = await import('./matrix-jobs.js');
+  const runs = await runInWorkers(
+    pairs,
+    {
+      maxStates: options.maxStates,
+      maxDepth: options.maxDepth,
+      timeBudgetSeconds: options.timeBudgetSeconds,
+      maxMemoryMiB: options.maxMemoryMiB,
+      symmetry: options.symmetry === true,
+      progressIntervalMs: options.progressIntervalMs,
+    },
+    jobs,
+    options.progress,
+  );
+  return assemble(source, targets, runs, options);
+}
+
+const label = (i: number, total: number, t: CheckTarget<any, any>) => `[${i + 1}/${total}] ${t.variant} ${t.scenario}`;
+
+/** Every target first, so a bad name is refused before anything runs long; two columns with one id are refused. */
+function prepare(source: MatrixSource, variants: readonly string[], scenarios: readonly string[]): { targets: CheckTarget<any, any>[][] } {
+  if (scenarios.length === 0) throw new UsageError('a matrix needs at least one scenario');
+  const targets = variants.map((v) => scenarios.map((s) => source.buildTarget(v, s)));
+  const ids = targets.map((row) => row[0].variant);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new UsageError(`two of the variants given are both '${twice}'`);
+  return { targets };
+}
+
+/** The matrix of `runs` (one per target, variant-major). */
+function assemble(source: MatrixSource, targets: CheckTarget<any, any>[][], runs: CheckResult[], options: MatrixOptions): Matrix {
+  const properties = source.listProperties().filter((p) => p.kind === 'always').map((p) => p.id);
+  const cells = runs.flatMap((r) => cellsOf(r, properties));
+  const ids = targets.map((row) => row[0].variant);
   const b = {
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
@@ -121,7 +166,7 @@ export function computeMatrix(source: MatrixSource, variants: readonly string[],
   };
   return {
     variants: ids,
-    scenarios: targets[0]?.map((t) => t.scenario) ?? [...scenarios],
+    scenarios: targets[0]?.map((t) => t.scenario) ?? [],
     properties,
     cells,
     runs,

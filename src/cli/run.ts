@@ -24,7 +24,7 @@ import { formatText, formatReplayText } from '../report/text.js';
 import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
-import { computeMatrix, differences, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
+import { computeMatrix, computeMatrixInWorkers, differences, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
 import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
@@ -65,8 +65,8 @@ usage:
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V] [--out DIR] [--engine E] [engine flags]
   nlring merge FILE... [--format text|json]
-  nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--format text|json|md]
-  nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--format text|json]
+  nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--jobs N] [--format text|json|md]
+  nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--jobs N] [--format text|json]
   nlring bugs [--check] [ID...] [--format text|json]
   nlring help | --help | -h
   nlring --version
@@ -118,6 +118,8 @@ matrix and diff (bfs with --all-violations on every (variant, scenario) pair; no
   --scenarios S,... the scenarios (default: all); a cell aggregates them, worst verdict first
   A B               diff: the two variants to compare; prints each (scenario, property) whose
                     verdict differs, with the counterexample of the failing side
+  --jobs N          run N pairs at a time, in worker threads (default 1); the same output,
+                    N times the memory
 bugs:
   ID...             only these entries of the bug catalogue (default: all)
   --check           run each entry: the buggy variant fails the expected properties, each
@@ -140,7 +142,7 @@ const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
 const ENGINES: readonly Engine[] = ['bfs', 'simulate', 'pbt'];
 /** matrix and diff always run bfs with --all-violations; these shape the runs. */
-const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', symmetry: 'switch' };
+const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', symmetry: 'switch', jobs: 'count' };
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
@@ -440,7 +442,11 @@ async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[
       return { show: (p) => printer.show(bfsProgressLine(p)), done: printer.done };
     },
   };
-  return computeMatrix({ listProperties: () => catalog.listProperties(), buildTarget: (v, s) => targets.get(`${v}\0${s}`)! }, variants, scenarios, opts);
+  const source = { listProperties: () => catalog.listProperties(), buildTarget: (v: string, s: string) => targets.get(`${v}\0${s}`)! };
+  // Workers load targets from src/catalog.ts themselves, so a catalogue given to run() (tests) runs in this thread.
+  const jobs = count(flags, 'jobs') ?? 1;
+  if (jobs > 1 && options.catalog === undefined) return computeMatrixInWorkers(source, variants, scenarios, opts, jobs);
+  return computeMatrix(source, variants, scenarios, opts);
 }
 
 /** Run one engine on one target, with progress lines on stderr; `properties`: the --property restriction, for reproduce lines. */

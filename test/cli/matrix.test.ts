@@ -2,6 +2,7 @@
  * `nlring matrix`: cells computed by bfs --all-violations on toy targets (and one
  * small real scenario), the three formats, --out, exit codes and bad input.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,5 +169,26 @@ describe('nlring matrix on the real model (tx-sibling)', () => {
     const rows = listProperties().filter((p) => p.kind === 'always').map((p) => p.id);
     for (const p of rows) expect(cell(j.cells, 'linux-3.10', 'tx-sibling', p)?.verdict === 'n/a').toBe(!judged.includes(p));
     expect(r.code).toBe(1);
+  });
+});
+
+describe('nlring matrix --jobs (worker threads, through the built bin)', () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const bin = (args: string[]) => spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], { cwd: root, encoding: 'utf8' });
+
+  it('gives the same bytes as one thread, a file variant included, and the same exit code', () => {
+    const args = ['matrix', '--variants', 'linux-3.10,examples/patches/zero-copy-tx.ts', '--scenarios', 'tx-sibling,rx-order', '--format', 'json'];
+    const one = bin(args);
+    const two = bin([...args, '--jobs', '2']);
+    expect(one.status).toBe(1);
+    expect(two.status).toBe(1);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(two.stdout).variants).toEqual(['linux-3.10', 'examples/patches/zero-copy-tx.ts']);
+  });
+
+  it('refuses bad names before any worker starts', () => {
+    const r = bin(['matrix', '--variants', 'linux-9', '--jobs', '2']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^nlring: unknown variant 'linux-9' [^\n]*\n$/);
   });
 });

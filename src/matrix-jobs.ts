@@ -1,0 +1,82 @@
+/**
+ * `nlring matrix --jobs N`: the (variant, scenario) runs of a matrix spread over N
+ * worker threads (src/matrix-worker.ts), for machines with more than one core.
+ * Each run is the same bfs as in one process, and results are put back in pair
+ * order, so the reports are the same bytes whatever N is. Each worker holds its
+ * own visited set: memory grows with N.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Progress } from './check/bfs.js';
+import type { CheckResult } from './check/result.js';
+import { UsageError } from './errors.js';
+import type { WorkerJob, WorkerMessage, WorkerOptions } from './matrix-worker.js';
+
+export interface Pair {
+  readonly variant: string;
+  readonly scenario: string;
+  /** The progress label of the run. */
+  readonly label: string;
+}
+
+/**
+ * Run every pair in `jobs` workers and return the results in pair order. A
+ * UsageError in a worker (a file that does not load) is rethrown as one; any
+ * other failure as an Error. Workers are terminated in every case.
+ */
+export function runInWorkers(
+  pairs: readonly Pair[],
+  options: WorkerOptions,
+  jobs: number,
+  progress?: (label: string) => { show(p: Progress): void; done(): void },
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = new Array(pairs.length);
+  const shown = new Map<number, { show(p: Progress): void; done(): void }>();
+  const workers: Worker[] = [];
+  let next = 0;
+  let finished = 0;
+  return new Promise<CheckResult[]>((resolve, reject) => {
+    let failed = false;
+    const stop = (e?: Error) => {
+      for (const p of shown.values()) p.done();
+      shown.clear();
+      for (const w of workers) void w.terminate();
+      if (e) {
+        failed = true;
+        reject(e);
+      } else resolve(results);
+    };
+    const give = (w: Worker) => {
+      if (next >= pairs.length) return;
+      const index = next++;
+      const pair = pairs[index];
+      const p = progress?.(pair.label);
+      if (p) shown.set(index, p);
+      w.postMessage({ index, variant: pair.variant, scenario: pair.scenario } satisfies WorkerJob);
+    };
+    for (let i = 0; i < Math.min(jobs, pairs.length); i++) {
+      const w = new Worker(new URL('./matrix-worker.js', import.meta.url), { workerData: options });
+      workers.push(w);
+      w.on('message', (m: WorkerMessage) => {
+        if (failed) return;
+        if (m.kind === 'progress') {
+          shown.get(m.index)?.show(m.progress);
+          return;
+        }
+        shown.get(m.index)?.done();
+        shown.delete(m.index);
+        if (m.kind === 'error') {
+          stop(m.usage ? new UsageError(m.message) : new Error(`matrix worker: ${m.message}`));
+          return;
+        }
+        results[m.index] = m.result;
+        if (++finished === pairs.length) stop();
+        else give(w);
+      });
+      w.on('error', (e) => {
+        if (!failed) stop(e);
+      });
+      give(w);
+    }
+    if (pairs.length === 0) stop();
+  });
+}
