@@ -219,6 +219,8 @@ export interface Aggregate {
   readonly verdict: CellVerdict;
   /** How many scenarios gave that verdict. */
   readonly count: number;
+  /** How many scenarios check the property (cells that are not n/a). */
+  readonly checked: number;
   /** fail: the shortest counterexample over the failing scenarios, and its scenario (the first in scenario order among equals). */
   readonly steps?: number;
   readonly scenario?: string;
@@ -230,7 +232,7 @@ export function aggregate(m: Matrix, variant: string, property: string): Aggrega
   const cells = m.cells.filter((c) => c.variant === variant && c.property === property);
   const verdict = CELL_ORDER.find((v) => cells.some((c) => c.verdict === v)) ?? 'n/a';
   const worst = cells.filter((c) => c.verdict === verdict);
-  const base = { variant, property, verdict, count: worst.length, cells };
+  const base = { variant, property, verdict, count: worst.length, checked: cells.filter((c) => c.verdict !== 'n/a').length, cells };
   if (verdict !== 'fail') return base;
   const shortest = worst.reduce((a, c) => (c.steps! < a.steps! ? c : a));
   return { ...base, steps: shortest.steps, scenario: shortest.scenario };

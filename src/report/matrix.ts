@@ -21,17 +21,21 @@ function cellWord(c: Cell): string {
   }
 }
 
-/** An aggregate: `FAIL 7 (2)` = shortest counterexample 7 steps, 2 scenarios fail; `pass (11)`; `-` when no scenario checks it. */
+/**
+ * An aggregate: `FAIL 7 (2/13)` = violated in 2 of the 13 scenarios that check it,
+ * shortest counterexample 7 steps; `INCOMPLETE (1/13)`; `pass (13)`; `-` when no
+ * scenario checks it. The share keeps one stopped run from hiding twelve passes.
+ */
 function aggregateWord(a: Aggregate): string {
   switch (a.verdict) {
     case 'fail':
-      return `FAIL ${a.steps} (${a.count})`;
+      return `FAIL ${a.steps} (${a.count}/${a.checked})`;
     case 'n/a':
       return '-';
     case 'pass':
       return `pass (${a.count})`;
     default:
-      return `${a.verdict.toUpperCase()} (${a.count})`;
+      return `${a.verdict.toUpperCase()} (${a.count}/${a.checked})`;
   }
 }
 
@@ -58,9 +62,9 @@ function counts(m: Matrix): string {
 }
 
 const LEGEND =
-  'A cell is the worst verdict over the scenarios that check the property: FAIL n (k) = violated in k scenarios, ' +
-  'shortest counterexample n steps; INCOMPLETE (k) = a budget stopped k runs before any violation; VACUOUS (k) = ' +
-  'held, but k scenarios missed a witness; pass (k) = held in all k scenarios, exhaustively; - = no scenario checks it.';
+  'A cell is the worst verdict over the c scenarios that check the property: FAIL n (k/c) = violated in k of them, ' +
+  'shortest counterexample n steps; INCOMPLETE (k/c) = a budget stopped k runs before any violation; VACUOUS (k/c) = ' +
+  'held, but k scenarios missed a witness; pass (c) = held in all c scenarios, exhaustively; - = no scenario checks it.';
 
 /** The runs a budget stopped, with the reason and how far they got: why their cells are INCOMPLETE. */
 function stoppedRuns(m: Matrix): string[] {

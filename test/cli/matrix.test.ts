@@ -61,7 +61,7 @@ describe('nlring matrix: the cells come from the checker', () => {
     expect(JSON.parse(r.stdout).cells.map((c: JsonCell) => c.verdict)).toEqual(['incomplete', 'incomplete']);
     expect(JSON.parse(r.stdout).engine.budgets).toEqual({ maxStates: 3 });
     const text = await nlring(['matrix', '--variants', 'toy-buggy', '--scenarios', 'counters', '--max-states', '3']);
-    expect(text.stdout).toMatch(/^BOUNDED +INCOMPLETE \(1\)$/m);
+    expect(text.stdout).toMatch(/^BOUNDED +INCOMPLETE \(1\/1\)$/m);
     expect(text.stdout).toContain('stopped by a budget (their unviolated properties are INCOMPLETE):\n  toy-buggy counters: state budget reached after 3 states\n');
   });
 
@@ -101,8 +101,8 @@ describe('nlring matrix: formats', () => {
     const r = await nlring(['matrix']);
     const lines = r.stdout.split('\n');
     expect(lines[2]).toMatch(/^property +toy-good +toy-buggy$/);
-    expect(r.stdout).toMatch(/^BOUNDED +VACUOUS \(1\) +VACUOUS \(1\)$/m);
-    expect(r.stdout).toMatch(/^NO-BUG +VACUOUS \(1\) +FAIL 5 \(2\)$/m);
+    expect(r.stdout).toMatch(/^BOUNDED +VACUOUS \(1\/3\) +VACUOUS \(1\/3\)$/m);
+    expect(r.stdout).toMatch(/^NO-BUG +VACUOUS \(1\/2\) +FAIL 5 \(2\/2\)$/m);
     expect(r.stdout).toMatch(/^ {2}NO-BUG +toy-buggy +counters +FAIL 5$/m);
     expect(r.stdout).toContain('  NO-BUG toy-buggy counters: nlring replay --variant toy-buggy --scenario counters --property NO-BUG --path 0/0/0/1/1\n');
     expect(r.stdout).toContain('failing properties: toy-good 0, toy-buggy 1\n');
@@ -112,7 +112,7 @@ describe('nlring matrix: formats', () => {
   it('md: the table, then one drill-down table per property with its replay lines', async () => {
     const r = await nlring(['matrix', '--format', 'md']);
     expect(r.stdout).toMatch(/^# Variant matrix\n/);
-    expect(r.stdout).toContain('| property | toy-good | toy-buggy |\n| --- | --- | --- |\n| BOUNDED | VACUOUS (1) | VACUOUS (1) |\n| NO-BUG | VACUOUS (1) | FAIL 5 (2) |\n');
+    expect(r.stdout).toContain('| property | toy-good | toy-buggy |\n| --- | --- | --- |\n| BOUNDED | VACUOUS (1/3) | VACUOUS (1/3) |\n| NO-BUG | VACUOUS (1/2) | FAIL 5 (2/2) |\n');
     expect(r.stdout).toContain('### NO-BUG\n\n| scenario | toy-good | toy-buggy |\n| --- | --- | --- |\n| counters | pass | FAIL 5 |\n| missed | VACUOUS | FAIL 5 |\n| only-bounded | - | - |\n');
     expect(r.stdout).toContain('- toy-buggy, counters, 5 steps: `nlring replay --variant toy-buggy --scenario counters --property NO-BUG --path 0/0/0/1/1`\n');
   });
