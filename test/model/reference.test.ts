@@ -90,8 +90,16 @@ describe('the obvious patches are not enough, even with every other fix in place
     expect(r.violation!.steps.length).toBe(43);
   });
 
-  it('taking pg_vec_lock before the checks instead of re-checking pending in the swap: ACCT-NO-FREE-IN-USE still fails (the producer reserves under the queue lock)', () => {
-    const v = defineVariant({ base: referenceWithout(['swap-rechecks-pending']), id: 'reference-set-ring-under-lock', description: 'd', cites: 'c', overrides: setRingUnderLock.overrides });
+  it('taking pg_vec_lock before the checks instead of fixes 2 and 3: SETUP-GEOMETRY holds, ACCT-NO-FREE-IN-USE still fails (the producer reserves under the queue lock)', () => {
+    // The patch replaces so.check-size whole, so it stands in for geometry-at-swap as well.
+    const v = defineVariant({
+      base: referenceWithout(['swap-rechecks-pending', 'geometry-at-swap']),
+      id: 'reference-set-ring-under-lock',
+      description: 'd',
+      cites: 'c',
+      overrides: setRingUnderLock.overrides,
+    });
+    expectPass(checkOne(v, 'setup-concurrent', 'SETUP-GEOMETRY'));
     const r = checkOne(v, 'setup-teardown', 'ACCT-NO-FREE-IN-USE');
     expect(r.verdict).toBe('fail');
   });
