@@ -257,6 +257,20 @@ export interface Difference {
  * make a difference: the verdict is what a reviewer's patch changes.
  */
 export function differences(m: Matrix, a: string, b: string): Difference[] {
+  return pairs(m, a, b).filter((d) => d.a.verdict !== d.b.verdict);
+}
+
+/**
+ * The pairs that fail on both variants with counterexamples of different lengths:
+ * not a difference of verdict, but what a partial fix looks like (the property
+ * still fails, by another path), so diff shows them apart.
+ */
+export function lengthChanges(m: Matrix, a: string, b: string): Difference[] {
+  return pairs(m, a, b).filter((d) => d.a.verdict === 'fail' && d.b.verdict === 'fail' && d.a.steps !== d.b.steps);
+}
+
+/** Every (scenario, property) with its cell on `a` and on `b`, in scenario then property order. */
+function pairs(m: Matrix, a: string, b: string): Difference[] {
   const byKey = (variant: string) => new Map(m.cells.filter((c) => c.variant === variant).map((c) => [`${c.scenario}\0${c.property}`, c]));
   const ca = byKey(a);
   const cb = byKey(b);
@@ -264,9 +278,7 @@ export function differences(m: Matrix, a: string, b: string): Difference[] {
   for (const scenario of m.scenarios) {
     for (const property of m.properties) {
       const key = `${scenario}\0${property}`;
-      const x = ca.get(key)!;
-      const y = cb.get(key)!;
-      if (x.verdict !== y.verdict) out.push({ scenario, property, a: x, b: y });
+      out.push({ scenario, property, a: ca.get(key)!, b: cb.get(key)! });
     }
   }
   return out;

@@ -24,7 +24,7 @@ import { formatText, formatReplayText } from '../report/text.js';
 import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
-import { computeMatrix, computeMatrixInWorkers, differences, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
+import { computeMatrix, computeMatrixInWorkers, differences, lengthChanges, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
 import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
@@ -338,7 +338,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         // The variants by the ids their targets carry (a file names its variant's id).
         const [a, b] = same ? [m.variants[0], m.variants[0]] : m.variants;
         const diffs = differences(m, a, b);
-        io.stdout.write(json ? formatDiffJson(m, a, b, diffs) : formatDiffText(m, a, b, diffs));
+        const changed = lengthChanges(m, a, b);
+        io.stdout.write(json ? formatDiffJson(m, a, b, diffs, changed) : formatDiffText(m, a, b, diffs, changed));
         if (diffs.length > 0) return EXIT.fail;
         return m.cells.some((c) => c.verdict === 'incomplete') ? EXIT.incomplete : EXIT.pass;
       }

@@ -189,7 +189,17 @@ function sideWord(c: Cell): string {
   return c.verdict === 'fail' ? `FAIL (${c.steps} steps)` : c.verdict === 'pass' || c.verdict === 'n/a' ? c.verdict : c.verdict.toUpperCase();
 }
 
-export function formatDiffText(m: Matrix, a: string, b: string, diffs: readonly Difference[]): string {
+/** Both sides fail, with counterexamples of different lengths: listed apart from the differences. */
+function lengthLines(changed: readonly Difference[]): string[] {
+  if (changed.length === 0) return [];
+  return [
+    '',
+    'same verdict (FAIL), counterexample length changed:',
+    ...changed.map((d) => `  ${d.scenario} ${d.property}: ${d.a.steps} -> ${d.b.steps} steps: ${d.b.replay}`),
+  ];
+}
+
+export function formatDiffText(m: Matrix, a: string, b: string, diffs: readonly Difference[], changed: readonly Difference[] = []): string {
   const pairs = m.scenarios.length * m.properties.length;
   const out = [`diff ${a} ${b}: ${engineLine(m)}`, ''];
   if (diffs.length === 0) {
@@ -203,13 +213,17 @@ export function formatDiffText(m: Matrix, a: string, b: string, diffs: readonly 
     out.push('');
     out.push(`${diffs.length} of ${pairs} (scenario, property) verdicts differ`);
   }
+  out.push(...lengthLines(changed));
   const unsure = m.cells.filter((c) => c.verdict === 'incomplete').length;
   if (unsure > 0) out.push(`${unsure} cell${unsure === 1 ? ' is' : 's are'} INCOMPLETE (a budget stopped the run): equal verdicts there prove nothing`);
   return out.join('\n') + '\n';
 }
 
-/** `{a, b, scenarios, differences: [{scenario, property, a: {verdict, steps?, replay?}, b: {...}}], engine}`. */
-export function diffToJson(m: Matrix, a: string, b: string, diffs: readonly Difference[]): Record<string, unknown> {
+/**
+ * `{a, b, scenarios, differences: [{scenario, property, a: {verdict, steps?, replay?}, b: {...}}],
+ * lengthChanged: [the same, both failing with different lengths], incomplete, engine}`.
+ */
+export function diffToJson(m: Matrix, a: string, b: string, diffs: readonly Difference[], changed: readonly Difference[] = []): Record<string, unknown> {
   const side = (c: Cell) => ({ verdict: c.verdict, ...(c.steps !== undefined ? { steps: c.steps } : {}), ...(c.replay !== undefined ? { replay: c.replay } : {}) });
   const json = matrixToJson(m);
   return {
@@ -217,11 +231,12 @@ export function diffToJson(m: Matrix, a: string, b: string, diffs: readonly Diff
     b,
     scenarios: [...m.scenarios],
     differences: diffs.map((d) => ({ scenario: d.scenario, property: d.property, a: side(d.a), b: side(d.b) })),
+    lengthChanged: changed.map((d) => ({ scenario: d.scenario, property: d.property, a: side(d.a), b: side(d.b) })),
     incomplete: m.cells.filter((c) => c.verdict === 'incomplete').length,
     engine: json.engine,
   };
 }
 
-export function formatDiffJson(m: Matrix, a: string, b: string, diffs: readonly Difference[]): string {
-  return JSON.stringify(diffToJson(m, a, b, diffs), null, 2) + '\n';
+export function formatDiffJson(m: Matrix, a: string, b: string, diffs: readonly Difference[], changed: readonly Difference[] = []): string {
+  return JSON.stringify(diffToJson(m, a, b, diffs, changed), null, 2) + '\n';
 }

@@ -5,6 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import { run, type Catalog } from '../../src/cli/run.js';
 import { toyCatalog } from '../fixtures/toy-catalog.js';
+import { toyTarget } from '../fixtures/toy.js';
+
+/** The toy catalogue plus `toy-late`, whose bug sits at (4, 3): seven steps from init instead of five. */
+function withLateBug(): Catalog {
+  const base = toyCatalog();
+  return {
+    ...base,
+    listVariants: () => [...base.listVariants(), { id: 'toy-late', description: 'the bug two steps later' }],
+    buildTarget: (variant, scenario) => {
+      if (variant !== 'toy-late') return base.buildTarget(variant, scenario);
+      return { ...toyTarget({ bug: [4, 3], witnesses: ['x-max'] }), variant, scenario };
+    },
+  };
+}
 
 async function nlring(argv: string[], catalog: () => Promise<Catalog> = async () => toyCatalog()) {
   let stdout = '';
@@ -19,7 +33,7 @@ describe('nlring diff', () => {
     const r = await nlring(['diff', 'toy-good', 'toy-buggy', '--format', 'json']);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['a', 'b', 'scenarios', 'differences', 'incomplete', 'engine']);
+    expect(Object.keys(j)).toEqual(['a', 'b', 'scenarios', 'differences', 'lengthChanged', 'incomplete', 'engine']);
     expect(j.a).toBe('toy-good');
     expect(j.b).toBe('toy-buggy');
     // NO-BUG differs in counters (pass vs fail) and in missed (vacuous vs fail); n/a and equal verdicts are not listed.
@@ -42,6 +56,18 @@ describe('nlring diff', () => {
     expect(r.stdout).toMatch(/^counters +NO-BUG +FAIL \(5 steps\) +pass$/m);
     expect(r.stdout).toContain('  counters NO-BUG on toy-buggy, 5 steps: nlring replay --variant toy-buggy --scenario counters --property NO-BUG --path 0/0/0/1/1\n');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 of 2 (scenario, property) verdicts differ');
+  });
+
+  it('a property that fails on both sides with another length is listed apart, and is not a difference (exit 0)', async () => {
+    const text = await nlring(['diff', 'toy-buggy', 'toy-late', '--scenarios', 'counters'], async () => withLateBug());
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('no (scenario, property) verdict differs over 1 scenario\n');
+    expect(text.stdout).toContain(
+      'same verdict (FAIL), counterexample length changed:\n  counters NO-BUG: 5 -> 7 steps: nlring replay --variant toy-late --scenario counters --property NO-BUG --path 0/0/0/0/0/0/0\n',
+    );
+    const j = JSON.parse((await nlring(['diff', 'toy-buggy', 'toy-late', '--scenarios', 'counters', '--format', 'json'], async () => withLateBug())).stdout);
+    expect(j.differences).toEqual([]);
+    expect(j.lengthChanged).toEqual([{ scenario: 'counters', property: 'NO-BUG', a: expect.objectContaining({ verdict: 'fail', steps: 5 }), b: expect.objectContaining({ verdict: 'fail', steps: 7 }) }]);
   });
 
   it('exit 0 when no verdict differs (a variant against itself, or a scenario where both pass)', async () => {
