@@ -333,7 +333,7 @@ export const FIXES: readonly Fix[] = [
   // The destructor must wake readers as delivery does.
   {
     id: 'destructor-wakes',
-    cites: 'removes copy-mixed POLL-NO-LOST-WAKEUP, 50 steps with Finding 6 fixed, 48 with Finding 1 fixed (netlink_skb_destructor publishes VALID without sk_data_ready; found behind Finding 1)',
+    cites: 'removes copy-mixed POLL-NO-LOST-WAKEUP, 48 steps, linux-4.5 (--all-violations: behind Finding 1; netlink_skb_destructor publishes VALID without sk_data_ready)',
     removes: [{ scenario: 'copy-mixed', property: 'POLL-NO-LOST-WAKEUP' }],
     wraps: {
       'skb.free': {
@@ -352,7 +352,7 @@ export const FIXES: readonly Fix[] = [
   // would (without CONGESTED: nothing is overrun, the queue is empty afterwards).
   {
     id: 'purge-reported',
-    cites: 'removes setup-teardown LOSS-REPORTED, 12 steps, linux-4.5 (__netlink_set_ring purges the receive queue silently; found behind Finding 2)',
+    cites: 'removes setup-teardown LOSS-REPORTED, 12 steps, linux-4.5 (--all-violations: behind Finding 2; __netlink_set_ring purges the receive queue silently)',
     removes: [{ scenario: 'setup-teardown', property: 'LOSS-REPORTED' }],
     wraps: {
       'so.swap': {
@@ -382,7 +382,7 @@ export const FIXES: readonly Fix[] = [
   // proves the kernel went past the held one. Until then, poll.
   {
     id: 'hold-until-passed',
-    cites: 'removes dump-full-ring DUMP-ORDER, 105 steps with Finding 4 fixed (a held frame released behind the kernel head is refilled a turn late; found behind Finding 4)',
+    cites: 'removes dump-full-ring DUMP-ORDER, 105 steps, linux-4.5 with Finding 4 fixed (behind Finding 4: a held frame released behind the kernel head is refilled a turn late)',
     removes: [{ scenario: 'dump-full-ring', property: 'DUMP-ORDER' }],
     wraps: {
       'c.look': {
