@@ -2,6 +2,7 @@
  * A scenario written in TypeScript: the default export is checked like a JSON file
  * (scenarioFromValue), and witnesses may be the catalogue's objects (WITNESSES) or ids.
  *
+ * (The catalogue adopted this workload as copy-hold, where it found README Finding 10.)
  * A holding consumer on a ring of only 2 frames, fed by a converted subsystem and an
  * unconverted one: COPY frames and frames held as SKIP compete for the same two slots.
  * Outside this repository, import from 'nlring' as here (the nlring command maps it to

@@ -61,6 +61,18 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     excludes: NOT_ORDER,
   },
   {
+    id: 'copy-hold',
+    description: 'COPY frames and a holding consumer on a ring of 2 frames: a ring producer and an unconverted one, a consumer that may hold 1 frame as SKIP',
+    requests: [{ blockSize: 4096, blockNr: 1, frameSize: 2048, frameNr: 2 }], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'ring', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'plain', program: 'producer', params: { count: 2, path: 'plain', firstTag: 3 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1 } },
+    ],
+    witnesses: [W.copyRead, W.skipHeld, W.msgRead],
+    excludes: NOT_ORDER,
+  },
+  {
     id: 'skip-hold',
     description: 'A ulogd2-style consumer holding up to 3 of 4 frames as SKIP while 2 producers keep allocating',
     requests: [FOUR], rx: 0, tx: null, mapped: true, msgLen: 64,

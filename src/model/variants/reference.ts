@@ -14,7 +14,7 @@
  */
 import { COPY, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
-import { ringOf, SKB_PLAIN } from '../state.js';
+import { ringOf, SKB_PLAIN, SKB_RX } from '../state.js';
 import type { State } from '../state.js';
 import { call, goto, lockFree, ret, stepAt, type Ctx, type StepDef } from '../step.js';
 import { defineVariant, type Knobs, type StepOverride, type Variant } from '../variant.js';
@@ -155,6 +155,60 @@ function dumpSpaceScan(_c: Ctx, s: State, ti: number): void {
  * it works; its `cites` names the finding and the linux-4.5 counterexample.
  */
 export const FIXES: readonly Fix[] = [
+  // Finding 10 (copy-hold). netlink_ring_set_copied takes the frame at the RX head
+  // only if it is UNUSED and, unlike the allocation path, never passes SKIP frames:
+  // with the head frame held as SKIP by the user, a message from an unconverted
+  // subsystem is dropped (overrun) while the next frame is free. The fix forwards
+  // the ring under the queue lock first, as __netlink_alloc_skb does, one frame
+  // read per step (fwd.step). Listed first because it changes how the claim takes
+  // the lock, which Finding 1's fix then holds on to.
+  {
+    id: 'copy-passes-skip',
+    cites: 'removes copy-hold LOSS-FREE-FRAME, 23 steps, linux-4.5 (netlink_ring_set_copied does not pass SKIP frames, so a held head frame drops COPY messages while frames are free)',
+    removes: [{ scenario: 'copy-hold', property: 'LOSS-FREE-FRAME' }],
+    wraps: {
+      'send.copy-claim': {
+        text: (prev) => (c, s, ti, arg) => prev(c, s, ti, arg).replace('lock rx queue, ', '').replace('lock rx queue; ', ''),
+        run: (prev) => (c, s, ti, arg) => {
+          const t = s.threads[ti];
+          // The ring may have been full at any point since the lock was taken (observeAllocations kept track).
+          const seen = t.l.fullSeen;
+          prev(c, s, ti, arg);
+          if (s.threads[ti].pc !== 'send.copy-mark') t.l.fullSeen ||= seen;
+          t.l.inAlloc = false;
+          // The claim ends the critical section the new lock step opened (Finding 1's fix may keep it longer).
+          s.sock.rxqLock = -1;
+        },
+      },
+    },
+    continuations: {
+      // __netlink_sendskb's routing (kernel/deliver.ts), with COPY messages going through the new lock step.
+      'send.skb': (_c, s, ti) => {
+        const t = s.threads[ti];
+        if (t.l.skb === SKB_RX) return goto(t, 'send.publish');
+        if (s.sock.rx.gen === 0) return goto(t, 'send.queue');
+        t.l.skbGen = s.sock.rx.gen;
+        goto(t, 'ref.copy-lock');
+      },
+    },
+    steps: {
+      'ref.copy-lock': {
+        who: 'kernel',
+        cites: 'reference netlink_ring_set_copied: spin_lock_bh(sk_receive_queue.lock), then netlink_forward_ring as __netlink_alloc_skb does, then the claim',
+        guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
+        text: (_c, s, ti) => (s.threads[ti].l.skbGen !== s.sock.rx.gen ? 'set_copied: lock rx queue (the ring it was routed to is gone)' : 'set_copied: lock rx queue, forward the ring past SKIP frames'),
+        run: (_c, s, ti) => {
+          const t = s.threads[ti];
+          s.sock.rxqLock = ti;
+          if (t.l.skbGen !== s.sock.rx.gen) return goto(t, 'send.copy-claim');
+          // Inside the section for LOSS-FREE-FRAME's ghost: was the ring ever full while we held the lock?
+          t.l.inAlloc = true;
+          t.l.fullSeen = false;
+          call(t, 'fwd.step', 'send.copy-claim');
+        },
+      },
+    },
+  },
   // Finding 1. netlink_ring_set_copied claims the head frame under the queue lock
   // but marks it COPY only after unlocking; until then the frame reads UNUSED and a
   // wrapped allocator can reserve it. Holding the lock until the COPY store makes
