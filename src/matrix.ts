@@ -50,6 +50,12 @@ export interface MatrixOptions extends Budgets {
    * returns receives that run's progress and is told when the run is over.
    */
   readonly progress?: (label: string) => { show(p: Progress): void; done(): void };
+  /**
+   * The memory ceiling of each run when `maxMemoryMiB` is not given (the CLI's
+   * default, as for check): enforced, but not recorded in the reports, which
+   * would otherwise depend on the machine's heap limit.
+   */
+  readonly defaultMaxMemoryMiB?: number;
 }
 
 export interface Matrix {
@@ -93,7 +99,7 @@ export function computeMatrix(source: MatrixSource, variants: readonly string[],
           maxStates: options.maxStates,
           maxDepth: options.maxDepth,
           timeBudgetSeconds: options.timeBudgetSeconds,
-          maxMemoryMiB: options.maxMemoryMiB,
+          maxMemoryMiB: options.maxMemoryMiB ?? options.defaultMaxMemoryMiB,
           allViolations: true,
           symmetry: options.symmetry === true,
           onProgress: progress ? (p) => progress.show(p) : undefined,
@@ -131,7 +137,7 @@ export async function computeMatrixInWorkers(
       maxStates: options.maxStates,
       maxDepth: options.maxDepth,
       timeBudgetSeconds: options.timeBudgetSeconds,
-      maxMemoryMiB: options.maxMemoryMiB,
+      maxMemoryMiB: options.maxMemoryMiB ?? options.defaultMaxMemoryMiB,
       symmetry: options.symmetry === true,
       progressIntervalMs: options.progressIntervalMs,
     },

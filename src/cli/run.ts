@@ -63,7 +63,7 @@ usage:
   nlring replay --scenario S [--variant V] [--property IDS] --path P [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
-  nlring check-all [--variant V] [--out DIR] [--engine E] [engine flags]
+  nlring check-all [--variant V | --variants A,B,...] [--out DIR] [--engine E] [engine flags]
   nlring merge FILE... [--format text|json]
   nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--jobs N] [--format text|json|md]
   nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--jobs N] [--format text|json]
@@ -71,8 +71,10 @@ usage:
   nlring help | --help | -h
   nlring --version
 
-  --variant V       protocol variant (default: the one marked * by \`nlring list\`)
-  --scenario S      workload to check (see \`nlring list\`)
+  --variant V       protocol variant (default: the one marked * by \`nlring list\`), or a file
+                    that exports one (./my-patch.ts, .mts, .js, .mjs; see README "Writing a patch")
+  --variants A,B    check-all: every scenario on each of these variants, in one summary
+  --scenario S      workload to check (see \`nlring list\`), or a scenario file (.json, .ts, ...)
   --property IDS    check and replay (all forms): judge only these invariants, one id or several
                     separated by commas, e.g. --property POLL-IN-SOUND,SKIP-PROGRESS (ids from
                     \`nlring list\` that the scenario checks). Witnesses are kept, so a restricted
@@ -84,7 +86,8 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
   --max-states N    at most N distinct states
   --max-depth N     do not explore beyond depth N
   --time-budget S   stop after S seconds (per scenario; also for simulate)
-  --max-memory M    stop when the heap reaches M MiB (default: 80% of the V8 heap limit)
+  --max-memory M    stop when the run's own state storage plus the JS heap reach M MiB
+                    (default: 80% of the V8 heap limit)
   --all-violations  keep exploring after a violation; report the shortest counterexample
                     of every violated invariant (bfs only). The replay line of each but the
                     first names its property (--property), as another invariant may fail
@@ -168,8 +171,13 @@ function budgets(flags: Record<string, string>): Budgets {
     maxStates: n('max-states'),
     maxDepth: n('max-depth'),
     timeBudgetSeconds: n('time-budget'),
-    maxMemoryMiB: n('max-memory') ?? Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20),
+    maxMemoryMiB: n('max-memory') ?? defaultMemoryCeilingMiB(),
   };
+}
+
+/** The default memory ceiling of a bfs run: 80% of what V8 allows the heap. */
+function defaultMemoryCeilingMiB(): number {
+  return Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20);
 }
 
 /** `i/n` as validated by parseArgs. */
@@ -182,7 +190,7 @@ const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch' },
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
-  'check-all': { variant: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
+  'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
   merge: { format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
   diff: { scenarios: 'string', ...MATRIX_FLAGS, format: 'format' },
@@ -304,14 +312,16 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       }
       case 'check-all': {
         const engine = engineOf(flags);
+        if (flags.variant !== undefined && flags.variants !== undefined) throw new UsageError('check-all takes --variant V or --variants A,B, not both');
+        const variants = flags.variants === undefined ? [variant] : names(flags.variants, '--variants');
         const scenarios = catalog.listScenarios();
         // Every target first, so a bad --variant is refused before any exploration starts.
-        const targets = [];
-        for (const s of scenarios) targets.push(await targetFor(catalog, variant, s.id));
+        const targets: CheckTarget<any, any>[] = [];
+        for (const v of variants) for (const s of scenarios) targets.push(await targetFor(catalog, v, s.id));
         const results: CheckResult[] = [];
-        for (const [i, s] of scenarios.entries()) {
-          const target = targets[i];
-          results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${scenarios.length}] ${s.id}`, options));
+        for (const [i, target] of targets.entries()) {
+          const name = variants.length > 1 ? `${target.variant} ${target.scenario}` : target.scenario;
+          results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${targets.length}] ${name}`, options));
         }
         const summary = formatSummary(results);
         if (flags.out !== undefined) {
@@ -436,6 +446,8 @@ async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[
     maxDepth: count(flags, 'max-depth'),
     timeBudgetSeconds: count(flags, 'time-budget'),
     maxMemoryMiB: count(flags, 'max-memory'),
+    // As for check: a run that outgrows memory stops as INCOMPLETE instead of crashing the process.
+    defaultMaxMemoryMiB: defaultMemoryCeilingMiB(),
     symmetry: flags.symmetry === 'true',
     progressIntervalMs: options.progressIntervalMs,
     progress: (label) => {
