@@ -14,3 +14,4 @@ export { load, store, peek, here, type FrameField, type FrameRef, type Writer } 
 export * from './model/constants.js';
 export { overrun, dataReady, sockPut, dropSkb, nextIndex, note, noteValue, rxMaxLen, nameOf } from './model/kernel/sock.js';
 export { ringFullNow } from './model/kernel/alloc.js';
+export { routeSkb } from './model/kernel/deliver.js';

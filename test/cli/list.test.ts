@@ -23,7 +23,7 @@ describe('nlring list', () => {
     }
     expect(variants.find((v) => v.id === 'linux-4.5-ordered')?.base).toBe('linux-4.5');
     const text = await cli(['list']);
-    expect(text.stdout).toMatch(/linux-4\.1 .*\n\s+knobs: forwardRing=start-position .*ringPathTest=iter-type-eq dumpAlloc=autosize-trim\n/);
+    expect(text.stdout).toMatch(/linux-4\.1 .*\n\s+based on linux-3\.18\.4\n\s+knobs: forwardRing=start-position .*ringPathTest=iter-type-eq dumpAlloc=autosize-trim\n/);
   });
 
   it('--steps lists each step label with who runs it and its citation, then the continuations', async () => {

@@ -53,14 +53,21 @@ defineContinuations({
   // __netlink_sendskb: route on netlink_skb_is_mmaped / netlink_rx_is_mmaped, read
   // without any lock. netlink_ring_set_copied then takes the queue lock and uses the
   // ring it was routed to without checking again (protocol.md §4.3).
-  'send.skb': (_c, s, ti) => {
-    const t = s.threads[ti];
-    if (t.l.skb === SKB_RX) return goto(t, 'send.publish');
-    if (s.sock.rx.gen === 0) return goto(t, 'send.queue');
-    t.l.skbGen = s.sock.rx.gen;
-    goto(t, 'send.copy-claim');
-  },
+  'send.skb': (_c, s, ti) => routeSkb(s, ti),
 });
+
+/**
+ * __netlink_sendskb's routing: a ring skb is published, an ordinary one is queued,
+ * or (RX ring present) goes to netlink_ring_set_copied, which starts at `copy`
+ * (a patch that changes how the COPY path begins passes its own label).
+ */
+export function routeSkb(s: State, ti: number, copy = 'send.copy-claim'): void {
+  const t = s.threads[ti];
+  if (t.l.skb === SKB_RX) return goto(t, 'send.publish');
+  if (s.sock.rx.gen === 0) return goto(t, 'send.queue');
+  t.l.skbGen = s.sock.rx.gen;
+  goto(t, copy);
+}
 
 defineSteps({
   'send.publish': {

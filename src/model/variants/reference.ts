@@ -14,7 +14,8 @@
  */
 import { COPY, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
-import { ringOf, SKB_PLAIN, SKB_RX } from '../state.js';
+import { ringOf, SKB_PLAIN } from '../state.js';
+import { routeSkb } from '../kernel/deliver.js';
 import type { State } from '../state.js';
 import { call, goto, lockFree, ret, stepAt, type Ctx, type StepDef } from '../step.js';
 import { defineVariant, type Knobs, type StepOverride, type Variant } from '../variant.js';
@@ -183,13 +184,7 @@ export const FIXES: readonly Fix[] = [
     },
     continuations: {
       // __netlink_sendskb's routing (kernel/deliver.ts), with COPY messages going through the new lock step.
-      'send.skb': (_c, s, ti) => {
-        const t = s.threads[ti];
-        if (t.l.skb === SKB_RX) return goto(t, 'send.publish');
-        if (s.sock.rx.gen === 0) return goto(t, 'send.queue');
-        t.l.skbGen = s.sock.rx.gen;
-        goto(t, 'ref.copy-lock');
-      },
+      'send.skb': (_c, s, ti) => routeSkb(s, ti, 'ref.copy-lock'),
     },
     steps: {
       'ref.copy-lock': {
