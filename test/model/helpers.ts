@@ -172,3 +172,63 @@ export function restrictedTarget(
   const t = buildTarget(variant, scenarioId);
   return { ...t, invariants: ids.map(property), witnesses: witnesses ?? t.witnesses };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule tests (test/model/rules): one step of one thread on a state built by hand.
+
+import { findVariant as findVariantForBench } from '../../src/catalog.js';
+import { enabledActions, initialState, makeCtx, successor } from '../../src/model/spec.js';
+import type { State as BenchState } from '../../src/model/state.js';
+import { cloneState as cloneForBench } from '../../src/model/state.js';
+import { settle, stepAt as stepDefAt, type Ctx } from '../../src/model/step.js';
+
+/** A context and the initial state of `sc` on `variant`; tests then set the fields a rule reads. */
+export function bench(variant: string, sc: ScenarioConfig): { c: Ctx; s: BenchState } {
+  const c = makeCtx(findVariantForBench(variant), sc);
+  return { c, s: initialState(c) };
+}
+
+/** Index of the thread called `name` in the bench's scenario. */
+export function tid(c: Ctx, name: string): number {
+  const i = c.threads.findIndex((t) => t.name === name);
+  if (i < 0) throw new Error(`no thread named ${name}`);
+  return i;
+}
+
+/**
+ * Put thread `ti` at `label` as if a caller had just called it (a subroutine
+ * entry): it returns to 'done' with the return value kept in l.ret (an extra
+ * frame under it keeps the engine from clearing a top-level return value).
+ */
+export function enter(s: BenchState, ti: number, label: string): void {
+  const t = s.threads[ti];
+  t.stack.push('done');
+  t.stack.push('done');
+  t.pc = label;
+}
+
+/** Whether the guard of the step thread `ti` is at holds in `s` (no guard: true). */
+export function guardHolds(c: Ctx, s: BenchState, ti: number): boolean {
+  const g = stepDefAt(s.threads[ti].pc).guard;
+  return g === undefined || g(c, s, ti);
+}
+
+/** The choices the step of thread `ti` offers in `s` (only if its guard holds). */
+export function choicesOf(c: Ctx, s: BenchState, ti: number): number[] {
+  return enabledActions(c, s).filter((a) => a.thread === ti).map((a) => a.arg);
+}
+
+/** Take the step thread `ti` is at, with choice `arg`, as the engine does; fails the test if it is not enabled. */
+export function stepOnce(c: Ctx, s: BenchState, ti: number, arg = 0): BenchState {
+  const a = enabledActions(c, s).find((x) => x.thread === ti && x.arg === arg);
+  if (a === undefined) expect.fail(`thread ${c.threads[ti].name} at ${s.threads[ti].pc} has no enabled step with choice ${arg}`);
+  return successor(c, s, a);
+}
+
+/** Run the continuation at `label` for thread `ti` (as the tail of whatever step reached it) on a copy of `s`. */
+export function runContinuation(c: Ctx, s: BenchState, ti: number, label: string): BenchState {
+  const n = cloneForBench(s);
+  n.threads[ti].pc = label;
+  settle(c, n, ti);
+  return n;
+}
