@@ -100,6 +100,14 @@ describe('COPY-QUEUE-MATCH: the message recvmsg returns for a COPY frame is the 
     expectClause(P, paired, (x) => (x.ghost.copyPaired = 1));
   });
 
+  it('COPY frame 1 read with the message paired with frame 2 (a later COPY frame\'s message) fails', () => {
+    const paired = edit(base(), (x) => {
+      x.ghost.copyFrame = 1;
+      x.ghost.copyPaired = 1;
+    });
+    expectClause(P, paired, (x) => (x.ghost.copyPaired = 2));
+  });
+
   it('a COPY frame read with no message paired (an ordinary queued message came first) fails', () => {
     const paired = edit(base(), (x) => {
       x.ghost.copyFrame = 0;

@@ -72,6 +72,11 @@ describe('NFQ-VERDICT-AFTER-READ: no nfqueue packet gets a verdict before the co
     expectClause(P, read, (x) => (x.ghost.verdictIds = 0b110));
   });
 
+  it('a verdict for id 1 with only id 2 read fails: the verdicts must be a subset of the ids read, not a smaller number', () => {
+    const read = edit(init('nfq-batch').s, (x) => (x.ghost.readIds = 0b100));
+    expectClause(P, read, (x) => (x.ghost.verdictIds = 0b010));
+  });
+
   it('a high id (bit 29) is judged like a low one', () => {
     const read = edit(init('nfq-batch').s, (x) => {
       x.ghost.readIds = 1 << 29;
