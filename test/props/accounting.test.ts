@@ -29,7 +29,7 @@ describe('ACCT-PENDING: each ring\'s pending count equals the ring-backed skbs a
     expectClause(P, one, (x) => (x.sock.rx.pending = 2));
   });
 
-  it('TX: one TX-ring skb and tx pending 1 holds; pending left at 0 fails (the TX ring is counted too)', () => {
+  it('TX ring too: netlink_mmap_sendmsg counts each TX-ring skb in tx_ring.pending (netlink_skb_destructor uncounts it); one skb with pending 1 holds, pending 0 fails', () => {
     const one = edit(base(), (x) => {
       x.threads[C].l.skb = SKB_TX;
       x.threads[C].l.skbGen = x.sock.tx.gen;

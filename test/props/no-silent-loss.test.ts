@@ -16,7 +16,7 @@ describe('LOSS-REPORTED: while a loss is unreported, sk_err holds ENOBUFS (unles
     expectHolds(P, base());
   });
 
-  it('a single unreported loss with sk_err 0 fails: netlink_overrun must report even one dropped message', () => {
+  it('netlink_overrun reports even one dropped message: a single unreported loss with sk_err 0 fails', () => {
     expectClause(P, base(), (x) => (x.ghost.unreported = 1));
   });
 

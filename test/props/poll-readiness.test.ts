@@ -99,7 +99,7 @@ describe('POLL-NO-LOST-WAKEUP: no consumer is left asleep with something to cons
     expectClause(P, asleepAlone(), (x) => x.sock.rcvq.push({ msg: 1, seq: 0, frame: -1 }));
   });
 
-  it('sk_err set (netlink_overrun\'s ENOBUFS) without sk_error_report waking the sleeper fails, with nothing else to consume', () => {
+  it('sk_err counts: netlink_overrun sets sk_err = ENOBUFS and sk_error_report must wake the sleeper; sk_err with no wakeup fails, with nothing else to consume', () => {
     expectClause(P, asleepAlone(), (x) => (x.sock.skErr = ENOBUFS));
   });
 
