@@ -1,6 +1,11 @@
 // Stryker over the spec (src/model) and its properties (src/props): `npm run mutate`.
 // Not part of `npm test` nor of CI (.ci/run): it reruns the fast unit tests once per mutant.
 // bench/MUTATION.md is made from the JSON report by scripts/mutation-report.mjs.
+// Stryker writes its incremental file from the files of the current run only, so a run on a
+// few files (`npx stryker run --mutate FILE`) would empty the committed one of every other
+// file's results: such a run keeps its own file under reports/ instead.
+const subset = process.argv.some((a) => a === '--mutate' || a === '-m' || a.startsWith('--mutate='));
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: ['src/model/**/*.ts', 'src/props/**/*.ts'],
@@ -9,10 +14,11 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   // Each mutant runs only the tests that executed its code.
   coverageAnalysis: 'perTest',
-  // Reuse the results of mutants whose code and covering tests did not change. The file is
-  // committed, so a fresh clone (and the next session) starts from the last full run.
+  // Reuse the results of mutants whose code and covering tests did not change (a survivor is
+  // tested again when a new test covers it). The file is committed, so a fresh clone and the
+  // next session start from the last run instead of from nothing.
   incremental: true,
-  incrementalFile: 'bench/stryker-incremental.json',
+  incrementalFile: subset ? 'reports/mutation/stryker-incremental.subset.json' : 'bench/stryker-incremental.json',
   // The machine has 2 cores shared with other work: one or two test processes at most.
   concurrency: 2,
   reporters: ['json', 'progress', 'clear-text'],

@@ -3,10 +3,12 @@
 // that no test detects (Survived, or NoCoverage: no test runs its code), each to be killed
 // by a test or argued equivalent in one line.
 //
-//   node scripts/mutation-report.mjs [--out MUTATION.md] [report.json ...]
+//   node scripts/mutation-report.mjs [--out MUTATION.md] [--partial] [report.json ...]
 //
 // Several reports (runs over different files, e.g. `npx stryker run --mutate FILE`) are
-// merged; a file found in more than one is taken from the last.
+// merged; a file found in more than one is taken from the last. A report that leaves out a
+// file the old MUTATION.md has a row for would drop that file's rows and arguments, so it
+// is refused unless --partial says so (the files not in the report are then listed).
 // What people wrote in the old MUTATION.md is kept:
 // - the block between <!-- notes --> and <!-- /notes --> (the measured baseline);
 // - the indented lines under a mutant's item (e.g. "  - equivalent: <why>"), for a mutant
@@ -17,13 +19,15 @@
 // A mutant is excluded from the "equivalents excluded" score when its kept lines contain
 // "equivalent:".
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
 let outPath = 'bench/MUTATION.md';
+let partial = false;
 const reportPaths = [];
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === '--out' && i + 1 < argv.length) outPath = argv[++i];
+  else if (argv[i] === '--partial') partial = true;
   else reportPaths.push(argv[i]);
 }
 if (reportPaths.length === 0) reportPaths.push('reports/mutation/mutation.json');
@@ -37,6 +41,22 @@ for (const p of reportPaths) {
   Object.assign(report.files, JSON.parse(readFileSync(p, 'utf8')).files);
 }
 const old = existsSync(outPath) ? readFileSync(outPath, 'utf8') : '';
+
+/** Every source file Stryker mutates (stryker.config.mjs); one with no mutant is in no report. */
+const SOURCES = ['src/model', 'src/props']
+  .flatMap((dir) => readdirSync(dir, { recursive: true }).map((f) => `${dir}/${String(f).replaceAll('\\', '/')}`))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+  .sort();
+const notRun = SOURCES.filter((f) => !(f in report.files));
+/** Files the old MUTATION.md has a row for: leaving one out would drop its arguments. */
+const dropped = [...old.matchAll(/^\| (src\/\S+) \|/gm)].map((m) => m[1]).filter((f) => !(f in report.files));
+if (dropped.length > 0 && !partial) {
+  console.error(
+    `mutation-report: the report leaves out ${dropped.length} file(s) that ${outPath} lists (${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? ', ...' : ''}); ` +
+      'writing it would drop their rows and arguments: run all of src/model and src/props, or pass --partial',
+  );
+  process.exit(2);
+}
 
 const NOTES_OPEN = '<!-- notes -->';
 const NOTES_CLOSE = '<!-- /notes -->';
@@ -152,6 +172,10 @@ out.push(NOTES_CLOSE);
 out.push('');
 out.push('## Score per file');
 out.push('');
+if (partial && notRun.length > 0) {
+  out.push(`Partial: ${notRun.length} of ${SOURCES.length} files are not in this report (not run, or no mutant): ${notRun.join(', ')}.`);
+  out.push('');
+}
 out.push('| file | mutants | killed | timeout | survived | no coverage | errors | score % | covered % | equivalents excluded % |');
 out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { path, c } of [...rows, { path: '**all files**', c: total }]) {
