@@ -21,6 +21,7 @@ const ABOUT =
   'mode all-violations: bfs --all-violations, violations = every violated invariant -> its shortest counterexample length; ' +
   'mode first-violation: bfs stopping at the first violation, as nlring check runs it (used where the space with every violation is over ' +
   `${ALL_BUDGET} states), violations = the one found. exhaustive: every reachable state was explored. ` +
+  'missedWitnesses: the witnesses the run did not reach (a vacuous fail only in an exhaustive run without violations). ' +
   'test/verdicts.test.ts recomputes every entry and checks the smaller ones against the plain search of test/oracle/plain-bfs.ts. ' +
   'Regenerate with UPDATE_VERDICTS=1 npx vitest run test/oracle/write-verdicts.test.ts; a change to this file needs a one-line reason in its commit.';
 
