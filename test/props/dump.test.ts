@@ -43,6 +43,10 @@ describe('DUMP-ORDER: the consumer reads dump parts in order, each once, and NLM
     expectClause(P, read(4, MSG_DONE, 3), (x) => (x.sock.dumpPart = 4));
   });
 
+  it('NLMSG_DONE read after more messages than the kernel emitted parts (one of them read twice) fails', () => {
+    expectClause(P, read(4, MSG_DONE, 3), (x) => (x.ghost.dumpRead = 5));
+  });
+
   it('NLMSG_DONE read before the last emitted part fails', () => {
     expectClause(P, read(4, MSG_DONE, 3), (x) => (x.ghost.dumpRead = 3));
   });
