@@ -91,6 +91,7 @@ describe('witnesses of the state', () => {
     const held = edit(rx(), (x) => (x.sock.rx.frames[3].status = SKIP));
     expectFails(W.skipHeld.id, rx());
     expectClause(W.skipHeld.id, held, (x) => (x.sock.rx.frameNr = 3));
+    expectClause(W.skipHeld.id, held, (x) => (x.sock.rx.frames[3].status = VALID));
   });
 
   it('W-COPY-READ: the consumer read a COPY frame (copyFrame set)', () => {
