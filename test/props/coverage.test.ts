@@ -24,3 +24,60 @@ describe('clause tests exist for every property', () => {
     expect(named, `witness ${id} has no test in test/props`).toBe(true);
   });
 });
+
+/**
+ * What the catalogue says about each property: its family and kind (printed in
+ * every report and matrix row), a doc and a citation, and whether it reads
+ * only the state. The properties that judge an event read the last step's
+ * record (ghost.last or the note), which BFS must judge on every transition;
+ * the clause tests of those edit that record. Every other property is a
+ * function of the state alone, judged once per distinct state.
+ */
+const EXPECTED: Record<string, string> = {
+  'OWN-RX-KERNEL-WRITE': 'ownership',
+  'OWN-TX-KERNEL-WRITE': 'ownership',
+  'OWN-USER-WRITE': 'ownership',
+  'NOTOCTOU-TX-ACT': 'no-toctou',
+  'NOTOCTOU-TX-LEN': 'no-toctou',
+  'ACCT-PENDING': 'accounting',
+  'ACCT-NO-FREE-IN-USE': 'accounting',
+  'COPY-QUEUE-MATCH': 'copy-queue',
+  'LOSS-REPORTED': 'no-silent-loss',
+  'LOSS-FREE-FRAME': 'no-silent-loss',
+  'SKIP-PROGRESS': 'skip-progress',
+  'POLL-IN-SOUND': 'poll-readiness',
+  'POLL-NO-LOST-WAKEUP': 'poll-readiness',
+  'LAYOUT-MSG-AT-HDRLEN': 'frame-layout',
+  'SETUP-GEOMETRY': 'setup-consistency',
+  'ERR-SK-ERR-POSITIVE': 'error-values',
+  'ORDER-RING-IDS': 'ordering',
+  'NFQ-VERDICT-AFTER-READ': 'ordering',
+  'DUMP-ORDER': 'dump',
+  'DUMP-PROGRESS': 'dump',
+  'TX-PROGRESS': 'tx-progress',
+  'DET-NO-UNINIT-BRANCH': 'determinism',
+};
+/** The properties that judge the last step's event (a store or a note). */
+const EVENT = new Set(['OWN-RX-KERNEL-WRITE', 'OWN-TX-KERNEL-WRITE', 'OWN-USER-WRITE', 'LOSS-FREE-FRAME', 'SKIP-PROGRESS', 'POLL-IN-SOUND', 'ORDER-RING-IDS', 'DUMP-ORDER', 'TX-PROGRESS']);
+
+describe('the catalogue entry of each property', () => {
+  it('the invariants are exactly these, in this order (reports list them so)', () => {
+    expect(PROPERTIES.map((p) => p.id)).toEqual(Object.keys(EXPECTED));
+  });
+
+  it.each(PROPERTIES.map((p) => [p.id, p] as const))('%s: family, kind always, a doc and a citation, stateOnly unless it judges an event', (id, p) => {
+    expect(p.family).toBe(EXPECTED[id]);
+    expect(p.kind).toBe('always');
+    expect(p.doc.length).toBeGreaterThan(20);
+    expect(p.cites.length).toBeGreaterThan(10);
+    expect(p.stateOnly === true).toBe(!EVENT.has(id));
+  });
+
+  it.each(Object.values(W).map((w) => [w.id, w] as const))('witness %s: kind sometimes, family witness, a doc, never stateOnly-judged as an invariant', (_id, w) => {
+    expect(w.kind).toBe('sometimes');
+    expect(w.family).toBe('witness');
+    expect(w.cites).toBe('scenario coverage');
+    expect(w.doc.length).toBeGreaterThan(10);
+    expect(w.stateOnly).toBeUndefined();
+  });
+});
