@@ -69,6 +69,9 @@ describe('the catalogue entry of each property', () => {
     expect(p.family).toBe(EXPECTED[id]);
     expect(p.kind).toBe('always');
     expect(p.doc.length).toBeGreaterThan(20);
+    // A doc built from several sentences ends with its last one, not with the space before it.
+    expect(p.doc).toBe(p.doc.trim());
+    expect(p.doc.endsWith('.')).toBe(true);
     expect(p.cites.length).toBeGreaterThan(10);
     expect(p.stateOnly === true).toBe(!EVENT.has(id));
   });

@@ -3,7 +3,7 @@
  * consistency (`setup-consistency`), error values (`error-values`) and
  * determinism (`determinism`), clause by clause.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COPY, ENOBUFS, HDRLEN, RESERVED, SKIP, UNUSED, VALID } from '../../src/model/constants.js';
 import { edit, expectClause, expectFails, expectHolds, init } from './helpers.js';
 
@@ -96,6 +96,12 @@ describe('SETUP-GEOMETRY: a configured ring\'s geometry comes from one successfu
       x.sock.rx.frameNr = 2;
     }), 'a consistent 2 x 2 KiB ring');
     expectFails(P, edit(both(), (x) => (x.sock.rx.frameSize = 1025)), 'floor(4096 / 1025) = 3 frames per block, not 4');
+  });
+
+  it('a ring of several blocks (4 blocks of one 4 KiB frame each, dump-full-ring) holds; one block less fails', () => {
+    const pages = init('dump-full-ring').s;
+    expect(pages.sock.rx.blockNr).toBe(4);
+    expectClause(P, pages, (x) => (x.sock.rx.blockNr = 3));
   });
 
   it('the TX ring is judged too', () => {
