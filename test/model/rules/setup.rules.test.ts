@@ -5,7 +5,7 @@
  * Each test names the kernel rule it encodes; a spec that breaks the rule fails it.
  */
 import { describe, expect, it } from 'vitest';
-import { EBUSY, EINVAL, RX, TX, UNUSED, VALID } from '../../../src/model/constants.js';
+import { EBUSY, EFAULT, EINVAL, EPERM, RX, TX, UNUSED, VALID } from '../../../src/model/constants.js';
 import { exitChild, forkVma } from '../../../src/model/kernel/setup.js';
 import type { ThreadSpec } from '../../../src/model/config.js';
 import { DESTROY, FOUR, TWO, bench, enter, guardHolds, scenario, stepOnce, tid } from '../helpers.js';
@@ -126,7 +126,7 @@ describe.each(['linux-4.5', 'linux-3.10'])('netlink_set_ring on %s', (v) => {
     s.sock.rcvq.push({ msg: 3, seq: 0, frame: -1 });
     const n = stepOnce(c, s, ti);
     expect(n.threads[ti].l.ret).toBe(-EBUSY);
-    expect(n.sock.pgVecLock).toBe(-1);
+    expect(n.sock.pgVecLock).toBe(-EPERM);
     expect([n.sock.rx.gen, n.sock.rx.frameNr, n.sock.rx.head, n.sock.rx.frames[1].status, n.sock.rcvq.length]).toEqual([s.sock.rx.gen, 4, 2, VALID, 1]);
     expect(n.ghost.unreported).toBe(0);
   });
@@ -142,7 +142,7 @@ describe.each(['linux-4.5', 'linux-3.10'])('netlink_set_ring on %s', (v) => {
     s.sock.rcvq.push({ msg: 4, seq: 0, frame: -1 });
     const n = stepOnce(c, s, ti);
     expect(n.threads[ti].l.ret).toBe(0);
-    expect(n.sock.pgVecLock).toBe(-1);
+    expect(n.sock.pgVecLock).toBe(-EPERM);
     expect([n.sock.rx.gen, n.sock.rx.req, n.sock.rx.frameNr, n.sock.rx.frameSize, n.sock.rx.blockSize, n.sock.rx.blockNr, n.sock.rx.head])
       .toEqual([gen, 1, TWO.frameNr, TWO.frameSize, TWO.blockSize, TWO.blockNr, 0]);
     expect(n.sock.rx.frames[0].status).toBe(UNUSED);
@@ -285,5 +285,28 @@ describe('netlink_set_ring on a socket with both rings (linux-4.5)', () => {
     s.sock.tx.pending = 1;
     const n = stepOnce(c, s, ti);
     expect(n.threads[ti].l.ret).toBe(-EBUSY);
+  });
+});
+
+describe('netlink_setsockopt before netlink_set_ring', () => {
+  /** A set-up thread whose first op is this setsockopt call; a close follows, so the call's return value stays visible. */
+  const call = (over: Partial<{ capNetAdmin: boolean; optlen: number; badPointer: boolean }>, mapped = true) => {
+    const b = bench('linux-4.5', scenario([{ name: 's', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 1, ...over }, { op: 'close' }] } }], { requests: REQS, mapped }));
+    const ti = tid(b.c, 's');
+    expect(b.s.threads[ti].pc).toBe('so.check');
+    return stepOnce(b.c, b.s, ti).threads[ti].l.ret;
+  };
+
+  it('netlink_setsockopt: no CAP_NET_ADMIN -> EPERM, before the mapped test', () => {
+    expect(call({ capNetAdmin: false })).toBe(-EPERM);
+  });
+
+  it('netlink_setsockopt: optlen < sizeof(struct nl_mmap_req) -> EINVAL; unreadable optval -> EFAULT', () => {
+    expect(call({ optlen: 15 }, false)).toBe(-EINVAL);
+    expect(call({ badPointer: true }, false)).toBe(-EFAULT);
+  });
+
+  it('netlink_setsockopt: a well-formed call reaches netlink_set_ring\'s own checks (EBUSY while mapped)', () => {
+    expect(call({ optlen: 16 })).toBe(-EBUSY);
   });
 });
