@@ -97,6 +97,14 @@ describe.each(['linux-4.5', 'linux-3.10'])('netlink_mmap_sendmsg loop on %s', (v
     expect([n.threads[ti].pc, n.threads[ti].l.ret, n.sock.pgVecLock, n.ghost.note, n.ghost.noteValue]).toEqual(['done', 128, -1, 'sendmsg-return', 128]);
   });
 
+  it('netlink_sendmsg returns: the call\'s locals are dead and cleared (equal states encode equally)', () => {
+    const { c, s, ti } = at(v, 'tx.status');
+    Object.assign(s.threads[ti].l, { txExcl: true, txTotal: 64, txLen: 64, txAlloc: 64, txFrame: 1, vMsg: 3, aMsg: 3 });
+    s.threads[ti].l.txReads.push(64);
+    const l = stepOnce(c, s, ti).threads[ti].l;
+    expect([l.txExcl, l.txTotal, l.txErr, l.txLen, l.txAlloc, l.txReads.length, l.txFrame, l.vMsg, l.aMsg]).toEqual([false, 0, 0, 0, 0, 0, -1, -1, -1]);
+  });
+
   it('netlink_mmap_sendmsg: no VALID frame but TX skbs pending, blocking call -> schedule() and look again, pg_vec_lock kept', () => {
     const { c, s, ti } = at(v, 'tx.status');
     s.sock.tx.pending = 1;
