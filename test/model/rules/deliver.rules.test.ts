@@ -143,6 +143,16 @@ describe.each(['linux-4.5', 'linux-3.10'])('delivery on %s', (v) => {
     expect(n.threads[ti].l.fullSeen).toBe(false); // frames 1..3 were free: the drop was not justified (Finding 10)
   });
 
+  it('__netlink_sendskb: sk_data_ready runs after a dropped COPY skb too (already CONGESTED: no error report, but the waiter is woken)', () => {
+    const { c, s, ti } = at('send.copy-claim', 'q', SKB_PLAIN);
+    s.threads[ti].l.skbGen = s.sock.rx.gen;
+    s.sock.rx.frames[0].status = VALID;
+    s.sock.congested = true;
+    s.threads[tid(c, 'c')].l.waiting = true;
+    const n = stepOnce(c, s, ti);
+    expect([n.sock.drops, n.sock.skErr, n.sock.wake]).toEqual([1, 0, true]);
+  });
+
   it('netlink_ring_set_copied: a drop on a ring with no UNUSED frame is justified (fullSeen)', () => {
     const { c, s, ti } = at('send.copy-claim', 'q', SKB_PLAIN);
     s.threads[ti].l.skbGen = s.sock.rx.gen;
