@@ -39,7 +39,9 @@ describe('memory ceiling', () => {
     const r = bfs(buildTarget('linux-4.5', 'copy-mixed'), { allViolations: true, maxMemoryMiB: Math.ceil(heapMiB() + 16) });
     expect(r.stats?.stoppedBy).toBe('memory');
     expect(r.complete).toBe(false);
-    expect(r.states).toBeGreaterThan(100_000);
+    // Not at the first memory check (every 16384 expanded states), and well before the 970 k states of the whole space;
+    // where in between depends on how much the JS heap grows meanwhile, which varies with the machine's load.
+    expect(r.states).toBeGreaterThan(16_384);
     expect(r.states).toBeLessThan(900_000);
   }, 60_000);
 
