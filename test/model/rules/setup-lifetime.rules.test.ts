@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { EINVAL, RX, TX } from '../../../src/model/constants.js';
 import type { ThreadSpec } from '../../../src/model/config.js';
 import { exitChild, forkVma } from '../../../src/model/kernel/setup.js';
-import { stepAt } from '../../../src/model/step.js';
+import type { State } from '../../../src/model/state.js';
+import { stepAt, type Ctx } from '../../../src/model/step.js';
 import { DESTROY, FOUR, TWO, bench, enter, scenario, stepOnce, tid } from '../helpers.js';
 
 const user: ThreadSpec = { name: 'u', program: 'consumer', params: { maxHold: 0 } };
@@ -27,8 +28,8 @@ function at(label: string, ring: number, req: number, mapped = false) {
 }
 
 /** The trace line of the step thread `ti` is at. */
-function textOf(b: { c: Parameters<ReturnType<typeof stepAt>['text']>[0]; s: Parameters<ReturnType<typeof stepAt>['text']>[1]; ti: number }): string {
-  return stepAt(b.s.threads[b.ti].pc).text(b.c, b.s, b.ti);
+function textOf(b: { c: Ctx; s: State; ti: number }): string {
+  return stepAt(b.s.threads[b.ti].pc).text(b.c, b.s, b.ti, 0);
 }
 
 describe('netlink_set_ring: the trace states the rule that decided', () => {
