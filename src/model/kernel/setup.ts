@@ -171,14 +171,7 @@ defineSteps({
     cites: 'af_netlink.c netlink_mm_close (VMA close hook): mapped--; the VMA drops its file reference',
     text: () => 'munmap: vma close, mapped--',
     run: (_c, s, ti) => {
-      const k = s.sock;
-      k.mapped--;
-      if (k.mapped === 0) {
-        k.vmaRxGen = 0;
-        k.vmaTxGen = 0;
-      }
-      k.fileRefs--;
-      if (k.fileRefs === 0) release(s);
+      closeVma(s);
       ret(s.threads[ti], 0);
     },
   },
@@ -213,21 +206,39 @@ function mmapError(c: Ctx, s: State, ti: number): number {
   return checkMmap(op?.op === 'mmap' ? op.pgoff ?? 0 : 0, asked, expected);
 }
 
-/** fork(): the child's copy of the fd table and of the VMA (netlink_mm_open: mapped++). */
-export function forkVma(s: State): void {
+/** netlink_mm_close for one VMA: mapped--, and the file reference the VMA held. */
+function closeVma(s: State): void {
   const k = s.sock;
-  k.fileRefs++; // the child's fd table
-  if (k.mapped > 0) {
-    k.mapped++;
-    k.fileRefs++; // the child's VMA pins the file too
+  k.mapped--;
+  if (k.mapped === 0) {
+    k.vmaRxGen = 0;
+    k.vmaTxGen = 0;
   }
+  k.fileRefs--;
+  if (k.fileRefs === 0) release(s);
 }
 
-export function exitChild(s: State): void {
+/**
+ * fork(): the child's copy of the fd table and of the VMA (netlink_mm_open:
+ * mapped++) if the parent has one. Returns whether the child got a VMA, which
+ * only the child's own exit may close again.
+ */
+export function forkVma(s: State): boolean {
   const k = s.sock;
-  k.fileRefs--;
-  if (k.mapped > 1) {
-    k.mapped--;
-    k.fileRefs--;
-  }
+  k.fileRefs++; // the child's fd table
+  if (k.mapped === 0) return false;
+  k.mapped++;
+  k.fileRefs++; // the child's VMA pins the file too
+  return true;
+}
+
+/**
+ * The child's exit: exit_mmap closes its own VMA if it got one at fork
+ * (whatever the parent mapped or unmapped since), then exit_files drops its fd
+ * table's reference; the last reference releases the socket.
+ */
+export function exitChild(s: State, hadVma: boolean): void {
+  if (hadVma) closeVma(s);
+  s.sock.fileRefs--;
+  if (s.sock.fileRefs === 0) release(s);
 }

@@ -12,17 +12,20 @@ defineSteps({
     cites: 'fork -> dup_mmap -> netlink_mm_open (mapped++); the child copies the fd table (f_count++)',
     text: () => 'fork(): child shares the file, its VMA copy runs netlink_mm_open (mapped++)',
     run: (_c, s, ti) => {
-      forkVma(s);
+      // l.maps: whether the child has a VMA of its own to close at exit.
+      s.threads[ti].l.maps = forkVma(s) ? 1 : 0;
       goto(s.threads[ti], 'fork.exit');
     },
   },
   'fork.exit': {
     who: 'kernel',
-    cites: 'child exit -> exit_mmap -> netlink_mm_close (mapped--); exit_files (fput)',
+    cites: 'child exit -> exit_mmap -> netlink_mm_close for the VMA it got at fork (mapped--); exit_files (fput)',
     text: () => 'child exits: netlink_mm_close (mapped--), its fd table drops the file',
     run: (_c, s, ti) => {
-      exitChild(s);
-      goto(s.threads[ti], DONE);
+      const t = s.threads[ti];
+      exitChild(s, t.l.maps === 1);
+      t.l.maps = 0;
+      goto(t, DONE);
     },
   },
 });

@@ -167,12 +167,25 @@ describe('the VMA close hook and close(fd): the trace says whether the socket go
 describe('fork and the child exit', () => {
   it('exit of a child forked before the parent mapped: the child had no VMA, so mapped stays', () => {
     const { s } = bench('linux-4.5', scenario([user], { mapped: false }));
-    forkVma(s); // no VMA yet: only the child's fd table
+    const hadVma = forkVma(s); // no VMA yet: only the child's fd table
+    expect(hadVma).toBe(false);
     expect([s.sock.fileRefs, s.sock.mapped]).toEqual([2, 0]);
     s.sock.mapped = 1; // the parent maps afterwards (netlink_mmap: mapped++, the VMA pins the file)
     s.sock.fileRefs++;
-    exitChild(s);
-    expect([s.sock.fileRefs, s.sock.mapped]).toEqual([2, 1]);
+    s.sock.mapped++; // ... and maps a second time: mapped > 1, none of it the child's
+    s.sock.fileRefs++;
+    exitChild(s, hadVma);
+    expect([s.sock.fileRefs, s.sock.mapped]).toEqual([3, 2]);
+  });
+
+  it("exit of a child forked while mapped, after the parent unmapped: the child's own VMA closes (mapped 0), and the last reference releases the socket", () => {
+    const { s } = bench('linux-4.5', scenario([user], { mapped: true }));
+    const hadVma = forkVma(s);
+    expect([hadVma, s.sock.fileRefs, s.sock.mapped]).toEqual([true, 4, 2]);
+    s.sock.mapped--; // the parent's munmap (netlink_mm_close) and close(fd)
+    s.sock.fileRefs -= 2;
+    exitChild(s, hadVma);
+    expect([s.sock.mapped, s.sock.fileRefs, s.sock.vmaRxGen, s.sock.released]).toEqual([0, 0, 0, true]);
   });
 });
 

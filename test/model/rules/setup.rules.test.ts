@@ -266,14 +266,14 @@ describe('netlink_mmap and the VMA hooks', () => {
 
   it('fork: the child gets a file reference, and netlink_mm_open counts its VMA only if the parent has one', () => {
     const { s } = at('fd.close', true);
-    forkVma(s);
+    expect(forkVma(s)).toBe(true);
     expect([s.sock.fileRefs, s.sock.mapped]).toEqual([4, 2]);
-    exitChild(s);
+    exitChild(s, true);
     expect([s.sock.fileRefs, s.sock.mapped]).toEqual([2, 1]);
     const { s: u } = at('fd.close', false);
-    forkVma(u);
+    expect(forkVma(u)).toBe(false);
     expect([u.sock.fileRefs, u.sock.mapped]).toEqual([2, 0]);
-    exitChild(u);
+    exitChild(u, false);
     expect([u.sock.fileRefs, u.sock.mapped]).toEqual([1, 0]);
   });
 });
