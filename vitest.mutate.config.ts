@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The fast unit-test project that `npm run mutate` (Stryker) runs against each mutant:
 // only the model and property unit tests, which build states by hand and take milliseconds.
@@ -8,6 +9,24 @@ import { defineConfig } from 'vitest/config';
 // random walks over whole scenarios, about 8 s, with a new seed on every run, so a mutant
 // could be killed on one run and survive the next).
 // No globalSetup: nothing here runs dist/, so mutation runs need no build.
+
+/**
+ * Stryker runs one test file at a time and stops at the first failure, so order is cost.
+ * The text listing (no exploration) goes first: a mutant of module-level code (a citation,
+ * a knob value, a property's text: a "static" mutant, which Stryker must test against every
+ * file) usually dies there at once. The step-text golden explores every scenario on every
+ * variant (about a second) and goes last, so a mutant a rule test kills never pays for it.
+ * The rest in path order, the same on every run.
+ */
+const FIRST = /texts\.listing\.test\.ts$/;
+const LAST = /texts\.steps\.test\.ts$/;
+class CheapFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification): number => (FIRST.test(f.moduleId) ? 0 : LAST.test(f.moduleId) ? 2 : 1);
+    return [...files].sort((a, b) => rank(a) - rank(b) || (a.moduleId < b.moduleId ? -1 : a.moduleId > b.moduleId ? 1 : 0));
+  }
+}
+
 export default defineConfig({
   // Same alias as vitest.config.ts: variant and scenario files import from 'nlring'.
   resolve: { alias: [{ find: /^nlring$/, replacement: new URL('./src/index.ts', import.meta.url).pathname }] },
@@ -16,5 +35,6 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/model/reference.test.ts', 'test/model/spec.properties.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    sequence: { sequencer: CheapFirst },
   },
 });
