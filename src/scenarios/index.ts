@@ -4,7 +4,7 @@
  * (4 KiB pages): blocks page-aligned, frames a multiple of 4.
  */
 import type { ScenarioConfig } from '../model/config.js';
-import type { MmapReq } from '../model/geometry.js';
+import { maxLen, type MmapReq } from '../model/geometry.js';
 import { W } from '../props/witnesses.js';
 
 /** 4 frames of 1 KiB in one page-sized block. */
@@ -208,5 +208,12 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: 64,
     threads: [{ name: 'txuser', program: 'txuser', params: { count: 1, batch: 1, dontwait: false, firstTag: 1 } }],
     witnesses: [W.txActed],
+  },
+  {
+    id: 'tx-full-frame',
+    description: 'TX messages that fill their frame exactly (nm_len = frame_size - NL_MMAP_HDRLEN, the largest netlink_mmap_sendmsg accepts), two per sendto(NULL, 0)',
+    requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: maxLen(TWO.frameSize),
+    threads: [{ name: 'txuser', program: 'txuser', params: { count: 2, batch: 2, dontwait: false, firstTag: 1 } }],
+    witnesses: [W.txActed, W.txBatch],
   },
 ];

@@ -8,9 +8,12 @@
  * `nlring check` runs it, stopping at the first violation, under FIRST_BUDGET;
  * and if even that finds nothing, its entry is the incomplete run under
  * SMALL_BUDGET, which the test can afford to recompute.
+ *
+ * VERDICTS_ONLY=s1,s2 recomputes only the entries of those scenarios (a new or
+ * changed one) and keeps every other entry as the file has it.
  */
 import { test } from 'vitest';
-import { allPairs, runEntry, writeVerdicts, type Entry } from './verdicts.js';
+import { allPairs, readVerdicts, runEntry, writeVerdicts, type Entry } from './verdicts.js';
 
 const ALL_BUDGET = 2_000_000;
 const FIRST_BUDGET = 5_000_000;
@@ -26,8 +29,16 @@ const ABOUT =
   'Regenerate with UPDATE_VERDICTS=1 npx vitest run test/oracle/write-verdicts.test.ts; a change to this file needs a one-line reason in its commit.';
 
 test.skipIf(!process.env.UPDATE_VERDICTS)('write test/verdicts.json', () => {
+  const only = process.env.VERDICTS_ONLY?.split(',');
+  const kept = only ? readVerdicts().entries : [];
   const entries: Entry[] = [];
   for (const { variant, scenario } of allPairs()) {
+    const old = kept.find((e) => e.variant === variant && e.scenario === scenario);
+    if (only && !only.includes(scenario)) {
+      if (!old) throw new Error(`no entry for ${variant} x ${scenario} to keep: add it to VERDICTS_ONLY`);
+      entries.push(old);
+      continue;
+    }
     let e = runEntry(variant, scenario, 'all-violations', ALL_BUDGET);
     if (e.verdict === 'incomplete' || !e.exhaustive) e = runEntry(variant, scenario, 'first-violation', FIRST_BUDGET);
     if (e.verdict === 'incomplete') e = runEntry(variant, scenario, 'first-violation', SMALL_BUDGET);
