@@ -231,7 +231,6 @@ export const LOCAL_FIELDS = [
   ['skb', 'byte'],
   ['skbGen', 'byte'],
   ['skbFrame', 'byte'],
-  ['skbDelivered', 'bool'],
   ['skbLen', 'word'],
   ['skbMsg', 'byte'],
   ['skbSeq', 'byte'],
@@ -301,12 +300,12 @@ export const LOCAL_DEFAULTS: Readonly<Partial<Record<LocalName, number>>> = { sk
  * The locals of a kernel producer thread: the code it runs (kernel/producer.ts,
  * alloc.ts, deliver.ts, sock.ts, and step.ts's call/return) touches only these,
  * so its block of the vector leaves the others out (rx-basic's three producers
- * then take 32 bytes each instead of 76). Reading an absent local gives its
+ * then take 30 bytes each instead of 78). Reading an absent local gives its
  * default; writing anything else to it throws, so a path that starts to use one
  * fails loudly rather than being mis-encoded.
  */
 export const PRODUCER_LOCALS: readonly LocalName[] = [
-  'k', 'msg', 'seq', 'skb', 'skbGen', 'skbFrame', 'skbDelivered', 'skbLen', 'skbMsg', 'skbSeq',
+  'k', 'msg', 'seq', 'skb', 'skbGen', 'skbFrame', 'skbLen', 'skbMsg', 'skbSeq',
   'fwdStart', 'fwdPos', 'fwdSeen', 'inAlloc', 'fullSeen', 'ret',
 ];
 

@@ -104,7 +104,6 @@ defineSteps({
       t.l.skb = SKB_RX;
       t.l.skbGen = ref.gen;
       t.l.skbFrame = ref.frame;
-      t.l.skbDelivered = false;
       k.rx.pending++;
       k.rx.head = nextIndex(k.rx.head, k.rx.frameNr);
       k.rxqLock = -1;

@@ -89,7 +89,6 @@ export function dropSkb(s: State, ti: number): void {
   l.skb = SKB_NONE;
   l.skbGen = 0;
   l.skbFrame = -1;
-  l.skbDelivered = false;
   l.skbLen = 0;
   l.skbMsg = 0;
   l.skbSeq = 0;

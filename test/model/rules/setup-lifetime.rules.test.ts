@@ -187,6 +187,13 @@ describe('fork and the child exit', () => {
     exitChild(s, hadVma);
     expect([s.sock.mapped, s.sock.fileRefs, s.sock.vmaRxGen, s.sock.released]).toEqual([0, 0, 0, true]);
   });
+
+  it('exit of a child while the parent still has the fd open: only the child references go, the socket is not released', () => {
+    const { s } = bench('linux-4.5', scenario([user], { mapped: true }));
+    const hadVma = forkVma(s);
+    exitChild(s, hadVma);
+    expect([s.sock.mapped, s.sock.fileRefs, s.sock.released]).toEqual([1, 2, false]);
+  });
 });
 
 describe('each step names its actor and the kernel rule it models', () => {

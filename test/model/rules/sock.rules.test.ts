@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { ENOBUFS, EINVAL } from '../../../src/model/constants.js';
 import type { ThreadSpec } from '../../../src/model/config.js';
-import { maybeDestruct, nextIndex, overrun, sockPut, tagBit } from '../../../src/model/kernel/sock.js';
+import { dropSkb, maybeDestruct, nextIndex, overrun, sockPut, tagBit } from '../../../src/model/kernel/sock.js';
+import { SKB_RX } from '../../../src/model/state.js';
 import { bench, enter, scenario, stepOnce, tid } from '../helpers.js';
 
 const consumer: ThreadSpec = { name: 'c', program: 'consumer', params: { maxHold: 0 } };
@@ -96,6 +97,20 @@ describe('sock_put and netlink_sock_destruct', () => {
       expect(s.sock.destructed).toBe(false);
       expect(s.sock.rx.gen).not.toBe(0);
     }
+  });
+});
+
+describe('the skb a thread lets go of', () => {
+  it('dropSkb: every skb local is back to what a thread starts with, so a freed skb leaves no trace that would split one state into several', () => {
+    const { s } = fresh();
+    const ti = 0;
+    const l = s.threads[ti].l;
+    const skbLocals = () => [l.skb, l.skbGen, l.skbFrame, l.skbLen, l.skbMsg, l.skbSeq];
+    const start = skbLocals();
+    Object.assign(l, { skb: SKB_RX, skbGen: 2, skbFrame: 3, skbLen: 64, skbMsg: 5, skbSeq: 6 });
+    dropSkb(s, ti);
+    expect(skbLocals()).toEqual(start);
+    expect(start).toEqual([0, 0, -1, 0, 0, 0]);
   });
 });
 
