@@ -149,6 +149,16 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     excludes: NOT_ORDER,
   },
   {
+    id: 'setup-map-race',
+    description: 'One thread destroys and re-creates the RX ring (setsockopt) while another maps and unmaps it: once mapped, netlink_set_ring must refuse with EBUSY, checked again under pg_vec_lock',
+    requests: [FOUR, DESTROY, TWO], rx: 0, tx: null, mapped: false, msgLen: 64,
+    threads: [
+      { name: 'setup', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 1 }, { op: 'setsockopt', ring: 'rx', req: 2 }] } },
+      { name: 'mapper', program: 'setup', params: { ops: [{ op: 'mmap' }, { op: 'munmap' }] } },
+    ],
+    witnesses: [W.ringSwapped],
+  },
+  {
     id: 'setup-concurrent',
     description: 'Two threads create the RX ring at once, one with a request that fails validation after writing frames_per_block',
     requests: [
