@@ -164,7 +164,8 @@ out.push('notes block and the indented lines under a mutant is rewritten on ever
 out.push('');
 out.push('Score = detected (killed or timed out) / (detected + survived + no coverage).');
 out.push('"Covered" leaves out the mutants no test runs; "equivalents excluded" leaves out the');
-out.push('survivors argued equivalent below. Mutants that do not compile or crash count in neither.');
+out.push('survivors argued equivalent below. Mutants that do not compile or crash count in neither,');
+out.push('nor do the static ones a default run leaves out ("static, not run": see the notes).');
 out.push('');
 out.push(NOTES_OPEN);
 out.push(oldNotes());
@@ -176,12 +177,12 @@ if (partial && notRun.length > 0) {
   out.push(`Partial: ${notRun.length} of ${SOURCES.length} files are not in this report (not run, or no mutant): ${notRun.join(', ')}.`);
   out.push('');
 }
-out.push('| file | mutants | killed | timeout | survived | no coverage | errors | score % | covered % | equivalents excluded % |');
-out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+out.push('| file | mutants | killed | timeout | survived | no coverage | errors | static, not run | score % | covered % | equivalents excluded % |');
+out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { path, c } of [...rows, { path: '**all files**', c: total }]) {
   const s = scores(c);
   out.push(
-    `| ${path} | ${s.valid} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.errors} | ${s.score} | ${s.covered} | ${s.noEquiv} |`,
+    `| ${path} | ${s.valid} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.errors} | ${c.Ignored} | ${s.score} | ${s.covered} | ${s.noEquiv} |`,
   );
 }
 out.push('');
