@@ -77,6 +77,22 @@ describe('mem: loads', () => {
     expect(s.ghost.usedFreed).toBe(true);
   });
 
+  it('a ring slot that has frames in the layout but no ring yet (generation 0) is stale', () => {
+    // The TX ring is installed later by a setup thread: the layout has its frame slots, its generation is 0.
+    const sc = scenario(
+      [...THREADS, { name: 'set', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'tx', req: 1 }] } }],
+      { requests: [FOUR, TWO], rx: 0, tx: null },
+    );
+    const s = bench('linux-4.5', sc).s;
+    expect(s.sock.tx.gen).toBe(0);
+    expect(s.sock.tx.frames.length).toBe(2);
+    s.sock.tx.frames[0].len = 77;
+    expect(peek(s, here(s, TX, 0), 'len')).toBe(0);
+    expect(s.ghost.usedFreed).toBe(false);
+    expect(load(s, here(s, TX, 0), 'len')).toBe(0);
+    expect(s.ghost.usedFreed).toBe(true);
+  });
+
   it.each(stale)('peek through %s reads 0 and records nothing', (_, ref) => {
     const s = fresh();
     for (let i = 0; i < 4; i++) fill(s, RX, i);
