@@ -43,6 +43,12 @@ function permutations<T>(xs: readonly T[]): T[][] {
 interface Relabel {
   readonly thread: Int32Array;
   readonly tag: Map<number, number>;
+  /**
+   * Per thread: its `l.msg` is a message tag (producers). Other threads keep other
+   * things there (a setup thread's ring index, a dump's part tag), which a tag map
+   * must not touch: ring index 1 is also a producer's first tag.
+   */
+  readonly msgIsTag: readonly boolean[];
 }
 
 /** Every relabelling of the group members (the identity included), product over groups. */
@@ -61,7 +67,7 @@ function relabellings(c: Ctx, groups: Member[][]): Relabel[] {
         for (let n = 0; n < count; n++) tag.set(from.firstTag + n, to.firstTag + n);
       });
     });
-    return { thread, tag };
+    return { thread, tag, msgIsTag: c.threads.map((t) => t.program === 'producer') };
   });
 }
 
@@ -77,11 +83,11 @@ function apply(s: State, r: Relabel, n: State): void {
     // Interchangeable producers have blocks of one shape and size.
     n.units.set(s.units.subarray(from, from + (lay.threadSizes[i] >> 1)), lay.threadAt(r.thread[i]) >> 1);
   }
-  for (const t of n.threads) {
-    t.l.msg = tg(t.l.msg);
+  n.threads.forEach((t, i) => {
+    if (r.msgIsTag[i]) t.l.msg = tg(t.l.msg);
     t.l.skbMsg = tg(t.l.skbMsg);
     t.l.rMsg = tg(t.l.rMsg);
-  }
+  });
   const k = n.sock;
   k.pgVecLock = th(k.pgVecLock);
   k.rxqLock = th(k.rxqLock);
@@ -96,10 +102,10 @@ function apply(s: State, r: Relabel, n: State): void {
   k.rcvq.mapMsg(tg);
 }
 
+/** Lexicographic order of two encodings of one scenario (equal lengths). */
 function less(a: Uint16Array, b: Uint16Array): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return a.length < b.length;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
 }
 
 /**
@@ -112,7 +118,8 @@ export function makeCanonicalUnits(c: Ctx): ((s: State) => Uint16Array) | null {
   const relabels = relabellings(c, groups);
   // Scratch space, allocated once: an image and the least encoding so far.
   const image = new State(c.layout);
-  const best = new Uint16Array(c.layout.size);
+  // One 16-bit unit per two bytes of the vector: the length of every encoding of this scenario.
+  const best = new Uint16Array(c.layout.size >> 1);
   return (s) => {
     best.set(encodeUnits(s));
     for (let i = 1; i < relabels.length; i++) {
