@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { MSG_VERDICT, UNUSED, VALID } from '../../../src/model/constants.js';
 import type { ThreadSpec, TxParams } from '../../../src/model/config.js';
+import { content } from '../../../src/model/kernel/sendmsg.js';
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import { SKB_PLAIN, type State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
@@ -162,5 +163,19 @@ describe('netlink_mmap_sendmsg: the frame release', () => {
     const n = stepOnce(c, s, ti);
     expect(n.sock.tx.frames[0].status).toBe(UNUSED);
     expect([n.ghost.last.kind, n.ghost.last.thread]).toEqual(['kstore', ti]);
+  });
+});
+
+describe('the ghost record of a message (content: tag and id as one value)', () => {
+  it('content is one-to-one over tags and ids, and never -1 (the "no message yet" marker the no-TOCTOU property skips)', () => {
+    const seen = new Set<number>();
+    for (let msg = 0; msg < 128; msg++) {
+      for (let seq = 0; seq < 64; seq++) {
+        const v = content(msg, seq);
+        expect(v).not.toBe(-1);
+        seen.add(v);
+      }
+    }
+    expect(seen.size).toBe(128 * 64);
   });
 });
