@@ -601,6 +601,28 @@ describe('hold-until-passed (Finding 9): a held frame is released as the cursor 
     expect(stepOnce(c, s, ti, -1).threads[ti].pc).toMatch(/^poll\./);
   });
 
+  it('look at a frame it holds that no longer reads SKIP (the ring was replaced under it): not a held frame, poll', () => {
+    const { c, s, ti } = holder(REF, [UNUSED, UNUSED, UNUSED, UNUSED], [1], 1);
+    expect(textAt(c, s, ti, -1)).toBe('rx frame 1 is UNUSED: poll');
+    expect(stepOnce(c, s, ti, -1).threads[ti].pc).toMatch(/^poll\./);
+  });
+
+  it('look at a held frame by a consumer that configured no RX ring itself (ring size 0 by its own request): nothing to look ahead at, poll', () => {
+    // The RX ring was installed by a set-up thread; the consumer's own request list has no RX ring, so its cursor never moves.
+    const setupThread: ThreadSpec = { name: 'u', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 0 }] } };
+    const b = bench(REF, scenario([consumer(1), setupThread], { rx: null, mapped: false }));
+    const ti = tid(b.c, 'c');
+    const k = b.s.sock;
+    Object.assign(k.rx, { gen: 5, req: 0, frameNr: 4, frameSize: 1024, blockSize: 4096, blockNr: 1, framesPerBlock: 4 });
+    k.vmaRxGen = 5;
+    k.mapped = 1;
+    statuses(b.s, [SKIP, UNUSED, UNUSED, UNUSED]);
+    b.s.threads[ti].l.held.insertSorted(0);
+    b.s.threads[ti].pc = 'c.look';
+    expect(textAt(b.c, b.s, ti, -1)).toBe('rx frame 0 is SKIP: poll');
+    expect(stepOnce(b.c, b.s, ti, -1).threads[ti].pc).toMatch(/^poll\./);
+  });
+
   it('passed?: the next frame it does not hold was taken again (RESERVED, VALID or COPY) -> the kernel has passed the held one', () => {
     for (const st of [RESERVED, VALID, COPY]) {
       // Holds 1 and 2; the cursor is on 1; the next frame it does not hold is 3.
