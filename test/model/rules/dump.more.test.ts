@@ -28,6 +28,13 @@ function textOf(c: Ctx, s: State, ti: number): string {
 }
 
 describe.each(['linux-4.5', 'linux-3.10'])('netlink_dump on %s', (v) => {
+  it('__netlink_dump_start: a dump already running is described as EBUSY; none running as cb_running = true', () => {
+    const { c, s, ti } = at(v, 'dumpstart.lock');
+    expect(textOf(c, s, ti)).toContain('cb_running = true');
+    s.sock.dumpRunning = true;
+    expect(textOf(c, s, ti)).toContain('a dump is running: EBUSY');
+  });
+
   it('netlink_dump: no dump running is described as -EINVAL; a running one as the allocation', () => {
     const { c, s, ti } = at(v, 'dump.lock');
     expect(textOf(c, s, ti)).toContain('-EINVAL');
