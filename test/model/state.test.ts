@@ -153,7 +153,7 @@ describe('transient record', () => {
   it('clearTransient forgets the note, its thread and value, each on its own, and the last frame store', () => {
     const s = fresh();
     const g = s.ghost;
-    for (const set of [() => (g.note = 'x'), () => (g.noteThread = 2), () => (g.noteValue = 5)]) {
+    for (const set of [() => (g.note = 'x'), () => (g.noteThread = 1), () => (g.noteValue = 5)]) {
       set();
       g.clearTransient();
       expect([g.note, g.noteThread, g.noteValue]).toEqual(['', -1, 0]);
