@@ -18,10 +18,12 @@ import { expectGolden } from './golden.js';
 // a property text here (the first file it runs) instead of leaving it out as static.
 const catalog = () => import('../../src/catalog.js');
 const witnesses = () => import('../../src/props/witnesses.js');
+const reference = () => import('../../src/model/variants/reference.js');
 
 async function lines(): Promise<string[]> {
   const { listProperties, listSteps, listVariants } = await catalog();
   const { W } = await witnesses();
+  const { FIXES } = await reference();
   const out: string[] = [];
   for (const v of listVariants()) {
     out.push(`variant ${v.id}${v.base ? ` (on ${v.base})` : ''}: ${v.description}`);
@@ -32,6 +34,18 @@ async function lines(): Promise<string[]> {
   }
   for (const l of listSteps()) out.push(`label ${l.label} ${l.kind}${l.who ? ` ${l.who}` : ''}${l.cites ? `: ${l.cites}` : ''}`);
   for (const p of listProperties()) out.push(`property ${p.id} ${p.family} ${p.kind}${p.stateOnly ? ' state-only' : ''}: ${p.doc} [${p.cites}]`);
+  // The reference design's fixes: what each changes, and the finding it claims to remove
+  // (test/model/reference.test.ts checks those claims against the checker).
+  for (const f of FIXES) {
+    const parts = [
+      ...Object.entries(f.knobs ?? {}).map(([k, v]) => `knob ${k}=${String(v)}`),
+      ...Object.keys(f.wraps ?? {}).map((l) => `wraps ${l}`),
+      ...Object.keys(f.continuations ?? {}).map((l) => `continuation ${l}`),
+      ...Object.keys(f.steps ?? {}).map((l) => `adds ${l}`),
+    ];
+    out.push(`fix ${f.id}: ${parts.join(', ')} [${f.cites}]`);
+    out.push(`  removes ${f.removes.map((r) => `${r.scenario}/${r.property}`).join(' ')}`);
+  }
   for (const [k, w] of Object.entries(W)) out.push(`witness ${k} ${w.id} ${w.family} ${w.kind}: ${w.doc} [${w.cites}]`);
   return out;
 }
