@@ -9,20 +9,10 @@ import { encodeState, encodeUnits, loadUnits, makeDecoder } from '../../src/mode
 import { Layout, State } from '../../src/model/state.js';
 import { labelId } from '../../src/model/step.js';
 import type { NlState } from '../../src/model/spec.js';
-import { bench, catalogModel, type Model } from './helpers.js';
+import { bench, catalogModel, strideWalk, type Model } from './helpers.js';
 
 /** A deterministic walk that does not always take the first action: index (7k) mod enabled. */
-function drive(m: Model, steps: number): NlState[] {
-  let s = m.spec.init();
-  const out = [s];
-  for (let k = 0; k < steps; k++) {
-    const acts = m.spec.actions(s);
-    if (acts.length === 0) break;
-    s = m.spec.next(s, acts[(7 * k) % acts.length]);
-    out.push(s);
-  }
-  return out;
-}
+const drive = (m: Model, steps: number): NlState[] => strideWalk(m, steps, 7);
 
 const WALKS: readonly [string, string][] = [
   ['linux-4.5', 'rx-basic'],

@@ -8,6 +8,7 @@
  * steps it has no choice about.
  */
 import { expect } from 'vitest';
+import { UsageError as UsageErrorForTests } from '../../src/errors.js';
 import { buildTarget, findScenario, findVariant, listProperties } from '../../src/catalog.js';
 import type { ScenarioConfig, ThreadSpec } from '../../src/model/config.js';
 import type { MmapReq } from '../../src/model/geometry.js';
@@ -207,6 +208,14 @@ export function enter(s: BenchState, ti: number, label: string): void {
   t.pc = label;
 }
 
+/** A bench of `sc` on `variant` with thread `name` put at `label` (as `enter` does), and that thread's index. */
+export function benchAt(variant: string, sc: ScenarioConfig, name: string, label: string): { c: Ctx; s: BenchState; ti: number } {
+  const b = bench(variant, sc);
+  const ti = tid(b.c, name);
+  enter(b.s, ti, label);
+  return { ...b, ti };
+}
+
 /** Whether the guard of the step thread `ti` is at holds in `s` (no guard: true). */
 export function guardHolds(c: Ctx, s: BenchState, ti: number): boolean {
   const g = stepDefAt(s.threads[ti].pc).guard;
@@ -231,4 +240,31 @@ export function runContinuation(c: Ctx, s: BenchState, ti: number, label: string
   n.threads[ti].pc = label;
   settle(c, n, ti);
   return n;
+}
+
+/** The message of the UsageError `f` throws (fails the test if it throws nothing or something else). */
+export function usageMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageErrorForTests);
+    return (e as Error).message;
+  }
+  return expect.fail('no UsageError thrown');
+}
+
+/**
+ * A deterministic walk that does not always take the first action: at step k it takes
+ * enabled action (stride * k + offset) mod n. Returns every state from the initial one.
+ */
+export function strideWalk(m: Model, steps: number, stride: number, offset = 0): NlState[] {
+  let s = m.spec.init();
+  const out = [s];
+  for (let k = 0; k < steps; k++) {
+    const acts = m.spec.actions(s);
+    if (acts.length === 0) break;
+    s = m.spec.next(s, acts[(stride * k + offset) % acts.length]);
+    out.push(s);
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../src/catalog.js';
-import { UsageError } from '../../src/errors.js';
+import { usageMessage } from './helpers.js';
 import { initialState, makeCtx } from '../../src/model/spec.js';
 import {
   DONE_ID,
@@ -31,16 +31,7 @@ import { linux45 } from '../../src/model/variants/linux-4.5.js';
 const CITES_TAIL = "needs 'cites': the commit, kernel function or proposed patch it stands for";
 const NO_LABEL = 'no step or continuation has that label (see nlring list --steps)';
 
-/** The message of the UsageError `f` throws (fails if it throws nothing or something else). */
-function usage(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  return expect.fail('no UsageError thrown');
-}
+const usage = usageMessage;
 
 let n = 0;
 /** A fresh variant of linux-4.5 with the given patch fields (ids unique, so the step-table cache never answers). */

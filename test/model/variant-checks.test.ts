@@ -5,21 +5,13 @@
  * variant carries (knobs, base id, inherited overrides, steps and continuations).
  */
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { usageMessage } from './helpers.js';
 import { checkKnobs, defineVariant, deriveVariant, KNOB_VALUES, type Knobs } from '../../src/model/variant.js';
 import { linux45 } from '../../src/model/variants/linux-4.5.js';
 
 const NAMES = Object.keys(KNOB_VALUES);
 
-function usage(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  return expect.fail('no UsageError thrown');
-}
+const usage = usageMessage;
 
 describe('checkKnobs', () => {
   it('refuses knobs that are not an object', () => {

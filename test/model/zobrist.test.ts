@@ -8,19 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { ZOBRIST_HASH, key0, key1, rehash, touchByte, touchWord } from '../../src/model/zobrist.js';
 import { State } from '../../src/model/state.js';
 import type { NlState } from '../../src/model/spec.js';
-import { catalogModel, type Model } from './helpers.js';
+import { catalogModel, strideWalk, type Model } from './helpers.js';
 
-function drive(m: Model, steps: number): NlState[] {
-  let s = m.spec.init();
-  const out = [s];
-  for (let k = 0; k < steps; k++) {
-    const acts = m.spec.actions(s);
-    if (acts.length === 0) break;
-    s = m.spec.next(s, acts[(5 * k + 1) % acts.length]);
-    out.push(s);
-  }
-  return out;
-}
+const drive = (m: Model, steps: number): NlState[] => strideWalk(m, steps, 5, 1);
 
 const fp = (s: State): number[] => {
   const out = new Uint32Array(2);

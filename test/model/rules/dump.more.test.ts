@@ -9,17 +9,12 @@ import type { ThreadSpec } from '../../../src/model/config.js';
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, type State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
-import { FOUR_PAGES, bench, enter, scenario, stepOnce, tid } from '../helpers.js';
+import { FOUR_PAGES, bench, benchAt, enter, scenario, stepOnce, tid } from '../helpers.js';
 
 const dumper: ThreadSpec = { name: 'c', program: 'consumer', params: { maxHold: 0, dump: true } };
 const other: ThreadSpec = { name: 'o', program: 'consumer', params: { maxHold: 0 } };
 
-function at(v: string, label: string) {
-  const b = bench(v, scenario([dumper, other], { requests: [FOUR_PAGES], dumpParts: 2 }));
-  const ti = tid(b.c, 'c');
-  enter(b.s, ti, label);
-  return { ...b, ti };
-}
+const at = (v: string, label: string) => benchAt(v, scenario([dumper, other], { requests: [FOUR_PAGES], dumpParts: 2 }), 'c', label);
 
 function textOf(c: Ctx, s: State, ti: number): string {
   const a = enabledActions(c, s).find((x) => x.thread === ti);

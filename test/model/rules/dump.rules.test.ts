@@ -8,17 +8,12 @@ import { DUMP_TAG_BASE, EBUSY, EINVAL, ENOBUFS, HDRLEN, MSG_DONE, NLMSG_GOODSIZE
 import type { ThreadSpec } from '../../../src/model/config.js';
 import { dumpErrToSkErr } from '../../../src/model/kernel/dump.js';
 import { SKB_PLAIN, SKB_RX } from '../../../src/model/state.js';
-import { FOUR_PAGES, bench, enter, guardHolds, runContinuation, scenario, stepOnce, tid } from '../helpers.js';
+import { FOUR_PAGES, bench, benchAt, enter, guardHolds, runContinuation, scenario, stepOnce, tid } from '../helpers.js';
 
 const dumper: ThreadSpec = { name: 'c', program: 'consumer', params: { maxHold: 0, dump: true } };
 const other: ThreadSpec = { name: 'o', program: 'consumer', params: { maxHold: 0 } };
 
-function at(v: string, label: string) {
-  const b = bench(v, scenario([dumper, other], { requests: [FOUR_PAGES], dumpParts: 2 }));
-  const ti = tid(b.c, 'c');
-  enter(b.s, ti, label);
-  return { ...b, ti };
-}
+const at = (v: string, label: string) => benchAt(v, scenario([dumper, other], { requests: [FOUR_PAGES], dumpParts: 2 }), 'c', label);
 
 describe.each(['linux-4.5', 'linux-3.10'])('dumps on %s', (v) => {
   it('__netlink_dump_start: a dump already running -> EBUSY, nothing changes', () => {
