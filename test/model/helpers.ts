@@ -178,7 +178,7 @@ export function restrictedTarget(
 // Rule tests (test/model/rules): one step of one thread on a state built by hand.
 
 import { findVariant as findVariantForBench } from '../../src/catalog.js';
-import { enabledActions, initialState, makeCtx, successor } from '../../src/model/spec.js';
+import { describeAction, enabledActions, initialState, makeCtx, successor } from '../../src/model/spec.js';
 import type { State as BenchState } from '../../src/model/state.js';
 import { cloneState as cloneForBench } from '../../src/model/state.js';
 import { settle, stepAt as stepDefAt, type Ctx } from '../../src/model/step.js';
@@ -267,4 +267,11 @@ export function strideWalk(m: Model, steps: number, stride: number, offset = 0):
     out.push(s);
   }
   return out;
+}
+
+/** The timeline line of the step thread `ti` would take next in `s` (its first enabled choice). */
+export function nextStepText(c: Ctx, s: BenchState, ti: number): string {
+  const a = enabledActions(c, s).find((x) => x.thread === ti);
+  if (a === undefined) expect.fail(`no enabled step of ${ti}`);
+  return describeAction(c, s, a);
 }

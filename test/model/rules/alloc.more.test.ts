@@ -11,7 +11,7 @@ import { observeAllocations } from '../../../src/model/kernel/alloc.js';
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import type { State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
-import { FOUR, bench, enter, scenario, stepOnce, tid } from '../helpers.js';
+import { FOUR, bench, enter, scenario, stepOnce, tid, nextStepText } from '../helpers.js';
 
 const idle: ThreadSpec = { name: 'p', program: 'producer', params: { count: 0, path: 'ring', firstTag: 1 } };
 const other: ThreadSpec = { name: 'o', program: 'consumer', params: { maxHold: 0 } };
@@ -25,11 +25,7 @@ function at(v: string, label: string, len = 64) {
   return { ...b, ti };
 }
 
-function textOf(c: Ctx, s: State, ti: number): string {
-  const a = enabledActions(c, s).find((x) => x.thread === ti);
-  if (a === undefined) expect.fail(`no enabled step of ${ti}`);
-  return describeAction(c, s, a);
-}
+const textOf = nextStepText;
 
 describe('__netlink_alloc_skb (4.5): the early size check', () => {
   it('__netlink_alloc_skb (4.5): a message larger than the frame is described as the fall-back to alloc_skb', () => {

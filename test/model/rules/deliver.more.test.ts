@@ -9,16 +9,12 @@ import type { ThreadSpec } from '../../../src/model/config.js';
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import { SKB_PLAIN, type State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
-import { bench, enter, scenario, stepOnce, tid } from '../helpers.js';
+import { bench, enter, scenario, stepOnce, tid, nextStepText } from '../helpers.js';
 
 const idle = (name: string, path: 'ring' | 'plain' | 'mcast'): ThreadSpec => ({ name, program: 'producer', params: { count: 0, path, firstTag: 1 } });
 const waiter: ThreadSpec = { name: 'c', program: 'consumer', params: { maxHold: 0 } };
 
-function textOf(c: Ctx, s: State, ti: number): string {
-  const a = enabledActions(c, s).find((x) => x.thread === ti);
-  if (a === undefined) expect.fail(`no enabled step of ${ti}`);
-  return describeAction(c, s, a);
-}
+const textOf = nextStepText;
 
 describe.each(['linux-4.5', 'linux-3.10'])('netlink_ring_set_copied on %s', (v) => {
   const at = (label: string, name: string) => {

@@ -9,18 +9,14 @@ import type { ThreadSpec } from '../../../src/model/config.js';
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, type State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
-import { FOUR_PAGES, bench, benchAt, enter, scenario, stepOnce, tid } from '../helpers.js';
+import { FOUR_PAGES, bench, benchAt, enter, scenario, stepOnce, tid, nextStepText } from '../helpers.js';
 
 const dumper: ThreadSpec = { name: 'c', program: 'consumer', params: { maxHold: 0, dump: true } };
 const other: ThreadSpec = { name: 'o', program: 'consumer', params: { maxHold: 0 } };
 
 const at = (v: string, label: string) => benchAt(v, scenario([dumper, other], { requests: [FOUR_PAGES], dumpParts: 2 }), 'c', label);
 
-function textOf(c: Ctx, s: State, ti: number): string {
-  const a = enabledActions(c, s).find((x) => x.thread === ti);
-  if (a === undefined) expect.fail(`no enabled step of ${ti}`);
-  return describeAction(c, s, a);
-}
+const textOf = nextStepText;
 
 describe.each(['linux-4.5', 'linux-3.10'])('netlink_dump on %s', (v) => {
   it('__netlink_dump_start: a dump already running is described as EBUSY; none running as cb_running = true', () => {

@@ -11,16 +11,12 @@ import { recvBufOf, tracksMaxRecvmsgLen } from '../../../src/model/kernel/recvms
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import type { State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
-import { bench, enter, scenario, stepOnce, tid } from '../helpers.js';
+import { bench, enter, scenario, stepOnce, tid, nextStepText } from '../helpers.js';
 
 const consumer = (params: { dump?: boolean; recvBuf?: number } = {}): ThreadSpec => ({ name: 'c', program: 'consumer', params: { maxHold: 0, ...params } });
 const other: ThreadSpec = { name: 'o', program: 'consumer', params: { maxHold: 0 } };
 
-function textOf(c: Ctx, s: State, ti: number): string {
-  const a = enabledActions(c, s).find((x) => x.thread === ti);
-  if (a === undefined) expect.fail(`no enabled step of ${ti}`);
-  return describeAction(c, s, a);
-}
+const textOf = nextStepText;
 
 describe('netlink_recvmsg: the recv() buffer (len)', () => {
   it('recv(): the buffer length must be a positive integer (0, negative and fractional sizes are rejected)', () => {

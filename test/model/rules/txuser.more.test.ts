@@ -10,7 +10,7 @@ import type { ThreadSpec, TxParams } from '../../../src/model/config.js';
 import { describeAction, enabledActions } from '../../../src/model/spec.js';
 import type { State } from '../../../src/model/state.js';
 import type { Ctx } from '../../../src/model/step.js';
-import { bench, scenario, stepOnce, tid } from '../helpers.js';
+import { bench, scenario, stepOnce, tid, nextStepText } from '../helpers.js';
 
 const txUser = (over: Partial<TxParams> = {}): ThreadSpec => ({ name: 'tx', program: 'txuser', params: { count: 2, batch: 4, dontwait: false, firstTag: 3, ...over } });
 const consumer: ThreadSpec = { name: 'c', program: 'consumer', params: { maxHold: 0 } };
@@ -20,11 +20,7 @@ function tx(over: Partial<TxParams> = {}, txReq: number | null = 0) {
   return { ...b, ti: tid(b.c, 'tx') };
 }
 
-function textOf(c: Ctx, s: State, ti: number): string {
-  const a = enabledActions(c, s).find((x) => x.thread === ti);
-  if (a === undefined) expect.fail(`no enabled step of ${ti}`);
-  return describeAction(c, s, a);
-}
+const textOf = nextStepText;
 
 describe('TX user: the frame check (u.check)', () => {
   it('TX example: a frame that is not UNUSED with filled frames pending is described as the send call, without any as stop', () => {
