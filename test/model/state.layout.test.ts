@@ -78,6 +78,26 @@ describe('state vector layout (state.ts)', () => {
     expect([s.sock.rx.req, s.sock.tx.req]).toEqual([-1, -1]);
   });
 
+  it('removing from a full list that ends the vector keeps the fingerprint equal to one computed from scratch (IntList.removeAt)', async () => {
+    const S = await load();
+    const { rehash } = await import('../../src/model/zobrist.js');
+    // With 3 RX frames the last thread's held list (a count and 3 frames) ends exactly at
+    // the end of the vector: a shift that read one slot past it would store garbage there.
+    const layout = new S.Layout(3, 2, ['full']);
+    const s = S.emptyState(layout);
+    const held = s.threads[0].l.held;
+    const last = S.fieldSlots(layout).find((x) => x.path === 'threads[0].l.held')!;
+    expect(last.at + last.bytes).toBe(layout.size);
+    for (const f of [2, 0, 1]) held.push(f);
+    expect(held.removeAt(0)).toBe(2);
+    expect(held.toArray()).toEqual([0, 1]);
+    const want = new Uint32Array(2);
+    s.fingerprint(want);
+    const h = new Int32Array(2);
+    rehash(h, new Int8Array(s.units.buffer), new Int16Array(s.units.buffer), layout.wordStarts);
+    expect(Array.from(new Uint32Array(h.buffer))).toEqual(Array.from(want));
+  });
+
   it('every field, list and queue has the slot listed in test/model/state.slots.txt (fieldSlots)', async () => {
     const S = await load();
     // Two threads of each shape and rings of different sizes, so that an offset computed
