@@ -18,13 +18,14 @@ function params(c: Ctx, ti: number): SiblingParams {
   return spec.params;
 }
 
-function txFrames(c: Ctx): number {
-  return c.scenario.tx === null ? 0 : c.scenario.requests[c.scenario.tx].frameNr;
+/** The TX ring request the scenario configures, or null: without one the sibling has nothing to write. */
+function txRequest(c: Ctx) {
+  return c.scenario.tx === null ? null : c.scenario.requests[c.scenario.tx];
 }
 
+/** The nm_len the sibling writes: past the largest a frame can hold. Only reached from a choice, so a TX ring exists. */
 function oversize(c: Ctx): number {
-  const req = c.scenario.tx === null ? null : c.scenario.requests[c.scenario.tx];
-  return req === null ? 0 : maxLen(req.frameSize) + 8;
+  return maxLen(txRequest(c)!.frameSize) + 8;
 }
 
 const REWRITE_MSG = 0;
@@ -36,7 +37,7 @@ defineSteps({
     cites: 'bugs.md B3a/B3b: a CLONE_VM task without CLONE_FILES writes the shared TX ring',
     choices: (c) => {
       const out: number[] = [];
-      for (let f = 0; f < txFrames(c); f++) out.push(f * 2 + REWRITE_MSG, f * 2 + REWRITE_LEN);
+      for (let f = 0; f < (txRequest(c)?.frameNr ?? 0); f++) out.push(f * 2 + REWRITE_MSG, f * 2 + REWRITE_LEN);
       return out;
     },
     text: (c, _s, _ti, arg) => {
