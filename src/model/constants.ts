@@ -26,6 +26,7 @@ export const RING_NAMES = ['rx', 'tx'] as const;
 
 /** errno values (positive, as the kernel stores them in sk_err). */
 export const EPERM = 1;
+export const ESRCH = 3;
 export const EAGAIN = 11;
 export const ENOMEM = 12;
 export const EFAULT = 14;
@@ -34,7 +35,7 @@ export const EINVAL = 22;
 export const ENOBUFS = 105;
 export const ECONNREFUSED = 111;
 export const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 105: 'ENOBUFS', 111: 'ECONNREFUSED',
+  1: 'EPERM', 3: 'ESRCH', 11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 105: 'ENOBUFS', 111: 'ECONNREFUSED',
 };
 export function errnoName(e: number): string {
   if (e === 0) return '0';

@@ -11,6 +11,7 @@ it('errnoName names every errno the model stores or returns by its kernel name (
   // The values are the x86-64 / asm-generic ones; sk_err holds them positive, syscalls return them negated.
   const names: [number, string][] = [
     [1, 'EPERM'],
+    [3, 'ESRCH'],
     [11, 'EAGAIN'],
     [12, 'ENOMEM'],
     [14, 'EFAULT'],

@@ -1,6 +1,6 @@
 /**
- * Delivery to the ring socket: netlink_attachskb / netlink_broadcast_deliver
- * admission, __netlink_sendskb with netlink_queue_mmaped_skb (R2),
+ * Delivery to the ring socket: the destination lookup of netlink_unicast /
+ * netlink_broadcast, netlink_attachskb / netlink_broadcast_deliver admission, __netlink_sendskb with netlink_queue_mmaped_skb (R2),
  * netlink_ring_set_copied (R4, R4'), the plain receive queue, and the skb
  * destructor for undelivered ring skbs (R3). protocol.md §4.3, §4.4, §4.6.
  *
@@ -10,7 +10,7 @@
  * holds no skb. ret = length, or -EAGAIN when a congested receiver refused an
  * ordinary skb.
  */
-import { COPY, EAGAIN, HDRLEN, RX, STATUS_NAMES, UNUSED, VALID } from '../constants.js';
+import { COPY, EAGAIN, ECONNREFUSED, ESRCH, HDRLEN, RX, STATUS_NAMES, UNUSED, VALID } from '../constants.js';
 import { load, store, peek } from '../mem.js';
 import { SKB_PLAIN, SKB_RX } from '../state.js';
 import type { State } from '../state.js';
@@ -27,9 +27,9 @@ function skbFrame(s: State, ti: number) {
   return { ring: RX, gen: l.skbGen, frame: l.skbFrame };
 }
 
-/** The frame netlink_ring_set_copied looks at: the head of the ring generation the skb was routed to. */
-function copyHead(s: State, ti: number) {
-  return { ring: RX, gen: s.threads[ti].l.skbGen, frame: s.sock.rx.head };
+/** The frame netlink_ring_set_copied claims: the head of the RX ring as it is under the queue lock. */
+function copyHead(s: State) {
+  return { ring: RX, gen: s.sock.rx.gen, frame: s.sock.rx.head };
 }
 
 function mcastGroup(c: Ctx, ti: number): number {
@@ -37,12 +37,46 @@ function mcastGroup(c: Ctx, ti: number): number {
   return spec.program === 'producer' && spec.params.path === 'mcast' ? 1 : 0;
 }
 
+/**
+ * The destination lookup at delivery: netlink_unicast's netlink_getsockbyportid, or
+ * netlink_broadcast's walk of the group's members. Once netlink_release has unhashed the
+ * socket (and taken it off the group lists) neither finds it, whatever the sender's skb
+ * still points at: a ring skb is freed, so its destructor publishes nm_len 0 (skb.free,
+ * R3); an ordinary one is dropped. The sender is told -ECONNREFUSED (no such port) or
+ * -ESRCH (a broadcast nobody received). Nothing is lost: nobody can read the socket any
+ * more. A lookup that succeeded before the release holds a reference and delivers into
+ * the released socket: that is the step after this one (send.publish, send.copy-claim).
+ * Returns whether the lookup failed (the thread has then been sent on).
+ */
+export function destinationGone(c: Ctx, s: State, ti: number): boolean {
+  if (!s.sock.released) return false;
+  const t = s.threads[ti];
+  if (t.l.skb === SKB_RX) {
+    t.l.ret = -ECONNREFUSED;
+    goto(t, 'skb.free');
+    return true;
+  }
+  dropSkb(s, ti);
+  ret(t, mcastGroup(c, ti) !== 0 ? -ESRCH : -ECONNREFUSED);
+  return true;
+}
+
+/** What destinationGone will do, for the text of the step that hands the skb over ('' when the lookup succeeds). */
+export function destinationGoneText(c: Ctx, s: State, ti: number): string {
+  if (!s.sock.released) return '';
+  if (mcastGroup(c, ti) !== 0) return '; netlink_broadcast: the socket left the group, nobody receives it: -ESRCH';
+  const skb = s.threads[ti].l.skb === SKB_RX ? 'free the ring skb' : 'drop the skb';
+  return `; netlink_unicast: no socket has the port (released): ${skb}, -ECONNREFUSED`;
+}
+
 defineContinuations({
+  // netlink_unicast / netlink_broadcast: the destination lookup (destinationGone), then
   // netlink_attachskb / netlink_broadcast_deliver: ordinary skbs are refused while
   // NETLINK_S_CONGESTED (ring skbs are exempt); a kernel sender gets -EAGAIN and an
   // overrun is counted. Kernel memory only, no lock: part of the step that reaches it.
-  'send.attach': (_c, s, ti) => {
+  'send.attach': (c, s, ti) => {
     const t = s.threads[ti];
+    if (destinationGone(c, s, ti)) return;
     if (t.l.skb === SKB_PLAIN && s.sock.congested) {
       overrun(s);
       dropSkb(s, ti);
@@ -51,8 +85,8 @@ defineContinuations({
     goto(t, 'send.skb');
   },
   // __netlink_sendskb: route on netlink_skb_is_mmaped / netlink_rx_is_mmaped, read
-  // without any lock. netlink_ring_set_copied then takes the queue lock and uses the
-  // ring it was routed to without checking again (protocol.md §4.3).
+  // without any lock. netlink_ring_set_copied then takes the queue lock and reads
+  // nlk->rx_ring again without checking that a ring is still there (protocol.md §4.3).
   'send.skb': (_c, s, ti) => routeSkb(s, ti),
 });
 
@@ -65,6 +99,7 @@ export function routeSkb(s: State, ti: number, copy = 'send.copy-claim'): void {
   const t = s.threads[ti];
   if (t.l.skb === SKB_RX) return goto(t, 'send.publish');
   if (s.sock.rx.gen === 0) return goto(t, 'send.queue');
+  // The ring the skb was routed to: a patch's copy path may check it is still the same.
   t.l.skbGen = s.sock.rx.gen;
   goto(t, copy);
 }
@@ -104,10 +139,10 @@ defineSteps({
     who: 'kernel',
     cites: "af_netlink.c netlink_ring_set_copied: spin_lock_bh(sk_receive_queue.lock); netlink_current_frame(ring, UNUSED) (no SKIP forwarding); head++, queue the skb, unlock; or unlock, drop, netlink_overrun",
     guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
-    text: (_c, s, ti) => {
+    text: (_c, s) => {
       const k = s.sock;
-      const st = peek(s, copyHead(s, ti), 'status');
-      if (s.threads[ti].l.skbGen !== k.rx.gen) return 'set_copied: lock rx queue; the ring it was routed to is gone: reads freed memory';
+      if (k.rx.gen === 0) return 'set_copied: lock rx queue; the RX ring was destroyed since routing: rx_ring.pg_vec is NULL: NULL dereference';
+      const st = peek(s, copyHead(s), 'status');
       return st === UNUSED
         ? `set_copied: lock rx queue, claim rx frame ${k.rx.head} (head++), queue the skb, unlock`
         : `set_copied: lock rx queue, rx frame ${k.rx.head} is ${STATUS_NAMES[st]}: unlock, drop, overrun`;
@@ -115,7 +150,18 @@ defineSteps({
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       const k = s.sock;
-      const ref = copyHead(s, ti);
+      if (k.rx.gen === 0) {
+        // __netlink_lookup_frame indexes rx_ring.pg_vec, which __netlink_set_ring has set
+        // to NULL: the kernel oopses. Recorded as a use of ring memory that is not there
+        // (ACCT-NO-FREE-IN-USE); the model ends the send here.
+        s.ghost.usedFreed = true;
+        const len = t.l.skbLen;
+        dropSkb(s, ti);
+        return ret(t, len);
+      }
+      // The header is written after the unlock through the address computed here.
+      t.l.skbGen = k.rx.gen;
+      const ref = copyHead(s);
       const st = load(s, ref, 'status');
       if (st !== UNUSED) {
         // Ghost: was the drop justified? (LOSS-FREE-FRAME; this path never passes SKIP frames.)
@@ -130,7 +176,7 @@ defineSteps({
       k.rx.head = nextIndex(k.rx.head, k.rx.frameNr);
       k.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: ref.frame });
       // Ghost: the frame is this thread's until it marks it COPY.
-      if (ref.gen === k.rx.gen) k.rx.frames[ref.frame].owner = ti;
+      k.rx.frames[ref.frame].owner = ti;
       t.l.skbFrame = ref.frame;
       goto(t, 'send.copy-mark');
     },
@@ -151,7 +197,7 @@ defineSteps({
   },
   'skb.free': {
     who: 'kernel',
-    cites: 'af_netlink.c netlink_skb_destructor (RX): an undelivered ring skb publishes nm_len 0, VALID (R3); pending--, sock_put (no sk_data_ready)',
+    cites: 'af_netlink.c netlink_skb_destructor (RX): an undelivered ring skb (construction abandoned, or netlink_unicast found no socket) publishes nm_len 0, VALID (R3); pending--, sock_put (no sk_data_ready)',
     text: (_c, s, ti) => `kfree_skb undelivered: destructor writes rx frame ${s.threads[ti].l.skbFrame} nm_len 0, VALID; pending--, sock_put`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
@@ -159,7 +205,9 @@ defineSteps({
       dropSkb(s, ti);
       s.sock.rx.pending--;
       sockPut(s);
-      ret(t, 0);
+      // kfree_skb returns nothing: the caller returns what it had decided before freeing
+      // (-ECONNREFUSED from a failed lookup, 0 for an abandoned construction).
+      ret(t, t.l.ret);
     },
   },
 });

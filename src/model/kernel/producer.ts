@@ -15,6 +15,7 @@ import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
 import { DONE, call, defineContinuations, defineSteps, goto, lockFree } from '../step.js';
 import { callAlloc } from './alloc.js';
+import { destinationGoneText } from './deliver.js';
 import { dropSkb, tagBit } from './sock.js';
 
 const NFQ = 'nfnetlink_queue.c nfqnl_enqueue_packet / __nfqnl_enqueue_packet (4.5)';
@@ -78,19 +79,24 @@ defineSteps({
     who: 'kernel',
     cites: 'subsystem message construction after allocation (e.g. nfqnl_build_packet_message, genlmsg_put)',
     choices: (c, s, ti) => (params(c, ti).mayAbandon && s.threads[ti].l.skb === SKB_RX ? [0, ABANDON] : [0]),
-    text: (_c, s, ti, arg) => {
+    text: (c, s, ti, arg) => {
       const l = s.threads[ti].l;
       if (l.skb === SKB_NONE) return `allocation failed: message ${l.msg} is lost (counted by the overrun)`;
       if (arg === ABANDON) return `construction fails: free the ring skb of rx frame ${l.skbFrame} undelivered`;
-      if (l.skb === SKB_RX) return `build message ${l.msg} in rx frame ${l.skbFrame}`;
-      return `build message ${l.msg} in an ordinary skb`;
+      // In ordered mode the id is already assigned, so this step also sends.
+      const sends = c.knobs.orderedIds && usesRing(params(c, ti)) ? destinationGoneText(c, s, ti) : '';
+      if (l.skb === SKB_RX) return `build message ${l.msg} in rx frame ${l.skbFrame}${sends}`;
+      return `build message ${l.msg} in an ordinary skb${sends}`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
       if (t.l.skb === SKB_NONE) {
         return finishMessage(c, s, ti);
       }
-      if (arg === ABANDON) return call(t, 'skb.free', 'prod.after-send');
+      if (arg === ABANDON) {
+        t.l.ret = 0;
+        return call(t, 'skb.free', 'prod.after-send');
+      }
       if (t.l.skb === SKB_RX) {
         store(s, { thread: ti, kernel: true, conforming: true }, { ring: 0, gen: t.l.skbGen, frame: t.l.skbFrame }, { msg: t.l.msg, off: HDRLEN, seq: t.l.seq });
       } else {
@@ -111,7 +117,7 @@ defineSteps({
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
       const where = l.skb === SKB_RX ? `rx frame ${l.skbFrame}` : 'the skb';
-      return `lock ids, assign id ${s.idSeq + 1}, write it into ${where}${params(c, ti).path === 'nfq' ? '' : ', unlock ids'}`;
+      return `lock ids, assign id ${s.idSeq + 1}, write it into ${where}${params(c, ti).path === 'nfq' ? '' : ', unlock ids'}${destinationGoneText(c, s, ti)}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];

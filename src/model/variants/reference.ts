@@ -15,7 +15,7 @@
 import { COPY, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
 import { ringOf, SKB_PLAIN } from '../state.js';
-import { routeSkb } from '../kernel/deliver.js';
+import { destinationGone, routeSkb } from '../kernel/deliver.js';
 import type { State } from '../state.js';
 import { call, goto, lockFree, ret, stepAt, type Ctx, type StepDef } from '../step.js';
 import { defineVariant, type Knobs, type StepOverride, type Variant } from '../variant.js';
@@ -191,11 +191,11 @@ export const FIXES: readonly Fix[] = [
         who: 'kernel',
         cites: 'reference netlink_ring_set_copied: spin_lock_bh(sk_receive_queue.lock), then netlink_forward_ring as __netlink_alloc_skb does, then the claim',
         guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
-        text: (_c, s, ti) => (s.threads[ti].l.skbGen !== s.sock.rx.gen ? 'set_copied: lock rx queue (the ring it was routed to is gone)' : 'set_copied: lock rx queue, forward the ring past SKIP frames'),
+        text: (_c, s) => (s.sock.rx.gen === 0 ? 'set_copied: lock rx queue (the RX ring was destroyed since routing)' : 'set_copied: lock rx queue, forward the ring past SKIP frames'),
         run: (_c, s, ti) => {
           const t = s.threads[ti];
           s.sock.rxqLock = ti;
-          if (t.l.skbGen !== s.sock.rx.gen) return goto(t, 'send.copy-claim');
+          if (s.sock.rx.gen === 0) return goto(t, 'send.copy-claim');
           // Inside the section for LOSS-FREE-FRAME's ghost: was the ring ever full while we held the lock?
           t.l.inAlloc = true;
           t.l.fullSeen = false;
@@ -350,8 +350,9 @@ export const FIXES: readonly Fix[] = [
     },
     continuations: {
       // netlink_attachskb / netlink_broadcast_deliver (kernel/deliver.ts), with the reporting overrun.
-      'send.attach': (_c, s, ti) => {
+      'send.attach': (c, s, ti) => {
         const t = s.threads[ti];
+        if (destinationGone(c, s, ti)) return;
         if (t.l.skb === SKB_PLAIN && s.sock.congested) {
           const drops = s.sock.drops;
           overrun(s);

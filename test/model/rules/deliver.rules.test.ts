@@ -5,7 +5,7 @@
  * netlink_ring_set_copied and the RX skb destructor.
  */
 import { describe, expect, it } from 'vitest';
-import { COPY, EAGAIN, ENOBUFS, HDRLEN, RESERVED, SKIP, UNUSED, VALID } from '../../../src/model/constants.js';
+import { COPY, EAGAIN, ECONNREFUSED, ENOBUFS, ESRCH, HDRLEN, RESERVED, SKIP, UNUSED, VALID } from '../../../src/model/constants.js';
 import type { ThreadSpec } from '../../../src/model/config.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, type State } from '../../../src/model/state.js';
 import { bench, enter, guardHolds, runContinuation, scenario, stepOnce, tid } from '../helpers.js';
@@ -181,5 +181,40 @@ describe.each(['linux-4.5', 'linux-3.10'])('delivery on %s', (v) => {
     const n = stepOnce(c, s, ti);
     expect(n.sock.rx.frames[0]).toMatchObject({ status: VALID, len: 0, owner: -1 });
     expect([n.sock.rx.pending, n.sock.sockRefs, n.sock.wake, n.threads[ti].l.ret]).toEqual([0, 0, false, 0]);
+  });
+
+  it('netlink_unicast after netlink_release: netlink_getsockbyportid finds no socket, so a ring skb is freed through its destructor (nm_len 0, VALID) and the sender gets -ECONNREFUSED', () => {
+    const { c, s, ti } = at('send.attach', 'p', SKB_RX);
+    s.sock.released = true;
+    const n = runContinuation(c, s, ti, 'send.attach');
+    expect(n.threads[ti].pc).toBe('skb.free');
+    expect(n.sock.rx.frames[0].status).toBe(RESERVED);
+    const f = stepOnce(c, n, ti);
+    expect(f.sock.rx.frames[0]).toMatchObject({ status: VALID, len: 0, owner: -1 });
+    expect([f.sock.rx.pending, f.sock.sockRefs, f.threads[ti].l.ret, f.threads[ti].pc]).toEqual([0, 0, -ECONNREFUSED, 'done']);
+    // Nobody can read a released socket: no loss is counted, nothing is queued.
+    expect([f.sock.drops, f.ghost.unreported, f.sock.rcvq.length]).toEqual([0, 0, 0]);
+  });
+
+  it('netlink_unicast after netlink_release: an ordinary skb is dropped before admission (even while CONGESTED: the lookup comes first) and the sender gets -ECONNREFUSED', () => {
+    const { c, s, ti } = at('send.attach', 'q', SKB_PLAIN);
+    s.sock.released = true;
+    s.sock.congested = true;
+    const n = runContinuation(c, s, ti, 'send.attach');
+    expect([n.threads[ti].pc, n.threads[ti].l.ret, n.threads[ti].l.skb]).toEqual(['done', -ECONNREFUSED, SKB_NONE]);
+    expect([n.sock.drops, n.ghost.unreported, n.sock.rcvq.length]).toEqual([0, 0, 0]);
+  });
+
+  it('netlink_broadcast after netlink_release: the socket left the group, nobody receives the skb, and the sender gets -ESRCH', () => {
+    const { c, s, ti } = at('send.attach', 'm', SKB_PLAIN);
+    s.sock.released = true;
+    const n = runContinuation(c, s, ti, 'send.attach');
+    expect([n.threads[ti].pc, n.threads[ti].l.ret, n.threads[ti].l.skb]).toEqual(['done', -ESRCH, SKB_NONE]);
+    expect([n.sock.drops, n.sock.rcvq.length]).toEqual([0, 0]);
+  });
+
+  it('netlink_unicast before netlink_release: the lookup finds the socket, so delivery goes on (a release after it is the next step\'s business)', () => {
+    const { c, s, ti } = at('send.attach', 'q', SKB_PLAIN);
+    expect(runContinuation(c, s, ti, 'send.attach').threads[ti].pc).toBe('send.copy-claim');
   });
 });

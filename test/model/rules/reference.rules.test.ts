@@ -109,14 +109,22 @@ describe('copy-passes-skip (Finding 10): netlink_ring_set_copied forwards the ri
     expect([n.threads[ti].pc, n.threads[ti].stack.toArray().at(-1)]).toEqual(['fwd.step', 'send.copy-claim']);
   });
 
-  it('set_copied lock step: the ring it was routed to is gone -> lock and go to the claim (which reads freed memory), no forwarding, no section', () => {
+  it('set_copied lock step: the RX ring was destroyed since routing -> lock and go to the claim (which dereferences NULL), no forwarding, no section', () => {
     const { c, s, ti } = plainSkb(REF, 'ref.copy-lock');
-    s.threads[ti].l.skbGen = s.sock.rx.gen + 7;
-    expect(textAt(c, s, ti)).toBe('set_copied: lock rx queue (the ring it was routed to is gone)');
+    s.sock.rx.gen = 0;
+    expect(textAt(c, s, ti)).toBe('set_copied: lock rx queue (the RX ring was destroyed since routing)');
     const n = stepOnce(c, s, ti);
     expect(n.sock.rxqLock).toBe(ti);
     expect(n.threads[ti].pc).toBe('send.copy-claim');
     expect(n.threads[ti].l.inAlloc).toBe(false);
+  });
+
+  it('set_copied lock step: a ring destroyed and created again since routing is the ring forwarded (read afresh under the lock, as netlink_ring_set_copied reads nlk->rx_ring)', () => {
+    const { c, s, ti } = plainSkb(REF, 'ref.copy-lock');
+    s.threads[ti].l.skbGen = s.sock.rx.gen + 7;
+    expect(textAt(c, s, ti)).toBe('set_copied: lock rx queue, forward the ring past SKIP frames');
+    const n = stepOnce(c, s, ti);
+    expect([n.threads[ti].pc, n.threads[ti].l.inAlloc]).toEqual(['fwd.step', true]);
   });
 
   it('set_copied with the head frame held as SKIP: the reference forwards past it and claims the next UNUSED frame; linux-4.5 drops the message', () => {
@@ -144,8 +152,8 @@ describe('copy-passes-skip (Finding 10): netlink_ring_set_copied forwards the ri
     expect(textAt(c, s, ti)).toBe('set_copied: claim rx frame 0 (head++), queue the skb, keep the lock');
     const o = atClaim(L45);
     expect(textAt(o.c, o.s, o.ti)).toBe('set_copied: lock rx queue, claim rx frame 0 (head++), queue the skb, unlock');
-    s.threads[ti].l.skbGen = s.sock.rx.gen + 7;
-    expect(textAt(c, s, ti)).toBe('set_copied: the ring it was routed to is gone: reads freed memory');
+    s.sock.rx.gen = 0;
+    expect(textAt(c, s, ti)).toBe('set_copied: the RX ring was destroyed since routing: rx_ring.pg_vec is NULL: NULL dereference');
   });
 
   it('set_copied claim, drop: a full ring seen earlier in the section is kept (LOSS-FREE-FRAME ghost), even if the ring has room by the time of the claim', () => {
