@@ -32,6 +32,16 @@ function copyHead(s: State) {
   return { ring: RX, gen: s.sock.rx.gen, frame: s.sock.rx.head };
 }
 
+/** Whether the skb queued for COPY frame `frame` with message `msg` is still on the receive queue (not yet dequeued or purged, so not freed). */
+function queuedStill(s: State, msg: number, frame: number): boolean {
+  const q = s.sock.rcvq;
+  for (let i = 0; i < q.length; i++) {
+    const e = q.at(i);
+    if (e !== undefined && e.msg === msg && e.frame === frame) return true;
+  }
+  return false;
+}
+
 function mcastGroup(c: Ctx, ti: number): number {
   const spec = c.threads[ti];
   return spec.program === 'producer' && spec.params.path === 'mcast' ? 1 : 0;
@@ -187,6 +197,10 @@ defineSteps({
     text: (_c, s, ti) => `set_copied: write header of rx frame ${s.threads[ti].l.skbFrame} (nm_len ${s.threads[ti].l.skbLen}), mark it COPY, data_ready`,
     run: (c, s, ti) => {
       const t = s.threads[ti];
+      // hdr->nm_len = skb->len is read here, after the unlock: the skb is on the receive
+      // queue by now, and a recvmsg or a ring swap's purge may already have taken it off
+      // and freed it. Reading it then is a use of freed memory.
+      if (!queuedStill(s, t.l.skbMsg, t.l.skbFrame)) s.ghost.usedFreed = true;
       // Consecutive stores to one frame by one thread: one step under sequential consistency.
       store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: mcastGroup(c, ti), off: HDRLEN, status: COPY, owner: -1 });
       const len = t.l.skbLen;

@@ -213,7 +213,10 @@ export const FIXES: readonly Fix[] = [
   {
     id: 'copy-status-under-lock',
     cites: 'removes README Finding 1: copy-mixed OWN-RX-KERNEL-WRITE, 22 steps, linux-4.5 (netlink_ring_set_copied writes COPY after spin_unlock_bh)',
-    removes: [{ scenario: 'copy-mixed', property: 'OWN-RX-KERNEL-WRITE' }],
+    removes: [
+      { scenario: 'copy-mixed', property: 'OWN-RX-KERNEL-WRITE' },
+      { scenario: 'copy-mixed', property: 'ACCT-NO-FREE-IN-USE' },
+    ],
     wraps: {
       'send.copy-claim': {
         text: (prev) => (c, s, ti, arg) => prev(c, s, ti, arg).replace('queue the skb, unlock', 'queue the skb, keep the lock'),

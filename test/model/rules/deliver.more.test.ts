@@ -49,6 +49,24 @@ describe.each(['linux-4.5', 'linux-3.10'])('netlink_ring_set_copied on %s', (v) 
     expect([n.threads[ti].pc, n.threads[ti].l.skbGen, n.sock.rx.head, n.sock.rx.frames[0].owner]).toEqual(['send.copy-mark', routed + 5, 1, ti]);
   });
 
+  it('netlink_ring_set_copied: the header is written from skb->len after the unlock: with the skb still queued nothing freed is read; once a recvmsg (or a purge) has taken it off the queue and freed it, that read is a use of freed memory', () => {
+    for (const [queued, freed] of [[true, false], [false, true]] as const) {
+      const { c, s, ti } = at('send.copy-mark', 'q');
+      s.threads[ti].l.skbFrame = 1;
+      // Another message queued for the same frame does not count: only this skb's own entry.
+      s.sock.rcvq.push({ msg: 6, seq: 3, frame: 1 });
+      if (queued) s.sock.rcvq.push({ msg: 5, seq: 2, frame: 1 });
+      const n = stepOnce(c, s, ti);
+      expect(n.ghost.usedFreed, `queued ${queued}`).toBe(freed);
+      expect(n.sock.rx.frames[1].status).toBe(COPY);
+    }
+    // The entry must be this message in this frame: message 5 queued for frame 2 is another skb.
+    const { c, s, ti } = at('send.copy-mark', 'q');
+    s.threads[ti].l.skbFrame = 1;
+    s.sock.rcvq.push({ msg: 5, seq: 2, frame: 2 });
+    expect(stepOnce(c, s, ti).ghost.usedFreed).toBe(true);
+  });
+
   it('netlink_ring_set_copied: nm_group is 0 for a unicast, the group for a multicast', () => {
     for (const [name, group] of [['q', 0], ['m', 1]] as const) {
       const { c, s, ti } = at('send.copy-mark', name);
