@@ -119,7 +119,16 @@ for (const path of Object.keys(report.files).sort()) {
   const lines = file.source.split('\n');
   const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, errors: 0, equivalent: 0 };
   const seen = new Map();
-  for (const m of file.mutants) {
+  // Stryker lists mutants in the order it met them, which an incremental run changes:
+  // sort by position so that the same results always give the same file.
+  const byPosition = (a, b) =>
+    a.location.start.line - b.location.start.line ||
+    a.location.start.column - b.location.start.column ||
+    a.location.end.line - b.location.end.line ||
+    a.location.end.column - b.location.end.column ||
+    (a.mutatorName < b.mutatorName ? -1 : a.mutatorName > b.mutatorName ? 1 : 0) ||
+    ((a.replacement ?? '') < (b.replacement ?? '') ? -1 : (a.replacement ?? '') > (b.replacement ?? '') ? 1 : 0);
+  for (const m of [...file.mutants].sort(byPosition)) {
     if (ERRORS.has(m.status)) c.errors++;
     else c[m.status] = (c[m.status] ?? 0) + 1;
     if (!UNDETECTED.has(m.status)) continue;
