@@ -36,3 +36,17 @@ describe('the docs stand on their own', () => {
     for (const f of files) expect(read(f), f).not.toMatch(/\.\.\/shared/);
   });
 });
+
+describe('README findings', () => {
+  it('the table of every violation on linux-3.10 and linux-4.5 is the one test/verdicts.json gives (scripts/findings-table.mjs)', async () => {
+    // @ts-expect-error a plain .mjs script without type declarations
+    const { findingsTable } = (await import('../scripts/findings-table.mjs')) as { findingsTable: (v: unknown) => string[] };
+    const readme = read('README.md');
+    const m = /<!-- findings-table -->\n([\s\S]*?)\n<!-- \/findings-table -->/.exec(readme);
+    expect(m, 'README has a findings table between its markers').not.toBeNull();
+    const want = findingsTable(JSON.parse(read('test/verdicts.json')));
+    expect(m![1].split('\n')).toEqual(want);
+    // Every catalogue scenario has a row, so a new scenario cannot be left out.
+    expect(want.length).toBe(2 + new Set((JSON.parse(read('test/verdicts.json')) as { entries: { scenario: string }[] }).entries.map((e) => e.scenario)).size);
+  });
+});
