@@ -7,6 +7,7 @@ import type { CheckTarget, Property } from './model/interface.js';
 import { UsageError } from './errors.js';
 import { VARIANTS } from './model/variants/index.js';
 import { SCENARIOS } from './scenarios/index.js';
+import { FEATURES, pairCoverage } from './scenarios/features.js';
 import { PROPERTIES } from './props/index.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
 import type { Variant } from './model/variant.js';
@@ -46,6 +47,11 @@ export function listSteps() {
 
 export function listScenarios(): Named[] {
   return SCENARIOS.map((s) => ({ id: s.id, description: s.description }));
+}
+
+/** The features of the catalogue scenarios and the pairs they combine, for `nlring list --coverage`. */
+export function coverage() {
+  return { features: FEATURES, table: pairCoverage(SCENARIOS) };
 }
 
 export function listProperties(): readonly Property<NlState>[] {

@@ -28,6 +28,8 @@ import { computeMatrix, computeMatrixInWorkers, differences, lengthChanges, matr
 import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
+import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
+import type { Feature, PairCoverage } from '../scenarios/features.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -37,6 +39,8 @@ export interface Catalog {
   listSteps?(): readonly { label: string; kind: 'step' | 'continuation'; who?: string; cites?: string }[];
   listScenarios(): readonly { id: string; description: string }[];
   listProperties(): readonly { id: string; family: string; kind: PropertyKind; doc: string }[];
+  /** Features of the catalogue scenarios and the pairs they combine (`list --coverage`); src/catalog.ts has it. */
+  coverage?(): { features: readonly Feature[]; table: PairCoverage };
   // The CLI never looks inside states or actions, so their types do not matter here.
   buildTarget(variant: string, scenario: string): CheckTarget<any, any>;
   /** Like buildTarget, but each of the two may also name a file (a patch, a workload); src/catalog.ts has it. */
@@ -58,7 +62,7 @@ export interface RunOptions {
 export const USAGE = `nlring: model checker for Linux memory-mapped netlink rings
 
 usage:
-  nlring list [--steps] [--format text|json]
+  nlring list [--steps | --coverage] [--format text|json]
   nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --path P [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
@@ -187,7 +191,7 @@ function parseShard(value: string): Shard {
 }
 
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
-  list: { format: 'format', steps: 'switch' },
+  list: { format: 'format', steps: 'switch', coverage: 'switch' },
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
   'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
@@ -291,6 +295,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
 
     switch (command) {
       case 'list':
+        if (flags.steps === 'true' && flags.coverage === 'true') throw new UsageError('list takes --steps or --coverage, not both');
+        if (flags.coverage === 'true') {
+          if (catalog.coverage === undefined) throw new UsageError('this catalogue has no scenario features to list');
+          const { features, table } = catalog.coverage();
+          io.stdout.write(json ? formatCoverageJson(features, table) : formatCoverageText(features, table));
+          // A pair no scenario combines is a hazard nobody looks for: fail, as a gate should.
+          return table.missing.length === 0 ? EXIT.pass : EXIT.fail;
+        }
         if (flags.steps === 'true') {
           const steps = catalog.listSteps?.() ?? [];
           io.stdout.write(json ? JSON.stringify({ steps }, null, 2) + '\n' : stepsText(steps));
