@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { COPY, EAGAIN, ECONNREFUSED, ENOBUFS, ESRCH, HDRLEN, RESERVED, SKIP, UNUSED, VALID } from '../../../src/model/constants.js';
 import type { ThreadSpec } from '../../../src/model/config.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, type State } from '../../../src/model/state.js';
+import { destinationGoneText } from '../../../src/model/kernel/deliver.js';
 import { bench, enter, guardHolds, runContinuation, scenario, stepOnce, tid } from '../helpers.js';
 
 const idle = (name: string, path: 'ring' | 'plain' | 'mcast'): ThreadSpec => ({ name, program: 'producer', params: { count: 0, path, firstTag: 1 } });
@@ -211,6 +212,19 @@ describe.each(['linux-4.5', 'linux-3.10'])('delivery on %s', (v) => {
     const n = runContinuation(c, s, ti, 'send.attach');
     expect([n.threads[ti].pc, n.threads[ti].l.ret, n.threads[ti].l.skb]).toEqual(['done', -ESRCH, SKB_NONE]);
     expect([n.sock.drops, n.sock.rcvq.length]).toEqual([0, 0]);
+  });
+
+  it('the step that hands the skb over says what the lookup found: nothing before the release; after it, which skb is dropped and which error the sender gets', () => {
+    for (const [name, kind, want] of [
+      ['q', SKB_PLAIN, '; netlink_unicast: no socket has the port (released): drop the skb, -ECONNREFUSED'],
+      ['p', SKB_RX, '; netlink_unicast: no socket has the port (released): free the ring skb, -ECONNREFUSED'],
+      ['m', SKB_PLAIN, '; netlink_broadcast: the socket left the group, nobody receives it: -ESRCH'],
+    ] as const) {
+      const { c, s, ti } = at('prod.id', name, kind);
+      expect(destinationGoneText(c, s, ti), name).toBe('');
+      s.sock.released = true;
+      expect(destinationGoneText(c, s, ti), name).toBe(want);
+    }
   });
 
   it('netlink_unicast before netlink_release: the lookup finds the socket, so delivery goes on (a release after it is the next step\'s business)', () => {
