@@ -184,6 +184,18 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     excludes: NOT_ORDER,
   },
   {
+    id: 'copy-teardown',
+    description: 'An unmapped RX ring destroyed by setsockopt, then the socket closed, while an unconverted subsystem delivers COPY messages to it and a converted one may abandon its ring skb',
+    requests: [TWO, DESTROY], rx: 0, tx: null, mapped: false, msgLen: 64,
+    threads: [
+      { name: 'plain', program: 'producer', params: { count: 2, path: 'plain', firstTag: 1 } },
+      { name: 'ring', program: 'producer', params: { count: 1, path: 'ring', firstTag: 3, mayAbandon: true } },
+      { name: 'setup', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 1 }, { op: 'close' }] } },
+    ],
+    witnesses: [W.ringSwapped, W.released],
+    excludes: NOT_ORDER,
+  },
+  {
     id: 'nfq-batch',
     description: 'nfqueue: packets from two producers through the RX ring, ids assigned under the queue lock; the consumer sends batch verdicts through the TX ring for every id up to the highest it read',
     requests: [FOUR, TWO], rx: 0, tx: 1, mapped: true, msgLen: 64,

@@ -71,6 +71,30 @@ export function destinationGone(c: Ctx, s: State, ti: number): boolean {
   return true;
 }
 
+/**
+ * netlink_unicast and netlink_broadcast hold the reference their lookup took (sock_hold)
+ * until the delivery is over (sock_put after netlink_sendskb), so a socket whose last file
+ * reference goes meanwhile is released but not destructed: its rings stay. A ring skb has
+ * held its own reference since allocation (the lookup's is dropped within the publishing
+ * step, so it is not counted); an ordinary skb from a producer holds only the lookup's. A
+ * dump delivers to its own socket (netlink_dump) and takes none.
+ */
+function holdsLookupRef(c: Ctx, s: State, ti: number): boolean {
+  return c.threads[ti].program === 'producer' && s.threads[ti].l.skb === SKB_PLAIN;
+}
+
+/** The lookup succeeded and the skb was admitted: the sender holds the socket until its delivery ends. */
+export function takeLookupRef(c: Ctx, s: State, ti: number): void {
+  if (holdsLookupRef(c, s, ti)) s.sock.sockRefs++;
+}
+
+/** The thread's delivery of an ordinary or COPY skb is over: the skb is handed on or freed, and the lookup's reference dropped. */
+export function endDelivery(c: Ctx, s: State, ti: number): void {
+  const put = holdsLookupRef(c, s, ti);
+  dropSkb(s, ti);
+  if (put) sockPut(s);
+}
+
 /** What destinationGone will do, for the text of the step that hands the skb over ('' when the lookup succeeds). */
 export function destinationGoneText(c: Ctx, s: State, ti: number): string {
   if (!s.sock.released) return '';
@@ -92,6 +116,7 @@ defineContinuations({
       dropSkb(s, ti);
       return ret(t, -EAGAIN);
     }
+    takeLookupRef(c, s, ti);
     goto(t, 'send.skb');
   },
   // __netlink_sendskb: route on netlink_skb_is_mmaped / netlink_rx_is_mmaped, read
@@ -136,11 +161,11 @@ defineSteps({
     cites: 'af_netlink.c __netlink_sendskb: no RX ring: skb_queue_tail(sk_receive_queue) (takes the queue lock), sk_data_ready',
     guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
     text: () => 'sendskb: no rx ring: append to receive queue, data_ready',
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
       s.sock.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: -1 });
       const len = t.l.skbLen;
-      dropSkb(s, ti);
+      endDelivery(c, s, ti);
       dataReady(s);
       ret(t, len);
     },
@@ -157,7 +182,7 @@ defineSteps({
         ? `set_copied: lock rx queue, claim rx frame ${k.rx.head} (head++), queue the skb, unlock`
         : `set_copied: lock rx queue, rx frame ${k.rx.head} is ${STATUS_NAMES[st]}: unlock, drop, overrun`;
     },
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
       const k = s.sock;
       if (k.rx.gen === 0) {
@@ -166,7 +191,7 @@ defineSteps({
         // (ACCT-NO-FREE-IN-USE); the model ends the send here.
         s.ghost.usedFreed = true;
         const len = t.l.skbLen;
-        dropSkb(s, ti);
+        endDelivery(c, s, ti);
         return ret(t, len);
       }
       // The header is written after the unlock through the address computed here.
@@ -179,7 +204,7 @@ defineSteps({
         note(s, ti, 'copy-full');
         overrun(s);
         const len = t.l.skbLen;
-        dropSkb(s, ti);
+        endDelivery(c, s, ti);
         dataReady(s);
         return ret(t, len); // the sender is told it succeeded (protocol.md §4.3 step 6)
       }
@@ -204,7 +229,7 @@ defineSteps({
       // Consecutive stores to one frame by one thread: one step under sequential consistency.
       store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: mcastGroup(c, ti), off: HDRLEN, status: COPY, owner: -1 });
       const len = t.l.skbLen;
-      dropSkb(s, ti); // the skb now belongs to the receive queue
+      endDelivery(c, s, ti); // the skb now belongs to the receive queue
       dataReady(s);
       ret(t, len);
     },

@@ -15,7 +15,7 @@
 import { COPY, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
 import { ringOf, SKB_PLAIN } from '../state.js';
-import { destinationGone, routeSkb } from '../kernel/deliver.js';
+import { destinationGone, endDelivery, routeSkb, takeLookupRef } from '../kernel/deliver.js';
 import type { State } from '../state.js';
 import { call, goto, lockFree, ret, stepAt, type Ctx, type StepDef } from '../step.js';
 import { defineVariant, type Knobs, type StepOverride, type Variant } from '../variant.js';
@@ -363,6 +363,7 @@ export const FIXES: readonly Fix[] = [
           dropSkb(s, ti);
           return ret(t, -EAGAIN);
         }
+        takeLookupRef(c, s, ti);
         goto(t, 'send.skb');
       },
     },
@@ -476,6 +477,34 @@ export const FIXES: readonly Fix[] = [
           t.l.held.removeAt(heldIndex(s, ti, t.l.cursor));
           t.l.cursor = nextIndex(t.l.cursor, userRxFrames(c));
           goto(t, 'c.look');
+        },
+      },
+    },
+  },
+  // Finding 11. __netlink_sendskb decides on the COPY path from netlink_rx_is_mmaped,
+  // read without any lock; netlink_ring_set_copied then takes the queue lock and indexes
+  // rx_ring.pg_vec without checking it is still there. A setsockopt that destroyed the
+  // (unmapped) RX ring in between leaves pg_vec NULL: the kernel dereferences NULL.
+  // Check again under the queue lock, the lock __netlink_set_ring swaps pg_vec under, and
+  // queue the skb as an ordinary message when the ring has gone, as __netlink_sendskb
+  // would have done had it looked a moment later.
+  {
+    id: 'copy-rechecks-ring',
+    cites: 'removes copy-teardown ACCT-NO-FREE-IN-USE, 6 steps, linux-4.5 (netlink_ring_set_copied indexes rx_ring.pg_vec, NULL once setsockopt destroyed the ring after __netlink_sendskb routed the skb)',
+    removes: [{ scenario: 'copy-teardown', property: 'ACCT-NO-FREE-IN-USE' }],
+    wraps: {
+      'send.copy-claim': {
+        text: (prev) => (c, s, ti, arg) =>
+          s.sock.rx.gen === 0 ? 'set_copied: under the queue lock the RX ring is gone: queue the skb as an ordinary message, unlock, data_ready' : prev(c, s, ti, arg),
+        run: (prev) => (c, s, ti, arg) => {
+          if (s.sock.rx.gen !== 0) return prev(c, s, ti, arg);
+          const t = s.threads[ti];
+          s.sock.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: -1 });
+          if (s.sock.rxqLock === ti) s.sock.rxqLock = -1;
+          const len = t.l.skbLen;
+          endDelivery(c, s, ti);
+          dataReady(s);
+          ret(t, len);
         },
       },
     },

@@ -227,6 +227,32 @@ describe.each(['linux-4.5', 'linux-3.10'])('delivery on %s', (v) => {
     }
   });
 
+  it('netlink_unicast holds the lookup\'s socket reference across the delivery of an ordinary skb: taken when it is admitted, dropped when it is queued; a close meanwhile releases the socket but frees nothing', () => {
+    const { c, s, ti } = at('send.attach', 'q', SKB_PLAIN, { rx: null });
+    const n = runContinuation(c, s, ti, 'send.attach');
+    expect([n.threads[ti].pc, n.sock.sockRefs]).toEqual(['send.queue', 1]);
+    n.sock.released = true; // the last close(fd) ran meanwhile
+    n.sock.fileRefs = 0;
+    const q = stepOnce(c, n, ti);
+    expect([q.sock.sockRefs, q.sock.destructed]).toEqual([0, true]);
+    // A ring skb holds its own reference from allocation: admission takes none for it.
+    const r = at('send.attach', 'p', SKB_RX);
+    expect(runContinuation(r.c, r.s, r.ti, 'send.attach').sock.sockRefs).toBe(r.s.sock.sockRefs);
+  });
+
+  it('the lookup\'s reference is dropped however an ordinary skb\'s delivery ends: COPY marked, COPY dropped on a full ring, refused while CONGESTED (never taken)', () => {
+    const mark = at('send.copy-mark', 'q', SKB_PLAIN);
+    mark.s.sock.sockRefs = 1;
+    expect(stepOnce(mark.c, mark.s, mark.ti).sock.sockRefs).toBe(0);
+    const full = at('send.copy-claim', 'q', SKB_PLAIN);
+    full.s.sock.sockRefs = 1;
+    for (const f of full.s.sock.rx.frames) f.status = VALID;
+    expect(stepOnce(full.c, full.s, full.ti).sock.sockRefs).toBe(0);
+    const refused = at('send.attach', 'q', SKB_PLAIN);
+    refused.s.sock.congested = true;
+    expect(runContinuation(refused.c, refused.s, refused.ti, 'send.attach').sock.sockRefs).toBe(0);
+  });
+
   it('netlink_unicast before netlink_release: the lookup finds the socket, so delivery goes on (a release after it is the next step\'s business)', () => {
     const { c, s, ti } = at('send.attach', 'q', SKB_PLAIN);
     expect(runContinuation(c, s, ti, 'send.attach').threads[ti].pc).toBe('send.copy-claim');

@@ -153,7 +153,7 @@ describe('copy-passes-skip (Finding 10): netlink_ring_set_copied forwards the ri
     const o = atClaim(L45);
     expect(textAt(o.c, o.s, o.ti)).toBe('set_copied: lock rx queue, claim rx frame 0 (head++), queue the skb, unlock');
     s.sock.rx.gen = 0;
-    expect(textAt(c, s, ti)).toBe('set_copied: the RX ring was destroyed since routing: rx_ring.pg_vec is NULL: NULL dereference');
+    expect(textAt(c, s, ti)).toBe('set_copied: under the queue lock the RX ring is gone: queue the skb as an ordinary message, unlock, data_ready');
   });
 
   it('set_copied claim, drop: a full ring seen earlier in the section is kept (LOSS-FREE-FRAME ghost), even if the ring has room by the time of the claim', () => {
@@ -738,5 +738,27 @@ describe('referenceWithout: the reference without some fixes', () => {
     const s = initialState(c);
     enter(s, 0, 'poll.space2');
     expect(choicesOf(c, s, 0)).toEqual([0]);
+  });
+});
+
+describe('copy-rechecks-ring (Finding 11): netlink_ring_set_copied checks under the queue lock that the RX ring is still there', () => {
+  it('the ring destroyed since routing: the skb is queued as an ordinary message (no frame), the lock and the lookup reference dropped, the length returned; nothing freed is touched', () => {
+    const { c, s, ti } = atClaim(REF);
+    s.sock.rx.gen = 0;
+    s.sock.sockRefs = 1; // the lookup's reference, taken at send.attach
+    const n = stepOnce(c, s, ti);
+    expect(n.sock.rcvq.toArray()).toEqual([{ msg: 5, seq: 2, frame: -1 }]);
+    expect([n.sock.rxqLock, n.sock.sockRefs, n.ghost.usedFreed, n.threads[ti].l.ret, n.threads[ti].pc]).toEqual([-1, 0, false, 64, 'done']);
+    // linux-4.5 dereferences the NULL pg_vec instead.
+    const o = atClaim(L45);
+    o.s.sock.rx.gen = 0;
+    expect(stepOnce(o.c, o.s, o.ti).ghost.usedFreed).toBe(true);
+  });
+
+  it('the ring still there: the claim is the other fixes\' claim (a frame of the ring, the skb queued with it)', () => {
+    const { c, s, ti } = atClaim(REF);
+    const n = stepOnce(c, s, ti);
+    expect(n.threads[ti].pc).toBe('send.copy-mark');
+    expect(n.sock.rcvq.toArray()).toEqual([{ msg: 5, seq: 2, frame: 0 }]);
   });
 });
