@@ -500,7 +500,9 @@ export const FIXES: readonly Fix[] = [
           if (s.sock.rx.gen !== 0) return prev(c, s, ti, arg);
           const t = s.threads[ti];
           s.sock.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: -1 });
-          if (s.sock.rxqLock === ti) s.sock.rxqLock = -1;
+          // The queue lock is this thread's (copy-passes-skip's lock step took it) or free (the
+          // base claim's guard): either way it is free after the claim.
+          s.sock.rxqLock = -1;
           const len = t.l.skbLen;
           endDelivery(c, s, ti);
           dataReady(s);

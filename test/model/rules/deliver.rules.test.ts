@@ -253,6 +253,18 @@ describe.each(['linux-4.5', 'linux-3.10'])('delivery on %s', (v) => {
     expect(runContinuation(refused.c, refused.s, refused.ti, 'send.attach').sock.sockRefs).toBe(0);
   });
 
+  it('a dump delivers to its own socket without a lookup, so the end of its delivery drops no socket reference (netlink_dump)', () => {
+    for (const label of ['send.copy-mark', 'send.copy-claim']) {
+      const b = bench(v, scenario([idle('p', 'ring'), { name: 'd', program: 'consumer', params: { maxHold: 0, dump: true } }]));
+      const ti = tid(b.c, 'd');
+      enter(b.s, ti, label);
+      holding(b.s, ti, SKB_PLAIN);
+      b.s.sock.sockRefs = 1; // somebody else's (a ring skb in flight)
+      b.s.threads[ti].l.skbFrame = 1;
+      expect(stepOnce(b.c, b.s, ti).sock.sockRefs, label).toBe(1);
+    }
+  });
+
   it('netlink_unicast before netlink_release: the lookup finds the socket, so delivery goes on (a release after it is the next step\'s business)', () => {
     const { c, s, ti } = at('send.attach', 'q', SKB_PLAIN);
     expect(runContinuation(c, s, ti, 'send.attach').threads[ti].pc).toBe('send.copy-claim');

@@ -14,7 +14,7 @@ import { initialState, makeCtx } from '../../../src/model/spec.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, type State } from '../../../src/model/state.js';
 import { labelId, type Ctx, type StepDef } from '../../../src/model/step.js';
 import { FIXES, reference, referenceWithout, type Fix } from '../../../src/model/variants/reference.js';
-import { DESTROY, FOUR, TWO, bench, choicesOf, enter, runContinuation, scenario, stepOnce, tid } from '../helpers.js';
+import { DESTROY, FOUR, TWO, bench, choicesOf, enter, nextStepText, runContinuation, scenario, stepOnce, tid } from '../helpers.js';
 
 const REF = 'reference';
 const L45 = 'linux-4.5';
@@ -753,6 +753,18 @@ describe('copy-rechecks-ring (Finding 11): netlink_ring_set_copied checks under 
     const o = atClaim(L45);
     o.s.sock.rx.gen = 0;
     expect(stepOnce(o.c, o.s, o.ti).ghost.usedFreed).toBe(true);
+  });
+
+  it('without the fix the reference dereferences NULL too, and the claim does not say it takes the lock the step before took (copy-passes-skip)', () => {
+    const c = makeCtx(referenceWithout(['copy-rechecks-ring']), scenario([plainProducer, consumer()]));
+    const b = { c, s: initialState(c) };
+    const ti = tid(b.c, 'q');
+    enter(b.s, ti, 'send.copy-claim');
+    Object.assign(b.s.threads[ti].l, { skb: SKB_PLAIN, skbLen: 64, skbMsg: 5, skbSeq: 2 });
+    b.s.sock.rxqLock = ti;
+    b.s.sock.rx.gen = 0;
+    expect(nextStepText(b.c, b.s, ti)).toBe('kernel[q]: set_copied: the RX ring was destroyed since routing: rx_ring.pg_vec is NULL: NULL dereference');
+    expect(stepOnce(b.c, b.s, ti).ghost.usedFreed).toBe(true);
   });
 
   it('the ring still there: the claim is the other fixes\' claim (a frame of the ring, the skb queued with it)', () => {
