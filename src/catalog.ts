@@ -8,10 +8,11 @@ import { UsageError } from './errors.js';
 import { VARIANTS } from './model/variants/index.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { FEATURES, pairCoverage } from './scenarios/features.js';
+import { splitStyled, withConsumerStyle } from './scenarios/styles.js';
 import { PROPERTIES } from './props/index.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
 import type { Variant } from './model/variant.js';
-import type { ScenarioConfig } from './model/config.js';
+import { CONSUMER_STYLES, type ScenarioConfig } from './model/config.js';
 import { exportedValue, importFile, namesFile } from './load/module.js';
 import { loadScenarioJson, scenarioFromValue } from './scenarios/load.js';
 import { checkKnobs } from './model/variant.js';
@@ -66,10 +67,12 @@ export function findVariant(id: string) {
   return v;
 }
 
-export function findScenario(id: string) {
-  const s = SCENARIOS.find((x) => x.id === id);
-  if (!s) throw new UsageError(`unknown scenario '${id}' (known: ${SCENARIOS.map((x) => x.id).join(', ')})`);
-  return s;
+/** A catalogue scenario by id; `<id>@<style>` is that scenario with another consumer's loop (scenarios/styles.ts). */
+export function findScenario(id: string): ScenarioConfig {
+  const { base, style } = splitStyled(id);
+  const s = SCENARIOS.find((x) => x.id === base);
+  if (!s) throw new UsageError(`unknown scenario '${base}' (known: ${SCENARIOS.map((x) => x.id).join(', ')}; any with a consumer also as <id>@<style>, style one of ${CONSUMER_STYLES.join(', ')})`);
+  return style === undefined ? s : withConsumerStyle(s, style);
 }
 
 /** A variant as the command line names it: its catalogue id, or the path of a file that exports it (as typed). */

@@ -21,8 +21,24 @@ export interface ProducerParams {
   readonly mayAbandon?: boolean;
 }
 
+/**
+ * The userspace RX loops people actually wrote (user/consumer.ts has the details):
+ * - `doc`: the kernel documentation's loop (netlink_mmap.txt), which libmnl's 2015 rework
+ *   also follows (block-aware frame addresses): VALID read, COPY recv, anything else poll.
+ * - `libmnl-2012`: libmnl's first mmap branch, whose frame address is ring + i * frame_size,
+ *   right only when frames fill their blocks exactly.
+ * - `ulogd2`: ulogd2's NFLOG/NFQ input: after a wakeup, an UNUSED frame at the cursor sends
+ *   it searching the whole ring for a VALID frame (mnl_ring_lookup_frame).
+ * - `nurs`: nurs's mnl_ring_cb_run: marks a frame SKIP before its callback, searches the ring
+ *   from an UNUSED or RESERVED frame, and goes back to its event loop after every frame.
+ */
+export type ConsumerStyle = 'doc' | 'libmnl-2012' | 'ulogd2' | 'nurs';
+export const CONSUMER_STYLES: readonly ConsumerStyle[] = ['doc', 'libmnl-2012', 'ulogd2', 'nurs'];
+
 export interface ConsumerParams {
-  /** Frames it may hold as SKIP at once (0: the documentation's loop; >0: ulogd2's holding consumer). */
+  /** Which consumer's loop it runs (default `doc`). */
+  readonly style?: ConsumerStyle;
+  /** Frames it may hold as SKIP at once and release later in any order (0: none; ulogd2's NFQ output holds them). */
   readonly maxHold: number;
   /** Start a dump at the beginning. */
   readonly dump?: boolean;

@@ -97,3 +97,19 @@ export function frameAddress(i: number, framesPerBlock: number, frameSize: numbe
 export function maxLen(frameSize: number): number {
   return frameSize - HDRLEN;
 }
+
+/**
+ * The frame a user finds at ring + i * frame_size (libmnl's 2012 mnl_socket_get_frame,
+ * which assumes frames are contiguous): frame j when that byte offset is where
+ * __netlink_lookup_frame puts frame j, or -1 when it falls in the unused tail of a
+ * block or inside a frame. The two agree exactly when frame_size divides block_size.
+ */
+export function contiguousFrame(i: number, req: MmapReq): number {
+  const fpb = Math.floor(req.blockSize / req.frameSize);
+  const byte = i * req.frameSize;
+  const block = Math.floor(byte / req.blockSize);
+  const off = byte - block * req.blockSize;
+  if (off % req.frameSize !== 0 || off / req.frameSize >= fpb) return -1;
+  const j = block * fpb + off / req.frameSize;
+  return j < req.frameNr ? j : -1;
+}

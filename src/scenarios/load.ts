@@ -16,6 +16,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { ConsumerParams, ProducerParams, ScenarioConfig, SetupOp, SiblingParams, ThreadSpec, TxParams } from '../model/config.js';
+import { CONSUMER_STYLES } from '../model/config.js';
 import { checkCreate, maxLen, type MmapReq } from '../model/geometry.js';
 import type { Property } from '../model/interface.js';
 import type { State } from '../model/state.js';
@@ -139,7 +140,7 @@ const TOP = fieldsOf<ScenarioConfig>()(
 );
 const REQUEST = fieldsOf<MmapReq>()(['blockSize', 'blockNr', 'frameSize', 'frameNr'], ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
 const PRODUCER = fieldsOf<ProducerParams>()(['count', 'path', 'firstTag', 'mayAbandon'], ['count', 'path', 'firstTag']);
-const CONSUMER = fieldsOf<ConsumerParams>()(['maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts'], ['maxHold']);
+const CONSUMER = fieldsOf<ConsumerParams>()(['style', 'maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts'], ['maxHold']);
 const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call'], ['count', 'batch', 'dontwait', 'firstTag']);
 const SIBLING = fieldsOf<SiblingParams>()(['writes'], ['writes']);
 const SETSOCKOPT = fieldsOf<SetsockoptOp>()(['op', 'ring', 'req', 'capNetAdmin', 'optlen', 'badPointer'], ['op', 'ring', 'req']);
@@ -245,6 +246,7 @@ function producer(c: Checker, path: string, v: unknown): ProducerParams {
 function consumer(c: Checker, path: string, v: unknown): ConsumerParams {
   const p = c.object(path, v, 'consumer parameters', CONSUMER);
   const out: ConsumerParams = { maxHold: c.int(join(path, 'maxHold'), p.maxHold, 0, RX_FRAMES_MAX, 'it cannot hold more frames than an RX ring has') };
+  optional(out, 'style', p.style, (x) => c.oneOf(join(path, 'style'), x, CONSUMER_STYLES));
   optional(out, 'dump', p.dump, (x) => c.bool(join(path, 'dump'), x));
   optional(out, 'dumpAfterCopy', p.dumpAfterCopy, (x) => c.bool(join(path, 'dumpAfterCopy'), x));
   if (out.dumpAfterCopy === true && out.dump !== true) c.fail(join(path, 'dumpAfterCopy'), 'is true but dump is not (it says when the dump starts)');

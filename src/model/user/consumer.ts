@@ -5,10 +5,26 @@
  * marked SKIP and released later, out of order. It can start a dump first and
  * send nfqueue batch verdicts through the TX ring (libmnl nf-queue example).
  *
+ * Its `style` (config.ts ConsumerStyle) says whose loop it runs, in what they do
+ * differently from the documentation's:
+ * - libmnl 2012 addresses frame i at ring + i * frame_size; where frames do not
+ *   fill their blocks that is not where the kernel put frame i.
+ * - ulogd2 (NFLOG2/NFQ input plugins): woken up and finding its cursor on an UNUSED
+ *   frame before it has handled any frame, it searches the whole ring for a VALID
+ *   one (mnl_ring_lookup_frame), moving its cursor as it goes; it releases a COPY
+ *   frame whatever its recv() returned.
+ * - nurs (mnl_ring_cb_run and its NFQ plugin): marks a VALID or COPY frame SKIP
+ *   before running the callback and UNUSED after it, searches the ring from an
+ *   UNUSED or RESERVED frame, releases a COPY frame whatever recv() returned, and
+ *   handles one frame per wakeup of its event loop (it polls again after each).
+ * Both search only when woken with the socket readable: the thread's `mask` local
+ * keeps POLLIN from that wakeup until it handles a frame ("nproc == 0" in ulogd2).
+ *
  * Frame accesses go through the mapping (the VMA's generation), as userspace's do.
  */
-import { COPY, DUMP_TAG_BASE, MSG_DONE, MSG_NONE, MSG_VERDICT, POLLERR, POLLIN, RX, SKIP, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
-import type { ConsumerParams } from '../config.js';
+import { COPY, DUMP_TAG_BASE, MSG_DONE, MSG_NONE, MSG_VERDICT, POLLERR, POLLIN, RESERVED, RX, SKIP, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
+import type { ConsumerParams, ConsumerStyle } from '../config.js';
+import { contiguousFrame } from '../geometry.js';
 import { USER_MSG_OFFSET, load, store, peek } from '../mem.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
@@ -16,6 +32,10 @@ import { call, defineContinuations, defineSteps, goto } from '../step.js';
 import { nextIndex, noteValue, tagBit } from '../kernel/sock.js';
 
 const DOC = 'Documentation/networking/netlink_mmap.txt RX loop; libmnl examples; ulogd2 NFQ (SKIP holding)';
+const LOOKUP = 'ulogd2 util/ring.c, nurs src/ring.c mnl_ring_lookup_frame(ring, NL_MMAP_STATUS_VALID)';
+const NURS = 'nurs plugins/nfq (mnl_ring_cb_run)';
+/** What a libmnl-2012 consumer reads where no frame header is: zeroed block tail or payload bytes, never VALID or COPY. */
+const NOT_A_FRAME = -1;
 const LOOK = -1;
 const VERDICT = 100;
 const RELEASE = 0;
@@ -34,6 +54,64 @@ function params(c: Ctx, ti: number): ConsumerParams {
 
 function rxRef(s: State, frame: number) {
   return { ring: RX, gen: s.sock.vmaRxGen, frame };
+}
+
+function styleOf(c: Ctx, ti: number): ConsumerStyle {
+  return params(c, ti).style ?? 'doc';
+}
+
+/** The RX frame at the consumer's cursor as its code computes the address; -1 when no frame header is there. */
+function cursorFrame(c: Ctx, s: State, ti: number): number {
+  const cursor = s.threads[ti].l.cursor;
+  if (styleOf(c, ti) !== 'libmnl-2012' || c.scenario.rx === null) return cursor;
+  return contiguousFrame(cursor, c.scenario.requests[c.scenario.rx]);
+}
+
+/** The frame at the cursor, as the consumer addresses it. */
+function cursorRef(c: Ctx, s: State, ti: number) {
+  return rxRef(s, cursorFrame(c, s, ti));
+}
+
+/** The status the consumer finds at its cursor (`read`: load, with its event, or peek for texts). */
+function statusAtCursor(c: Ctx, s: State, ti: number, read: typeof load | typeof peek): number {
+  const f = cursorFrame(c, s, ti);
+  return f < 0 ? NOT_A_FRAME : read(s, rxRef(s, f), 'status');
+}
+
+/** ulogd2 and nurs: woken up readable and no frame handled since (their lookup is allowed). */
+function fresh(c: Ctx, s: State, ti: number): boolean {
+  return s.threads[ti].l.mask === POLLIN && styleOf(c, ti) !== 'doc' && styleOf(c, ti) !== 'libmnl-2012';
+}
+
+/** Woken up readable: ulogd2 and nurs remember it until they handle a frame. */
+function wokenReadable(c: Ctx, s: State, ti: number): void {
+  const st = styleOf(c, ti);
+  if (st === 'ulogd2' || st === 'nurs') s.threads[ti].l.mask = POLLIN;
+}
+
+/** Whether the consumer searches the ring from a frame with this status (only when fresh). */
+function looksUpFrom(c: Ctx, ti: number, status: number): boolean {
+  const st = styleOf(c, ti);
+  return status === UNUSED ? st === 'ulogd2' || st === 'nurs' : status === RESERVED && st === 'nurs';
+}
+
+/** After a frame: the documentation's loop looks at the next one; nurs returns to its event loop, which polls. */
+function nextFrame(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  if (styleOf(c, ti) === 'nurs') return call(t, 'poll.enter', 'c.polled');
+  goto(t, 'c.look');
+}
+
+/** VALID at the cursor: nurs marks it SKIP first; the others read it. */
+function onValid(c: Ctx, s: State, ti: number): void {
+  goto(s.threads[ti], styleOf(c, ti) === 'nurs' ? 'c.mark' : 'c.read');
+}
+
+/** COPY at the cursor: nurs marks it SKIP first; the others recv() at once. */
+function onCopy(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  if (styleOf(c, ti) === 'nurs') return goto(t, 'c.mark-copy');
+  call(t, 'recv.err', 'c.copied');
 }
 
 function txRef(s: State, frame: number) {
@@ -87,7 +165,7 @@ defineContinuations({
     if (p.dump && !p.dumpAfterCopy) return call(t, 'dumpstart.lock', 'c.look');
     goto(t, 'c.look');
   },
-  'c.polled': (_c, s, ti) => {
+  'c.polled': (c, s, ti) => {
     const t = s.threads[ti];
     const mask = t.l.mask;
     t.l.mask = 0;
@@ -97,14 +175,16 @@ defineContinuations({
     }
     if ((mask & POLLIN) !== 0 || s.sock.wake) {
       t.l.waiting = false;
+      wokenReadable(c, s, ti);
       return goto(t, 'c.look');
     }
     goto(t, 'c.sleep');
   },
   'c.copied': (c, s, ti) => {
     const t = s.threads[ti];
+    t.l.mask = 0; // a frame handled: no lookup before the next wakeup
     if (t.l.ret > 0) {
-      s.ghost.copyFrame = t.l.cursor;
+      s.ghost.copyFrame = cursorFrame(c, s, ti);
       s.ghost.copyPaired = t.l.rFrame;
       consume(c, s, ti, t.l.rMsg, t.l.rSeq);
       t.l.rMsg = 0;
@@ -114,6 +194,9 @@ defineContinuations({
       if (p.dump && p.dumpAfterCopy && t.l.dumpReq === DUMP_WAIT) t.l.dumpReq = DUMP_DUE;
       return goto(t, 'c.release');
     }
+    // recv() found nothing: the documentation's loop stops and looks again; ulogd2 and nurs
+    // ignore what recv() returned and release the COPY frame anyway.
+    if (styleOf(c, ti) === 'ulogd2' || styleOf(c, ti) === 'nurs') return goto(t, 'c.release');
     goto(t, 'c.look');
   },
   'c.verdict-sent': (_c, s, ti) => {
@@ -133,13 +216,20 @@ defineSteps({
       if (canVerdict(c, s, ti)) out.push(VERDICT);
       return out;
     },
-    text: (_c, s, ti, arg) => {
+    text: (c, s, ti, arg) => {
       const l = s.threads[ti].l;
       if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[peek(s, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
       if (arg >= 0) return `release held rx frame ${l.held.at(arg)} (SKIP -> UNUSED)`;
-      const st = peek(s, rxRef(s, l.cursor), 'status');
-      const then = st === VALID ? 'read it' : st === COPY ? 'recvmsg' : 'poll';
-      return `rx frame ${l.cursor} is ${STATUS_NAMES[st]}: ${then}`;
+      const st = statusAtCursor(c, s, ti, peek);
+      if (st === NOT_A_FRAME) return `rx frame ${l.cursor} at ring + ${l.cursor} * frame_size: no frame header there (the kernel's frame ${l.cursor} is elsewhere): poll`;
+      const nurs = styleOf(c, ti) === 'nurs';
+      const then =
+        st === VALID ? (nurs ? 'mark it SKIP' : 'read it')
+        : st === COPY ? (nurs ? 'mark it SKIP' : 'recvmsg')
+        : fresh(c, s, ti) && looksUpFrom(c, ti, st) ? 'search the ring for a VALID frame'
+        : 'poll';
+      const at = cursorFrame(c, s, ti) !== l.cursor ? ` (at the kernel's rx frame ${cursorFrame(c, s, ti)})` : '';
+      return `rx frame ${l.cursor}${at} is ${STATUS_NAMES[st]}: ${then}`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
@@ -153,10 +243,54 @@ defineSteps({
         t.l.held.removeAt(arg);
         return;
       }
-      const st = load(s, rxRef(s, t.l.cursor), 'status');
-      if (st === VALID) return goto(t, 'c.read');
-      if (st === COPY) return call(t, 'recv.err', 'c.copied');
+      const st = statusAtCursor(c, s, ti, load);
+      if (st === VALID) return onValid(c, s, ti);
+      if (st === COPY) return onCopy(c, s, ti);
+      if (fresh(c, s, ti) && looksUpFrom(c, ti, st)) return goto(t, 'c.lookup');
       call(t, 'poll.enter', 'c.polled');
+    },
+  },
+  'c.lookup': {
+    who: 'user',
+    cites: `${LOOKUP}: read the frame at the cursor; VALID: handle it; otherwise advance the cursor, and after one whole turn (back at the start) give up and poll`,
+    text: (c, s, ti) => {
+      const l = s.threads[ti].l;
+      const st = peek(s, rxRef(s, l.cursor), 'status');
+      if (st === VALID) return `search: rx frame ${l.cursor} is VALID: handle it`;
+      const end = l.scan + 1 === rxFrames(c) ? ': no VALID frame in the ring, poll' : ', advance';
+      return `search: rx frame ${l.cursor} is ${STATUS_NAMES[st]}${end}`;
+    },
+    run: (c, s, ti) => {
+      const t = s.threads[ti];
+      // mnl_ring_lookup_frame starts at the cursor (the sentinel) and re-reads it.
+      if (load(s, rxRef(s, t.l.cursor), 'status') === VALID) {
+        t.l.scan = 0;
+        return onValid(c, s, ti);
+      }
+      advance(c, s, ti);
+      if (++t.l.scan < rxFrames(c)) return;
+      t.l.scan = 0;
+      call(t, 'poll.enter', 'c.polled');
+    },
+  },
+  'c.mark': {
+    who: 'user',
+    cites: `${NURS}: case NL_MMAP_STATUS_VALID: frame->nm_status = NL_MMAP_STATUS_SKIP before the valid callback runs`,
+    text: (_c, s, ti) => `mark rx frame ${s.threads[ti].l.cursor} SKIP (in progress), then read it`,
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      store(s, USER(ti), rxRef(s, t.l.cursor), { status: SKIP });
+      goto(t, 'c.read');
+    },
+  },
+  'c.mark-copy': {
+    who: 'user',
+    cites: `${NURS}: case NL_MMAP_STATUS_COPY: frame->nm_status = NL_MMAP_STATUS_SKIP, then recv() until nm_len bytes arrived or recv fails`,
+    text: (_c, s, ti) => `mark rx frame ${s.threads[ti].l.cursor} SKIP (in progress), then recvmsg`,
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      store(s, USER(ti), rxRef(s, t.l.cursor), { status: SKIP });
+      call(t, 'recv.err', 'c.copied');
     },
   },
   'c.read': {
@@ -164,12 +298,12 @@ defineSteps({
     cites: `${DOC}: read nm_len and parse the message at frame + NL_MMAP_HDRLEN (whatever the kernel wrote there); nm_len 0 is released at once; ulogd2 may hold it (SKIP)`,
     choices: (c, s, ti) => {
       const l = s.threads[ti].l;
-      const len = load(s, rxRef(s, l.cursor), 'len');
+      const len = load(s, cursorRef(c, s, ti), 'len');
       return len > 0 && l.held.length < params(c, ti).maxHold ? [RELEASE, HOLD] : [RELEASE];
     },
-    text: (_c, s, ti, arg) => {
+    text: (c, s, ti, arg) => {
       const l = s.threads[ti].l;
-      const ref = rxRef(s, l.cursor);
+      const ref = cursorRef(c, s, ti);
       const len = peek(s, ref, 'len');
       if (len === 0) return `read rx frame ${l.cursor}: nm_len 0 (kernel-side error), release`;
       const hold = arg === HOLD ? ', hold it' : '';
@@ -180,13 +314,19 @@ defineSteps({
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
-      const ref = rxRef(s, t.l.cursor);
+      const ref = cursorRef(c, s, ti);
+      t.l.mask = 0; // a frame handled: no lookup before the next wakeup
       if (load(s, ref, 'len') > 0) {
         // Userspace parses at frame + NL_MMAP_HDRLEN: a message the kernel put elsewhere (B12) is not what it finds there.
         const atHdr = load(s, ref, 'off') === USER_MSG_OFFSET;
         consume(c, s, ti, atHdr ? load(s, ref, 'msg') : MSG_NONE, atHdr ? load(s, ref, 'seq') : 0);
       }
-      goto(t, arg === HOLD ? 'c.skip' : 'c.release');
+      if (arg !== HOLD) return goto(t, 'c.release');
+      if (styleOf(c, ti) !== 'nurs') return goto(t, 'c.skip');
+      // nurs marked the frame SKIP before reading it: holding it is keeping it SKIP.
+      t.l.held.insertSorted(t.l.cursor);
+      advance(c, s, ti);
+      nextFrame(c, s, ti);
     },
   },
   'c.release': {
@@ -198,7 +338,7 @@ defineSteps({
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
-      store(s, USER(ti), rxRef(s, t.l.cursor), { status: UNUSED });
+      store(s, USER(ti), cursorRef(c, s, ti), { status: UNUSED });
       // COPY-QUEUE-MATCH judged the pairing on the transition that set it; it is history now.
       s.ghost.copyFrame = -1;
       s.ghost.copyPaired = -1;
@@ -208,7 +348,7 @@ defineSteps({
         t.l.dumpReq = DUMP_SENT;
         return call(t, 'dumpstart.lock', 'c.look');
       }
-      goto(t, 'c.look');
+      nextFrame(c, s, ti);
     },
   },
   'c.skip': {
@@ -217,9 +357,9 @@ defineSteps({
     text: (_c, s, ti) => `hold rx frame ${s.threads[ti].l.cursor} (SKIP), advance`,
     run: (c, s, ti) => {
       const t = s.threads[ti];
-      store(s, USER(ti), rxRef(s, t.l.cursor), { status: SKIP });
+      store(s, USER(ti), cursorRef(c, s, ti), { status: SKIP });
       // The held frames form a set (any may be released next): keep it sorted, so equal sets encode equally.
-      t.l.held.insertSorted(t.l.cursor);
+      t.l.held.insertSorted(cursorFrame(c, s, ti));
       advance(c, s, ti);
       goto(t, 'c.look');
     },
@@ -229,8 +369,9 @@ defineSteps({
     cites: 'poll() sleeps until sk_data_ready / sk_error_report wakes the wait queue',
     guard: (_c, s) => s.sock.wake,
     text: () => 'woken up',
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       s.threads[ti].l.waiting = false;
+      wokenReadable(c, s, ti);
       goto(s.threads[ti], 'c.look');
     },
   },
