@@ -79,6 +79,8 @@ usage:
                     that exports one (./my-patch.ts, .mts, .js, .mjs; see README "Writing a patch")
   --variants A,B    check-all: every scenario on each of these variants, in one summary
   --scenario S      workload to check (see \`nlring list\`), or a scenario file (.json, .ts, ...)
+                    S@STYLE: scenario S with another consumer's RX loop, STYLE one of doc,
+                    libmnl-2012, ulogd2, nurs (e.g. copy-hold@ulogd2; also in --scenarios)
   --property IDS    check and replay (all forms): judge only these invariants, one id or several
                     separated by commas, e.g. --property POLL-IN-SOUND,SKIP-PROGRESS (ids from
                     \`nlring list\` that the scenario checks). Witnesses are kept, so a restricted
@@ -443,8 +445,8 @@ function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
   const known = catalog.listScenarios().map((s) => s.id);
   if (value === undefined) return known;
   const list = names(value, '--scenarios');
-  // A path (a scenario file) is left to the loader.
-  for (const s of list) if (!known.includes(s) && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}' (known: ${known.join(', ')})`);
+  // A path (a scenario file) is left to the loader, and so is S@STYLE (another consumer's loop), which it checks.
+  for (const s of list) if (!known.includes(s) && !s.includes('@') && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}' (known: ${known.join(', ')})`);
   return list;
 }
 

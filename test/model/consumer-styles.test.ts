@@ -182,3 +182,29 @@ describe('<scenario>@<style> in the catalogue', () => {
     expect(violated('copy-hold@ulogd2')).toContain('COPY-QUEUE-MATCH');
   });
 });
+
+describe('nlring with <scenario>@<style>', () => {
+  async function nlring(argv: string[]) {
+    const { run } = await import('../../src/cli/run.js');
+    let stdout = '';
+    let stderr = '';
+    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
+    const code = await run(argv, io, { catalog: () => import('../../src/catalog.js') });
+    return { code, stdout, stderr };
+  }
+  it('matrix compares consumers property by property, and its replay lines name the styled scenario', async () => {
+    const r = await nlring(['matrix', '--variants', 'reference', '--scenarios', 'copy-hold,copy-hold@ulogd2', '--format', 'json']);
+    const cells: { scenario: string; property: string; verdict: string; replay?: string }[] = JSON.parse(r.stdout).cells;
+    const at = (scenario: string) => cells.find((c) => c.scenario === scenario && c.property === 'COPY-QUEUE-MATCH')!;
+    expect(at('copy-hold').verdict).toBe('pass');
+    expect(at('copy-hold@ulogd2').verdict).toBe('fail');
+    expect(at('copy-hold@ulogd2').replay).toMatch(/^nlring replay --variant reference --scenario copy-hold@ulogd2 --property COPY-QUEUE-MATCH --path /);
+  });
+  it('a bad style is a one-line usage error, exit 2, before anything runs', async () => {
+    for (const argv of [['check', '--scenario', 'copy-hold@libmnl'], ['matrix', '--scenarios', 'rx-order,rx-order@x']]) {
+      const r = await nlring(argv);
+      expect([r.code, r.stdout, r.stderr.trim().split('\n').length]).toEqual([2, '', 1]);
+      expect(r.stderr).toMatch(/unknown consumer style/);
+    }
+  });
+});
