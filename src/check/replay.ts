@@ -25,6 +25,17 @@ export interface ReplayResult {
   readonly trace: TraceStep[];
   /** The first invariant violated along the path, in trace order then invariant order. */
   readonly violation?: ReplayViolation;
+  /** A lasso (`--loop K`, from `check --liveness`): the loop is steps K+1.., and the state after step K recurs at the end. */
+  readonly loopFrom?: number;
+}
+
+export interface ReplayOptions {
+  /**
+   * Replay a lasso: the path is a stem of `loopFrom` steps and then one iteration of a
+   * loop. ReplayError unless the state after the stem is the final state again
+   * (equal canonical encodings), so a printed loop is a real loop.
+   */
+  readonly loopFrom?: number;
 }
 
 /** Parse `0/3/1` into indices; `''` is the empty path (init only). Throws UsageError on anything else. */
@@ -49,10 +60,15 @@ export function formatPath(indices: readonly number[]): string {
  * every state, including init; the whole path is executed even after a violation,
  * and the first violation is reported.
  */
-export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path: string): ReplayResult {
+export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path: string, options: ReplayOptions = {}): ReplayResult {
   const indices = parsePath(path);
   const { spec } = target;
+  const { loopFrom } = options;
+  if (loopFrom !== undefined && !(Number.isSafeInteger(loopFrom) && loopFrom >= 0 && loopFrom < indices.length)) {
+    throw new UsageError(`--loop ${loopFrom} must be a step of the path before its last (0..${indices.length - 1})`);
+  }
   let state = spec.init();
+  let loopKey = loopFrom === 0 ? spec.encode(state) : undefined;
   const steps: string[] = [];
   const trace: TraceStep[] = [{ action: 'init', state: spec.render(state), summary: spec.summary(state) }];
   let violation = firstViolated(target, state, 0);
@@ -69,7 +85,11 @@ export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path:
     steps.push(line);
     trace.push({ action: line, state: spec.render(state), summary: spec.summary(state) });
     violation ??= firstViolated(target, state, i + 1);
+    if (loopFrom === i + 1) loopKey = spec.encode(state);
   });
+  if (loopKey !== undefined && spec.encode(state) !== loopKey) {
+    throw new ReplayError(`path '${path}' of ${target.variant}/${target.scenario} is not a lasso: the state after step ${loopFrom} does not recur after step ${indices.length}`);
+  }
 
   return {
     variant: target.variant,
@@ -78,6 +98,7 @@ export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path:
     steps,
     trace,
     ...(violation ? { violation } : {}),
+    ...(loopFrom !== undefined ? { loopFrom } : {}),
   };
 }
 

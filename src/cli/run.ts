@@ -29,6 +29,8 @@ import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown,
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
 import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
+import { liveness } from '../check/liveness.js';
+import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
@@ -64,7 +66,8 @@ export const USAGE = `nlring: model checker for Linux memory-mapped netlink ring
 usage:
   nlring list [--steps | --coverage] [--format text|json]
   nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--format text|json]
-  nlring replay --scenario S [--variant V] [--property IDS] --path P [--format text|json]
+  nlring check --scenario S [--variant V] --liveness [bfs budgets] [--format text|json]
+  nlring replay --scenario S [--variant V] [--property IDS] --path P [--loop K] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V | --variants A,B,...] [--out DIR] [--engine E] [engine flags]
@@ -100,6 +103,9 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     earlier on the same path
   --symmetry        count states that differ only by a permutation of interchangeable
                     producers (same program and bounds) once (bfs only; off by default)
+  --liveness        instead of the invariants: non-progress cycles (livelocks) under weak
+                    fairness of the threads, and terminal states with work left undone,
+                    each shown as a lasso, stem then loop (bfs only; docs/liveness.md)
 simulate:
   --seed N          seed of the run, an integer >= 0 (default 0); walk W draws from
                     ${PRNG_NAME} seeded with "N/W", so it is the same in every run and shard
@@ -114,6 +120,8 @@ pbt:
 
 replay:
   --path P          action indices from the initial state, e.g. 0/3/1 ('' = initial state)
+  --loop K          the path is a lasso (check --liveness): steps K+1.. are its loop, and the
+                    replay fails (exit 2) unless the state after step K recurs at the end
   --seed N --walk W regenerate walk W of a simulation with seed N (with its --depth), and
                     print it like a --path replay, with the equivalent --path
   --engine pbt --seed N --fc-path P
@@ -148,6 +156,8 @@ runnable entry reproduces, 1 one does not
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
 const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch' };
+/** check only: the liveness check (src/check/liveness.ts) instead of the invariants. */
+const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
 const ENGINES: readonly Engine[] = ['bfs', 'simulate', 'pbt'];
 /** matrix and diff always run bfs with --all-violations; these shape the runs. */
@@ -155,7 +165,7 @@ const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'liveness'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -194,8 +204,8 @@ function parseShard(value: string): Shard {
 
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
-  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, format: 'format' },
-  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
+  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, format: 'format' },
+  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
   'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
   merge: { format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
@@ -314,6 +324,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         return EXIT.pass;
       case 'check': {
         const engine = engineOf(flags);
+        if (flags.liveness === 'true') return await livenessCheck(await targetFor(catalog, variant, need('scenario')), flags, io, options);
         const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
         const result = await runEngine(engine, target, flags, io, target.scenario, options, properties);
         io.stdout.write(json ? formatJson(result) : formatText(result));
@@ -555,9 +566,10 @@ async function replayCommand(
       }
       refuse(['seed', 'depth'], 'a --path replay');
       const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
-      return { result: replay(target, flags.path), properties };
+      return { result: replay(target, flags.path, flags.loop === undefined ? {} : { loopFrom: Number(flags.loop) }), properties };
     }
     case 'simulate': {
+      refuse(['loop'], 'a --walk replay');
       if (engine !== undefined && engine !== 'simulate') throw new UsageError(`--walk does not apply to --engine ${engine}`);
       const seed = Number(need('seed'));
       const walk = Number(need('walk'));
@@ -567,7 +579,7 @@ async function replayCommand(
     }
     case 'pbt': {
       if (engine !== 'pbt') throw new UsageError('--fc-path needs --engine pbt');
-      refuse(['walk'], '--engine pbt');
+      refuse(['walk', 'loop'], '--engine pbt');
       const seed = Number(need('seed'));
       const fcPath = need('fc-path');
       const maxSteps = count(flags, 'depth');
@@ -579,6 +591,29 @@ async function replayCommand(
         properties,
       };
     }
+  }
+}
+
+/**
+ * `check --liveness`: the liveness engine on one target with the bfs budgets. What it
+ * does not combine with (--property, --all-violations, --symmetry) is refused.
+ */
+async function livenessCheck(target: CheckTarget<any, any>, flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
+  for (const name of ['property', 'all-violations', 'symmetry']) {
+    if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
+  }
+  const progress = progressPrinter(io, target.scenario);
+  try {
+    const result = liveness(target, {
+      ...budgets(flags),
+      onProgress: (p) => progress.show(`${p.distinct} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`),
+      progressIntervalMs: options.progressIntervalMs,
+    });
+    progress.done();
+    io.stdout.write(flags.format === 'json' ? formatLivenessJson(result) : formatLivenessText(result));
+    return exitCodeFor(result.verdict);
+  } finally {
+    progress.done();
   }
 }
 

@@ -61,6 +61,29 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
   render(s: S): string;
   /** A one-line summary of the state, for compact timelines. */
   summary(s: S): string;
+  /**
+   * Liveness (optional; `check --liveness`, src/check/liveness.ts, docs/liveness.md):
+   * whether the step `a` from `s` to `t` is progress (for netlink: a message made
+   * readable or consumed, a TX frame consumed, a thread finished). `t` is the
+   * successor with its record of what the step did. A loop of steps none of which
+   * is progress is a livelock if it is weakly fair. Without it, liveness is refused.
+   */
+  progress?(s: S, a: A, t: S): boolean;
+  /**
+   * Liveness (optional): the name of the promise the step belongs to, if its actor
+   * is promised to take such a step eventually when one is offered again and again
+   * (strong fairness), e.g. `lock` for taking a FIFO lock, `release` for a
+   * consumer releasing a frame it holds; undefined for other steps. A loop that
+   * offers a step of some (actor, promise) and never takes one is not reported.
+   * Without it, only weak fairness of actors.
+   */
+  strongFair?(s: S, a: A, t: S): string | undefined;
+  /**
+   * Liveness (optional): for a state where no action is enabled, one line per
+   * actor whose work is left undone (not finished and not at a proper resting
+   * point, SPIN's `end` labels); empty when the state is a proper end.
+   */
+  unfinished?(s: S): string[];
 }
 
 export interface InPlace<S, A> {

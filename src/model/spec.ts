@@ -21,6 +21,7 @@ import { DONE, DONE_ID, labelAt, labelId, settle, stepTableFor, type StepDef } f
 import type { Variant } from './variant.js';
 import { beginMessage } from './kernel/producer.js';
 import { observeAllocations } from './kernel/alloc.js';
+import { isProgress, promiseOf, unfinishedThreads } from './progress.js';
 // Importing the paths registers their steps.
 import './kernel/deliver.js';
 import './kernel/dump.js';
@@ -209,6 +210,10 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),
     summary: (s) => summary(c, s),
+    // Liveness (check --liveness): what progress is and which end states are proper (progress.ts).
+    progress: (s, a, t) => isProgress(c, s, a, t),
+    strongFair: (s, a, t) => promiseOf(c, s, a, t),
+    unfinished: (s) => unfinishedThreads(c, s),
   };
 }
 

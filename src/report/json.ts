@@ -101,6 +101,7 @@ export function replayToJson(r: ReplayResult, origin?: ReplayOrigin, properties?
     scenario: r.scenario,
     ...(properties ? { properties: [...properties] } : {}),
     path: r.path,
+    ...(r.loopFrom !== undefined ? { loopFrom: r.loopFrom } : {}),
     steps: [...r.steps],
     ...(v ? { violation: { property: v.property, family: v.family, step: v.step } } : {}),
     trace: r.trace.map((t) => ({ action: t.action, summary: t.summary, state: t.state })),

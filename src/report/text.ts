@@ -6,6 +6,7 @@ import { replayCommand, stopPhrase, violationReplay, type CheckResult } from '..
 import type { ReplayResult } from '../check/replay.js';
 import type { ReplayOrigin } from './json.js';
 import { traceLines } from './trace.js';
+import { lassoLines } from './liveness.js';
 
 /** One line about the engine itself: the fingerprint hash and TLC's collision estimate, or the simulation rate. */
 function statsLine(r: CheckResult): string | null {
@@ -130,7 +131,8 @@ export function formatText(r: CheckResult): string {
 export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[]): string {
   const n = r.steps.length;
   const only = properties ? `  property ${properties.join(',')}` : '';
-  const lines = [`replay  variant ${r.variant}  scenario ${r.scenario}${only}  path ${r.path === '' ? '(init only)' : r.path}  ${n} step${n === 1 ? '' : 's'}`];
+  const loop = r.loopFrom !== undefined ? `  loop from step ${r.loopFrom}` : '';
+  const lines = [`replay  variant ${r.variant}  scenario ${r.scenario}${only}  path ${r.path === '' ? '(init only)' : r.path}${loop}  ${n} step${n === 1 ? '' : 's'}`];
   if (origin) {
     const from =
       origin.walk !== undefined
@@ -138,7 +140,9 @@ export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin, propert
         : `seed ${origin.seed}${origin.fcPath !== undefined ? `, fast-check path ${origin.fcPath}` : ''}`;
     lines.push(`regenerated from ${from}; the same as: ${replayCommand(r.variant, r.scenario, r.path, properties)}`);
   }
-  lines.push(...traceLines(r.trace));
+  // A lasso (--loop K): the loop's steps follow a '-- loop --' line, and it closes.
+  lines.push(...lassoLines(r.trace, r.loopFrom));
+  if (r.loopFrom !== undefined) lines.push(`lasso: after step ${n} the state is that after step ${r.loopFrom} again (a loop of ${n - r.loopFrom} steps)`);
   const v = r.violation;
   lines.push(
     v
