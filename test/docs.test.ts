@@ -49,6 +49,16 @@ describe('README findings', () => {
     // Every catalogue scenario has a row, so a new scenario cannot be left out.
     expect(want.length).toBe(2 + new Set((JSON.parse(read('test/verdicts.json')) as { entries: { scenario: string }[] }).entries.map((e) => e.scenario)).size);
   });
+
+  it.each(['linux-4.5', 'reference'])('the consumer table on %s is the one test/verdicts.json and test/consumer-verdicts.json give', async (variant) => {
+    // @ts-expect-error a plain .mjs script without type declarations
+    const { consumersTable } = (await import('../scripts/findings-table.mjs')) as { consumersTable: (a: unknown, b: unknown, v: string) => string[] };
+    const m = new RegExp(`<!-- consumers-table ${variant} -->\\n([\\s\\S]*?)\\n<!-- /consumers-table -->`).exec(read('README.md'));
+    expect(m, `README has a consumer table for ${variant}`).not.toBeNull();
+    const want = consumersTable(JSON.parse(read('test/verdicts.json')), JSON.parse(read('test/consumer-verdicts.json')), variant);
+    expect(m![1].split('\n')).toEqual(want);
+    expect(want.join('\n')).not.toContain('not run');
+  });
 });
 
 describe('README replay lines', () => {

@@ -13,6 +13,18 @@ import { VARIANTS } from '../../src/model/variants/index.js';
 import type { PlainResult } from './plain-bfs.js';
 
 export const VERDICTS_FILE = new URL('../verdicts.json', import.meta.url).pathname;
+/** The same kind of entries for catalogue scenarios run with other consumers' loops (`<scenario>@<style>`). */
+export const CONSUMER_VERDICTS_FILE = new URL('../consumer-verdicts.json', import.meta.url).pathname;
+
+/**
+ * The RX scenarios small enough to explore with every violation for each consumer loop
+ * (rx-basic, skip-hold and copy-mixed are not), the loops besides the documentation's
+ * (whose entries are in verdicts.json), and the variants compared: the last kernel and
+ * the reference design, which shows what a consumer breaks on its own.
+ */
+export const CONSUMER_SCENARIOS = ['rx-order', 'copy-hold', 'dump-full-ring', 'poll', 'nfq-batch', 'dump-autosize'] as const;
+export const CONSUMER_LOOPS = ['ulogd2', 'nurs'] as const;
+export const CONSUMER_VARIANTS = ['linux-4.5', 'reference'] as const;
 
 /**
  * How an entry was checked. `all-violations`: bfs --all-violations, every
@@ -52,6 +64,11 @@ export function allPairs(): { variant: string; scenario: string }[] {
   return SCENARIOS.flatMap((s) => VARIANTS.map((v) => ({ variant: v.id, scenario: s.id })));
 }
 
+/** Every consumer entry: scenario-major, then loop, then variant. */
+export function consumerPairs(): { variant: string; scenario: string }[] {
+  return CONSUMER_SCENARIOS.flatMap((s) => CONSUMER_LOOPS.flatMap((l) => CONSUMER_VARIANTS.map((v) => ({ variant: v, scenario: `${s}@${l}` }))));
+}
+
 /** Run bfs on one pair in `mode` under `maxStates` and summarise it as an entry. */
 export function runEntry(variant: string, scenario: string, mode: Mode, maxStates: number): Entry {
   const r = bfs(buildTarget(variant, scenario), { allViolations: mode === 'all-violations', maxStates });
@@ -80,12 +97,12 @@ export function plainFields(p: PlainResult): Pick<Entry, 'verdict' | 'violations
   return { verdict: p.verdict, violations: p.violations, missedWitnesses: p.missedWitnesses, states: p.states, transitions: p.transitions, depth: p.depth };
 }
 
-export function readVerdicts(): VerdictFile {
-  return JSON.parse(readFileSync(VERDICTS_FILE, 'utf8')) as VerdictFile;
+export function readVerdicts(path = VERDICTS_FILE): VerdictFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as VerdictFile;
 }
 
 /** One entry a line, so that a diff of the file shows exactly the entries that changed. */
-export function writeVerdicts(file: VerdictFile): void {
+export function writeVerdicts(file: VerdictFile, path = VERDICTS_FILE): void {
   const lines = file.entries.map((e) => `    ${JSON.stringify(e)}`);
-  writeFileSync(VERDICTS_FILE, `{\n  "about": ${JSON.stringify(file.about)},\n  "entries": [\n${lines.join(',\n')}\n  ]\n}\n`);
+  writeFileSync(path, `{\n  "about": ${JSON.stringify(file.about)},\n  "entries": [\n${lines.join(',\n')}\n  ]\n}\n`);
 }
