@@ -16,8 +16,9 @@
  * Everything else is not progress: locks, frame loads, poll, SKIP forwarding,
  * reservations and failed allocations, a sendmsg that consumes nothing.
  *
- * Strong fairness (promiseOf): taking a lock, and releasing a held SKIP frame, are
- * steps a thread gets (takes) eventually if they are offered again and again.
+ * Strong fairness (promiseOf): a step that waits (for a lock or a wakeup), and the
+ * release of a held SKIP frame, are steps a thread gets (takes) eventually if they
+ * are offered again and again.
  *
  * Proper end states: every thread finished, except that a consumer may rest
  * asleep in poll (`c.sleep`): the documented loop waits there for the next
@@ -53,29 +54,27 @@ export function isProgress(_c: Ctx, s: State, a: StepAction, t: State): boolean 
 /**
  * Strong fairness: steps a thread is promised to get eventually if they are
  * offered again and again, even if not continuously.
- * - Taking a lock (the receive-queue lock, pg_vec_lock, cb_mutex, the id lock).
- *   The model disables a step whose lock is held, so a waiter is enabled only
- *   between another thread's critical sections; weak fairness would then accept
- *   a loop in which a consumer's poll takes the queue lock again and again and a
+ * - `wait`: a step that waits, i.e. has a guard: taking a lock (the receive-queue
+ *   lock, pg_vec_lock, cb_mutex, the id lock) or being woken in poll. The model
+ *   disables such a step while the lock is held, so a waiter is enabled only
+ *   between other threads' critical sections; weak fairness alone would accept a
+ *   loop in which a consumer's poll takes the queue lock again and again while a
  *   producer waiting for it never gets it. Linux spinlocks are FIFO (ticket
- *   spinlocks since 2.6.25, queued spinlocks since 4.2), so a waiter gets the lock
- *   after the holders ahead of it; that is what strong fairness says.
- * - A holding consumer (ulogd2) releasing a frame it holds: it releases every
- *   held frame eventually; the model lets it choose when, at each look at the
- *   ring. Without this, a loop in which it polls forever while holding a frame it
- *   could release would be reported, which only says that a consumer that never
- *   finishes its work never finishes it.
- * Both are recognised by what the step did. Each is a promise of its own: a
- * consumer that takes the queue lock in its poll loop keeps its `lock` promise,
- * not its `release` one.
+ *   spinlocks since 2.6.25, queued spinlocks since 4.2) and a woken waiter runs,
+ *   so a waiter gets what it waits for; that is what strong fairness says.
+ * - `release`: a holding consumer (ulogd2) releasing a frame it holds: it
+ *   releases every held frame eventually; the model lets it choose when, at each
+ *   look at the ring. Without this, a loop in which it polls forever while
+ *   holding a frame it could release would be reported, which only says that a
+ *   consumer that never finishes its work never finishes it. Recognised by what
+ *   the step did: a conforming user stored UNUSED over a SKIP frame of the RX ring.
+ * Each is a promise of its own per thread: a consumer that takes the queue lock in
+ * its poll loop keeps its `wait` promise, not its `release` one.
  */
-export function promiseOf(_c: Ctx, s: State, a: StepAction, t: State): 'lock' | 'release' | undefined {
-  const ti = a.thread;
-  const k = s.sock;
-  const n = t.sock;
-  if ((n.rxqLock === ti && k.rxqLock !== ti) || (n.pgVecLock === ti && k.pgVecLock !== ti) || (n.cbMutex === ti && k.cbMutex !== ti) || (t.idLock === ti && s.idLock !== ti)) return 'lock';
+export function promiseOf(c: Ctx, _s: State, a: StepAction, t: State): 'wait' | 'release' | undefined {
   const e = t.ghost.last;
   if (e.kind === 'ustore' && e.conforming && e.ring === RX && e.before === SKIP && e.after === UNUSED) return 'release';
+  if (c.table.steps[a.label]?.guard !== undefined) return 'wait';
   return undefined;
 }
 
