@@ -96,6 +96,8 @@ export interface LivenessResult {
   readonly unfairCycles: number;
   /** Reachable terminal states with work left undone. */
   readonly stuckStates: number;
+  /** The names of the promises (Spec.strongFair) that some step made, sorted: the steps judged under strong fairness. */
+  readonly promises: string[];
   /** The lasso of the first fair non-progress cycle (shortest stem), if any. */
   readonly cycle?: Lasso;
   /** The shortest path to a terminal state with work left undone, if any. */
@@ -427,6 +429,7 @@ export function liveness<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
     fairCycles: sccs.fair,
     unfairCycles: sccs.unfair,
     stuckStates: stuckCount,
+    promises: [...new Set([...promises.keys()].map((k) => k.slice(k.indexOf(' ') + 1)))].sort(),
     ...(cycle ? { cycle } : {}),
     ...(stuck ? { stuck } : {}),
     replay: livenessCommand(target.variant, target.scenario, options),

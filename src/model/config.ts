@@ -98,7 +98,13 @@ export type SetupOp =
   /** Defaults: offset 0 and exactly the size of the configured rings. */
   | { readonly op: 'mmap'; readonly pgoff?: number; readonly bytes?: number }
   | { readonly op: 'munmap' }
-  | { readonly op: 'close' };
+  | { readonly op: 'close' }
+  /**
+   * Another socket (of the same protocol) binds the port id this socket has: bind() with
+   * nl_pid set to it. It fails with EADDRINUSE until netlink_release has unhashed this
+   * socket; after that, netlink_unicast's lookup by that port id finds the other socket.
+   */
+  | { readonly op: 'bind' };
 
 export type ThreadSpec =
   | { readonly name: string; readonly program: 'producer'; readonly params: ProducerParams }

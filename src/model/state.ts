@@ -214,6 +214,12 @@ export const SOCK_FIELDS = [
   /** Ring generations the live VMAs map (0 = none). A VMA keeps pointing at the pages it mapped. */
   ['vmaRxGen', 'byte'],
   ['vmaTxGen', 'byte'],
+  // A second socket (kernel/setup.ts port.bind): once netlink_release has unhashed this
+  // socket, another may bind its port id, and lookups by that port id then find it.
+  /** Another socket holds this socket's port id. */
+  ['otherBound', 'bool'],
+  /** Messages queued on that other socket's receive queue (it has no ring, and nobody reads it here). */
+  ['otherQueued', 'byte'],
 ] as const satisfies FieldList;
 
 /**

@@ -10,6 +10,7 @@ import type { Property } from '../model/interface.js';
 import type { Ring, State } from '../model/state.js';
 import { DONE_ID, labelId } from '../model/step.js';
 import { SKB_RX, SKB_TX } from '../model/state.js';
+import { SOCKET_PROPERTIES } from './sockets.js';
 
 
 type P = Property<State>;
@@ -298,6 +299,9 @@ export const PROPERTIES: readonly P[] = [
     'MemorySanitizer (report at the conditional branch that uses an uninitialised value); af_netlink.c netlink_sendmsg (3.10 … 3.19) tests msg_iov->iov_base, uninitialised when msg_iovlen == 0; a8866ff6 "netlink: make the check for \'send from tx_ring\' deterministic"; bug B4',
     (s) => !s.ghost.uninitBranch,
   ),
+
+  // port ids that another socket binds after a release (sockets.ts)
+  ...SOCKET_PROPERTIES,
 ];
 
 

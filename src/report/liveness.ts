@@ -43,7 +43,8 @@ export function formatLivenessText(r: LivenessResult): string {
   // No wall time or rate: the same options give the same bytes (the result object has them).
   lines.push(`${r.verdict.toUpperCase()}  variant ${r.variant}  scenario ${r.scenario}  liveness  states ${r.states}  transitions ${r.transitions}  depth ${r.maxDepth}  (${r.engine})`);
   if (!r.complete) lines.push(`exploration stopped: ${stopPhrase(r.stats.stoppedBy)} after ${r.states} distinct states; ${r.verdict === 'fail' ? 'what is reported below is real, but more may exist' : 'nothing is proved beyond them'}`);
-  lines.push('fairness: weak, per actor (a loop counts only if every actor enabled in all its states takes a step in it); strong for the steps the spec promises (a held frame is released eventually)');
+  const strong = r.promises.length === 0 ? '' : `; strong for the steps the spec promises (${r.promises.join(', ')}): a loop that offers one of an actor's and never takes one does not count`;
+  lines.push(`fairness: weak per actor (a loop counts only if every actor enabled in all its states takes a step in it)${strong}`);
   lines.push(`non-progress cycles: ${r.fairCycles} fair, ${r.unfairCycles} ruled out by weak fairness; terminal states with work left undone: ${r.stuckStates}`);
   if (r.verdict === 'pass') lines.push(`every weakly fair run makes progress, and every terminal state is a proper end, in all ${r.states} reachable states`);
   lines.push(`engine: ${r.stats.bytesPerState} bytes/state (graph kept), hash ${r.stats.hash}, fingerprint collision probability ${r.stats.collisionProbability.toExponential(1)}`);
@@ -88,6 +89,7 @@ export function formatLivenessJson(r: LivenessResult): string {
     fairCycles: r.fairCycles,
     unfairCycles: r.unfairCycles,
     stuckStates: r.stuckStates,
+    promises: [...r.promises],
     stats: {
       hash: r.stats.hash,
       collisionProbability: r.stats.collisionProbability,

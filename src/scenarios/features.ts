@@ -83,8 +83,8 @@ export const FEATURES: readonly Feature[] = [
   },
   {
     id: 'sockets',
-    doc: 'several sockets: more than one netlink socket or port id (not modelled yet: the spec has one socket)',
-    has: () => false,
+    doc: 'several sockets: after the ring socket is released, another socket binds its port id, and deliveries find that one',
+    has: (sc) => setupOps(sc).some((o) => o.op === 'bind'),
   },
 ];
 

@@ -273,7 +273,7 @@ function sibling(c: Checker, path: string, v: unknown): SiblingParams {
 
 function setupOp(c: Checker, path: string, v: unknown, nRequests: number): SetupOp {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) c.fail(path, `must be an object (a set-up operation), got ${shown(v)}`);
-  const op = c.oneOf(join(path, 'op'), (v as Record<string, unknown>).op, ['setsockopt', 'mmap', 'munmap', 'close'] as const);
+  const op = c.oneOf(join(path, 'op'), (v as Record<string, unknown>).op, ['setsockopt', 'mmap', 'munmap', 'close', 'bind'] as const);
   switch (op) {
     case 'setsockopt': {
       const o = c.object(path, v, 'a setsockopt operation', SETSOCKOPT);
@@ -294,6 +294,7 @@ function setupOp(c: Checker, path: string, v: unknown, nRequests: number): Setup
     }
     case 'munmap':
     case 'close':
+    case 'bind':
       c.object(path, v, `a ${op} operation`, { all: ['op'], required: ['op'] });
       return { op };
   }

@@ -56,11 +56,21 @@ function mcastGroup(c: Ctx, ti: number): number {
  * -ESRCH (a broadcast nobody received). Nothing is lost: nobody can read the socket any
  * more. A lookup that succeeded before the release holds a reference and delivers into
  * the released socket: that is the step after this one (send.publish, send.copy-claim).
- * Returns whether the lookup failed (the thread has then been sent on).
+ *
+ * Once another socket has bound the port id (port.bind), netlink_unicast's lookup finds
+ * that one instead, and delivers the skb to it whatever it was built for: an ordinary skb
+ * goes on its receive queue (send.queue-other); a ring skb, whose data lies in this
+ * socket's ring, is published there (send.publish-other). A broadcast is not affected: the
+ * other socket has joined no group.
+ * Returns whether the lookup did not find this socket (the thread has then been sent on).
  */
 export function destinationGone(c: Ctx, s: State, ti: number): boolean {
   if (!s.sock.released) return false;
   const t = s.threads[ti];
+  if (s.sock.otherBound && mcastGroup(c, ti) === 0) {
+    goto(t, t.l.skb === SKB_RX ? 'send.publish-other' : 'send.queue-other');
+    return true;
+  }
   if (t.l.skb === SKB_RX) {
     t.l.ret = -ECONNREFUSED;
     goto(t, 'skb.free');
@@ -99,6 +109,7 @@ export function endDelivery(c: Ctx, s: State, ti: number): void {
 export function destinationGoneText(c: Ctx, s: State, ti: number): string {
   if (!s.sock.released) return '';
   if (mcastGroup(c, ti) !== 0) return '; netlink_broadcast: the socket left the group, nobody receives it: -ESRCH';
+  if (s.sock.otherBound) return '; netlink_unicast: the port id now belongs to another socket: deliver to it';
   const skb = s.threads[ti].l.skb === SKB_RX ? 'free the ring skb' : 'drop the skb';
   return `; netlink_unicast: no socket has the port (released): ${skb}, -ECONNREFUSED`;
 }
@@ -231,6 +242,35 @@ defineSteps({
       const len = t.l.skbLen;
       endDelivery(c, s, ti); // the skb now belongs to the receive queue
       dataReady(s);
+      ret(t, len);
+    },
+  },
+  'send.publish-other': {
+    who: 'kernel',
+    cites: 'af_netlink.c netlink_unicast (4.5): netlink_getsockbyportid finds the socket that bound the port id since; netlink_attachskb and __netlink_sendskb on it; netlink_skb_is_mmaped: netlink_queue_mmaped_skb writes the header and VALID into the frame the skb was allocated in (the released socket\'s ring); kfree_skb: pending--, sock_put; sk_data_ready of the other socket',
+    text: (_c, s, ti) => `netlink_unicast: the port id belongs to another socket now: sendskb on it publishes rx frame ${s.threads[ti].l.skbFrame} of this socket's ring (nm_len ${s.threads[ti].l.skbLen}, VALID); kfree_skb: pending--; wake the other socket`,
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: 0, status: VALID, owner: -1 });
+      const len = t.l.skbLen;
+      // Evidence for DELIVER-PORT-OWNER: the receiver the lookup found is not the ring's socket.
+      note(s, ti, 'publish-other');
+      dropSkb(s, ti);
+      s.sock.rx.pending--;
+      sockPut(s);
+      ret(t, len);
+    },
+  },
+  'send.queue-other': {
+    who: 'kernel',
+    cites: 'af_netlink.c netlink_unicast: netlink_getsockbyportid finds the socket that bound the port id since; netlink_attachskb, __netlink_sendskb: it has no RX ring, skb_queue_tail on its receive queue, sk_data_ready; sock_put',
+    text: () => 'netlink_unicast: the port id belongs to another socket now: append to its receive queue, data_ready',
+    run: (_c, s, ti) => {
+      const t = s.threads[ti];
+      s.sock.otherQueued++;
+      const len = t.l.skbLen;
+      // The lookup's reference was on the other socket: nothing of this one to put.
+      dropSkb(s, ti);
       ret(t, len);
     },
   },

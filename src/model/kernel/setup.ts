@@ -11,7 +11,7 @@
  * Subroutines: `so.check` (l.msg = ring, l.seq = request index; ret 0 / -errno),
  * `mm.map` (ret 0 / -EINVAL), `mm.unmap`, `fd.close`.
  */
-import { EBUSY, EINVAL, RING_NAMES, RX, errnoName } from '../constants.js';
+import { EADDRINUSE, EBUSY, EINVAL, RING_NAMES, RX, errnoName } from '../constants.js';
 import { NL_MMAP_REQ_SIZE, checkCreate, checkDestroy, checkMmap, checkSetsockoptCall, ringBytes } from '../geometry.js';
 import type { SetupOp } from '../config.js';
 import type { State } from '../state.js';
@@ -172,6 +172,16 @@ defineSteps({
     text: () => 'munmap: vma close, mapped--',
     run: (_c, s, ti) => {
       closeVma(s);
+      ret(s.threads[ti], 0);
+    },
+  },
+  'port.bind': {
+    who: 'kernel',
+    cites: 'af_netlink.c netlink_bind -> netlink_insert (4.5: rhashtable insert of the port id, -EADDRINUSE while a socket has it; 3.10: the nl_table hash): another socket takes the port id once netlink_release has removed this one (netlink_remove)',
+    text: (_c, s) => (s.sock.released ? 'another socket binds the port id (free since netlink_release)' : 'another socket binds the port id: still in use, -EADDRINUSE'),
+    run: (_c, s, ti) => {
+      if (!s.sock.released) return ret(s.threads[ti], -EADDRINUSE);
+      s.sock.otherBound = true;
       ret(s.threads[ti], 0);
     },
   },

@@ -1,6 +1,7 @@
 /**
  * A userspace thread that reconfigures the socket: setsockopt of a ring, mmap,
- * munmap, close, in the order the scenario lists. Each call enters the kernel
+ * munmap, close, in the order the scenario lists; or, on behalf of another socket,
+ * binds the port id this one has (`bind`). Each call enters the kernel
  * path in kernel/setup.ts.
  */
 import { RX, TX } from '../constants.js';
@@ -36,6 +37,8 @@ defineContinuations({
         return call(t, 'mm.unmap', 'set.next');
       case 'close':
         return call(t, 'fd.close', 'set.next');
+      case 'bind':
+        return call(t, 'port.bind', 'set.next');
     }
   },
 });
