@@ -2,7 +2,7 @@
  * Reachability witnesses (`sometimes` properties): the states a scenario is
  * meant to reach. A run that never reaches one is vacuous, not green.
  */
-import { COPY, MSG_DONE, SKIP, VALID } from '../model/constants.js';
+import { COPY, MSG_DONE, RX, SKIP, VALID } from '../model/constants.js';
 import type { Property } from '../model/interface.js';
 import type { State } from '../model/state.js';
 
@@ -40,6 +40,22 @@ export const W = {
     'W-DUMP-AUTOSIZED',
     'netlink_dump built a message in a ring frame it allocated at max_recvmsg_len (autosize), larger than the minimum.',
     (s) => s.ghost.note === 'dump-autosize-ring',
+  ),
+  txError: sometimes('W-TX-ERROR', 'A TX send returned an error to its caller (a failed allocation, a port gone).', (s) => s.ghost.note === 'sendmsg-return' && s.ghost.noteValue < 0),
+  undelivered: sometimes(
+    'W-UNDELIVERED',
+    'netlink_skb_destructor published the frame of an undelivered ring skb (VALID, nm_len 0).',
+    (s) => s.ghost.last.kind === 'kstore' && s.ghost.last.ring === RX && s.ghost.last.after === VALID && s.sock.rx.frames[s.ghost.last.frame].len === 0,
+  ),
+  setRingMapped: sometimes(
+    'W-SET-RING-MAPPED',
+    'A setsockopt of a ring is at netlink_set_ring\'s first checks while the rings are mapped (it must be refused).',
+    (s) => s.sock.mapped > 0 && s.threads.some((t) => t.pc === 'so.check'),
+  ),
+  readAfterClose: sometimes(
+    'W-READ-AFTER-CLOSE',
+    'The consumer read a message through the mapping after every file descriptor of the socket was closed (the mappings alone keep it).',
+    (s) => (s.ghost.note === 'read' || s.ghost.note === 'read-id' || s.ghost.note === 'dump-read') && s.sock.mapped > 0 && s.sock.fileRefs === s.sock.mapped,
   ),
   noIovReturned: sometimes(
     'W-NOIOV-RETURNED',

@@ -5,7 +5,7 @@
  * run look exhaustive; one never reached makes every run vacuous.
  */
 import { describe, it } from 'vitest';
-import { COPY, MSG_DONE, DUMP_TAG_BASE, SKIP, VALID } from '../../src/model/constants.js';
+import { COPY, ENOBUFS, MSG_DONE, DUMP_TAG_BASE, RX, SKIP, TX, VALID } from '../../src/model/constants.js';
 import type { State } from '../../src/model/state.js';
 import { W } from '../../src/props/witnesses.js';
 import { edit, expectClause, expectFails, expectHolds, init } from './helpers.js';
@@ -136,6 +136,44 @@ describe('witnesses of the state', () => {
 
   it('W-RELEASED: the socket released', () => {
     expectClause(W.released.id, edit(rx(), (x) => (x.sock.released = true)), (x) => (x.sock.released = false));
+  });
+
+  it('W-TX-ERROR: a sendmsg that returned an error; a byte count is no error', () => {
+    const failed = noted('sendmsg-return', 0, -ENOBUFS);
+    expectClause(W.txError.id, failed, (x) => (x.ghost.noteValue = 64));
+    expectClause(W.txError.id, failed, (x) => (x.ghost.note = 'tx-acted'));
+  });
+
+  it('W-UNDELIVERED: a kernel store that publishes an RX frame VALID with nm_len 0', () => {
+    const published = edit(rx(), (x) => {
+      const e = x.ghost.last;
+      e.kind = 'kstore';
+      e.ring = RX;
+      e.frame = 2;
+      e.after = VALID;
+      x.sock.rx.frames[2].status = VALID;
+    });
+    expectClause(W.undelivered.id, published, (x) => (x.sock.rx.frames[2].len = 64));
+    expectClause(W.undelivered.id, published, (x) => (x.ghost.last.after = COPY));
+    expectClause(W.undelivered.id, published, (x) => (x.ghost.last.kind = 'ustore'));
+    expectClause(W.undelivered.id, published, (x) => (x.ghost.last.ring = TX));
+  });
+
+  it('W-SET-RING-MAPPED: a setsockopt at its first checks while the rings are mapped', () => {
+    const asking = edit(init('mapped-close').s, (x) => (x.threads[2].pc = 'so.check'));
+    expectClause(W.setRingMapped.id, asking, (x) => (x.sock.mapped = 0));
+    expectClause(W.setRingMapped.id, asking, (x) => (x.threads[2].pc = 'so.lock'));
+  });
+
+  it('W-READ-AFTER-CLOSE: a read (of a message, with an id, of a dump) while only mappings hold the file (no descriptor left)', () => {
+    const closed = edit(noted('read'), (x) => (x.sock.fileRefs = 1));
+    expectClause(W.readAfterClose.id, closed, (x) => (x.sock.fileRefs = 2));
+    expectClause(W.readAfterClose.id, closed, (x) => (x.ghost.note = 'poll-return'));
+    expectClause(W.readAfterClose.id, edit(closed, (x) => (x.ghost.note = 'dump-read')), (x) => (x.sock.fileRefs = 2));
+    expectClause(W.readAfterClose.id, edit(closed, (x) => (x.ghost.note = 'read-id')), (x) => {
+      x.sock.mapped = 0;
+      x.sock.fileRefs = 0;
+    });
   });
 
   it('W-VERDICT: some id got a verdict', () => {
