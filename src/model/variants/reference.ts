@@ -12,7 +12,7 @@
  * the tests use it to show that each fix is needed, i.e. that without it the
  * checker finds its counterexample again.
  */
-import { COPY, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
+import { COPY, ECONNREFUSED, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
 import { ringOf, SKB_PLAIN } from '../state.js';
 import { destinationGone, endDelivery, routeSkb, takeLookupRef } from '../kernel/deliver.js';
@@ -507,6 +507,30 @@ export const FIXES: readonly Fix[] = [
           endDelivery(c, s, ti);
           dataReady(s);
           ret(t, len);
+        },
+      },
+    },
+  },
+  // Finding 12. netlink_release frees the port id (netlink_remove) while a converted
+  // subsystem may still hold a ring skb built for the socket, and another socket may bind
+  // the port id before that subsystem calls netlink_unicast. Its lookup then finds the
+  // other socket, and __netlink_sendskb publishes the message in the frame it was built
+  // in: the released socket's ring, which nobody reads any more. The sender is told the
+  // message was delivered and the other socket is woken for nothing. A ring skb can only
+  // be delivered to the socket whose ring holds it: when the lookup finds another, free
+  // it undelivered (its destructor publishes nm_len 0 in its own ring) and tell the sender
+  // the port's socket is gone, -ECONNREFUSED, as when no socket has the port id.
+  {
+    id: 'ring-skb-own-socket',
+    cites: 'removes rebind DELIVER-PORT-OWNER, 10 steps, linux-4.5 (netlink_unicast delivers a ring skb built for a released socket to the socket that bound its port id since)',
+    removes: [{ scenario: 'rebind', property: 'DELIVER-PORT-OWNER' }],
+    wraps: {
+      'send.publish-other': {
+        text: () => () => "netlink_unicast: the port id belongs to another socket, but the skb lies in this socket's ring: free it undelivered, -ECONNREFUSED",
+        run: () => (_c, s, ti) => {
+          const t = s.threads[ti];
+          t.l.ret = -ECONNREFUSED;
+          goto(t, 'skb.free');
         },
       },
     },
