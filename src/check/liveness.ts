@@ -545,9 +545,15 @@ function fairSccs(g: Graph): { fair: number; unfair: number; first?: FairScc } {
           let from = sp;
           do onStack[stack[--from]] = 0;
           while (stack[from] !== u);
-          const members = stack.slice(from, sp);
-          sp = from;
-          judge(members);
+          // Most components are one state without a self-loop: nothing to judge, nothing to allocate.
+          if (from === sp - 1 && !selfLoop(u, run)) {
+            stamp[u] = 0;
+            sp = from;
+          } else {
+            const members = stack.slice(from, sp);
+            sp = from;
+            judge(members);
+          }
         }
         depth--;
         if (depth >= 0 && low[u] < low[callNode[depth]]) low[callNode[depth]] = low[u];
@@ -555,6 +561,14 @@ function fairSccs(g: Graph): { fair: number; unfair: number; first?: FairScc } {
     }
   }
   return { fair, unfair, ...(first ? { first } : {}) };
+
+  /** Whether `u` has a non-progress step to itself (it is in the current run). */
+  function selfLoop(u: number, run: number): boolean {
+    for (let e = g.edgeStart.get(u); e < g.edgeStart.get(u + 1); e++) {
+      if ((g.edgeInfo.get(e) & PROGRESS_BIT) === 0 && g.edgeTo.get(e) === u && stamp[u] === run) return true;
+    }
+    return false;
+  }
 
   function judge(members: Int32Array): void {
     const own = stamps++;
