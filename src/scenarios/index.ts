@@ -17,6 +17,14 @@ const FOUR_PAGES: MmapReq = { blockSize: 4096, blockNr: 4, frameSize: 4096, fram
 const DESTROY: MmapReq = { blockSize: 0, blockNr: 0, frameSize: 0, frameNr: 0 };
 /** 2 frames of 16 KiB, the documentation's frame size: room for a dump allocated at max_recvmsg_len. */
 const TWO_16K: MmapReq = { blockSize: 16384, blockNr: 2, frameSize: 16384, frameNr: 2 };
+/**
+ * 2 frames of 3 KiB, one per 4 KiB block: the last KiB of each block is unused, so frame 1
+ * starts at block 1 (offset 4096), not at ring + frame_size (3072), where a consumer that
+ * takes frames to be contiguous (libmnl's first mmap code) would look.
+ */
+const GAPPED: MmapReq = { blockSize: 4096, blockNr: 2, frameSize: 3072, frameNr: 2 };
+/** 2 page-sized frames, one per block: room for a dump allocation, on a ring of two blocks. */
+const TWO_PAGES: MmapReq = { blockSize: 4096, blockNr: 2, frameSize: 4096, frameNr: 2 };
 /** libmnl's MNL_SOCKET_BUFFER_SIZE with 4 KiB pages: a recv() buffer larger than NLMSG_GOODSIZE. */
 const MNL_SOCKET_BUFFER_SIZE = 4096;
 
@@ -238,6 +246,70 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: maxLen(TWO.frameSize),
     threads: [{ name: 'txuser', program: 'txuser', params: { count: 2, batch: 2, dontwait: false, firstTag: 1 } }],
     witnesses: [W.txActed, W.txBatch],
+  },
+  // The scenarios below combine features that no scenario above has together (nlring list --coverage).
+  {
+    id: 'ring-tx-fork',
+    description: 'Both rings in one process, and a fork: a converted producer (may free its ring skb undelivered) fills 2 RX frames laid out with a gap at the end of each block for a consumer that may hold 1 as SKIP, while a TX user sends 2 frames per sendto with failing allocations and a child forked meanwhile shares the mapping (on 3.10 the child makes the TX path copy, so only then can its allocation fail)',
+    requests: [GAPPED, TWO], rx: 0, tx: 1, mapped: true, msgLen: 64, allocFailures: true,
+    threads: [
+      { name: 'ring', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1, mayAbandon: true } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1 } },
+      { name: 'txuser', program: 'txuser', params: { count: 2, batch: 2, dontwait: true, firstTag: 3 } },
+      { name: 'forker', program: 'forker' },
+    ],
+    witnesses: [W.skipHeld, W.undelivered, W.txBatch, W.txError, W.forked],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'dump-abandon',
+    description: 'A dump of 2 parts into 2 page-sized frames in 2 blocks, read by a consumer that may hold 1 frame as SKIP, next to a converted producer that may free its ring skb undelivered, while a child is forked: the dump space test and the reader meet a held frame and a frame published with nm_len 0',
+    requests: [TWO_PAGES], rx: 0, tx: null, mapped: true, msgLen: 64, dumpParts: 2,
+    threads: [
+      { name: 'ring', program: 'producer', params: { count: 1, path: 'ring', firstTag: 1, mayAbandon: true } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1, dump: true } },
+      { name: 'forker', program: 'forker' },
+    ],
+    witnesses: [W.dumpDone, W.skipHeld, W.undelivered, W.forked],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'mapped-close',
+    description: 'Both rings mapped and in use (a consumer that dumps 2 parts and may hold 1 frame as SKIP, a TX user sending 2 frames per sendto with failing allocations) while another thread maps the rings a second time, asks to destroy the RX ring (netlink_set_ring must refuse: mapped) and closes the descriptor, after which only the mappings keep the socket',
+    requests: [TWO_PAGES, TWO, DESTROY], rx: 0, tx: 1, mapped: true, msgLen: 64, dumpParts: 2, allocFailures: true,
+    threads: [
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1, dump: true } },
+      { name: 'txuser', program: 'txuser', params: { count: 2, batch: 2, dontwait: true, firstTag: 1 } },
+      { name: 'setup', program: 'setup', params: { ops: [{ op: 'mmap' }, { op: 'setsockopt', ring: 'rx', req: 2 }, { op: 'close' }] } },
+    ],
+    witnesses: [W.setRingMapped, W.readAfterClose, W.secondMap, W.skipHeld, W.dumpDone, W.txBatch, W.txError],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'copy-tx-fork',
+    description: 'COPY delivery and the TX ring in one process, and a fork: an unconverted subsystem sends 2 messages to a ring of 2 frames while the same socket sends 2 TX frames per sendto with failing allocations and a child forked meanwhile shares the mapping (on 3.10 the child makes the TX path copy, so only then can its allocation fail)',
+    requests: [TWO, TWO], rx: 0, tx: 1, mapped: true, msgLen: 64, allocFailures: true,
+    threads: [
+      { name: 'plain', program: 'producer', params: { count: 2, path: 'plain', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0 } },
+      { name: 'txuser', program: 'txuser', params: { count: 2, batch: 2, dontwait: true, firstTag: 3 } },
+      { name: 'forker', program: 'forker' },
+    ],
+    witnesses: [W.copyRead, W.txBatch, W.txError, W.forked],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'setup-fork',
+    description: 'An unmapped RX ring destroyed and re-created (2 frames), then the descriptor closed, while another thread maps and unmaps it, a child is forked (its copy of the VMA raises mapped, its file references outlive the close) and a converted producer allocates from the ring',
+    requests: [FOUR, DESTROY, TWO], rx: 0, tx: null, mapped: false, msgLen: 64,
+    threads: [
+      { name: 'ring', program: 'producer', params: { count: 1, path: 'ring', firstTag: 1 } },
+      { name: 'setup', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 1 }, { op: 'setsockopt', ring: 'rx', req: 2 }, { op: 'close' }] } },
+      { name: 'mapper', program: 'setup', params: { ops: [{ op: 'mmap' }, { op: 'munmap' }] } },
+      { name: 'forker', program: 'forker' },
+    ],
+    witnesses: [W.ringSwapped, W.forked, W.released],
+    excludes: NOT_ORDER,
   },
   {
     id: 'rebind',
