@@ -78,6 +78,30 @@ export interface TxParams {
    * which later kernels send as an ordinary, empty message.
    */
   readonly call?: 'sendto' | 'sendmsg-noiov';
+  /** Ways this user breaks the documented rules (none by default); see TxMisbehaviour. */
+  readonly misbehave?: TxMisbehaviour;
+}
+
+/**
+ * A TX user that does not follow the rules of netlink_mmap.txt, to check that it hurts
+ * only itself: the kernel must still read nothing outside the frame, free nothing in use,
+ * and the socket's other parties (an RX consumer, kernel senders) still get what they are
+ * owed. Each field turns on one kind of misbehaviour, explored as a choice where it can be.
+ */
+export interface TxMisbehaviour {
+  /**
+   * Every message's nm_len is a choice: the true length, maxlen + 8 (more than the frame
+   * holds: netlink_mmap_sendmsg's bound check must refuse it) or 8 (less than a netlink
+   * header: the receiver's netlink_rcv_skb must find no message in it).
+   */
+  readonly badLen?: boolean;
+  /** After a send call returns an error, call again (without changing the ring), at most this many times in all. */
+  readonly retries?: number;
+  /**
+   * After each send call, mark the frame it submitted last VALID again without refilling it:
+   * a submission repeated, after the kernel took (and may have reused) the frame.
+   */
+  readonly resubmit?: boolean;
 }
 
 export interface SiblingParams {

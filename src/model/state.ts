@@ -264,6 +264,13 @@ export const LOCAL_FIELDS = [
   ['txErr', 'word'],
   /** Frames consumed by the sendmsg call in progress. */
   ['txCount', 'byte'],
+  /**
+   * Ghost: frames the sendmsg call in progress (or the last one) took off the TX ring, counted
+   * when the kernel takes one (sets it UNUSED after the copy, or RESERVED for zero copy), where
+   * `txCount` counts a frame only once the receiver is done with it. What the call returns is
+   * judged against it (RET-TX-SENDMSG).
+   */
+  ['txTaken', 'byte'],
   /** The nm_len local (4.5: the single read) and the allocation size; `txReads` has every value of nm_len read for the frame in progress. */
   ['txLen', 'word'],
   ['txAlloc', 'word'],
@@ -282,6 +289,8 @@ export const LOCAL_FIELDS = [
   /** Userspace TX cursor (the frame the user fills next) and frames filled but not yet submitted. */
   ['txCursor', 'byte'],
   ['unsent', 'byte'],
+  /** A TX user that retries after an error (TxParams.misbehave.retries): failed calls it has repeated. */
+  ['retried', 'byte'],
   /** Mappings this thread made and has not unmapped. */
   ['maps', 'byte'],
   /** Poll: mask being built and the scan position. */
@@ -329,6 +338,12 @@ export const GHOST_FIELDS = [
   ['readIds', 'mask'],
   ['queuedIds', 'mask'],
   ['verdictIds', 'mask'],
+  /**
+   * Messages (tags 1..29) the user has taken off the receive queue with recvmsg: a message
+   * can be read before its sender is told it was delivered (a COPY frame's skb is queued
+   * before the frame is marked), and then it is delivered though no longer readable.
+   */
+  ['recvTags', 'mask'],
   /** Messages lost since the user last read an ENOBUFS. */
   ['unreported', 'byte'],
   /** Dump messages the consumer has read so far (parts and NLMSG_DONE). */
@@ -696,6 +711,14 @@ export class Ghost extends View {
   note = '';
   noteThread = -1;
   noteValue = 0;
+  /**
+   * Transient, beside the note (which the same step may use for something else): a kernel
+   * sender's delivery call (netlink_unicast / netlink_broadcast) returned in the last step.
+   * The sender's thread (-1 for none), what it was told, and the message (tag) it sent.
+   */
+  toldThread = -1;
+  toldValue = 0;
+  toldMsg = 0;
   constructor(b: Int8Array, w: Int16Array, h: Int32Array) {
     super(b, w, GHOST_AT, h);
   }
@@ -708,6 +731,11 @@ export class Ghost extends View {
       this.note = '';
       this.noteThread = -1;
       this.noteValue = 0;
+    }
+    if (this.toldThread !== -1) {
+      this.toldThread = -1;
+      this.toldValue = 0;
+      this.toldMsg = 0;
     }
   }
   private clearEvent(): void {
@@ -735,6 +763,9 @@ export class Ghost extends View {
     this.note = from.note;
     this.noteThread = from.noteThread;
     this.noteValue = from.noteValue;
+    this.toldThread = from.toldThread;
+    this.toldValue = from.toldValue;
+    this.toldMsg = from.toldMsg;
   }
 }
 defineFields(Ghost.prototype, GHOST_FIELDS);

@@ -100,6 +100,13 @@ function apply(s: State, r: Relabel, n: State): void {
     }
   }
   k.rcvq.mapMsg(tg);
+  // Ghost: the messages recvmsg has returned, a bit per tag (state.ts recvTags).
+  const taken = n.ghost.recvTags;
+  if (taken !== 0) {
+    let image = 0;
+    for (let t = 1; t < 30; t++) if ((taken & (1 << t)) !== 0) image |= 1 << tg(t);
+    n.ghost.recvTags = image;
+  }
 }
 
 /** Lexicographic order of two encodings of one scenario (equal lengths). */

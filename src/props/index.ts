@@ -11,6 +11,7 @@ import type { Ring, State } from '../model/state.js';
 import { DONE_ID, labelId } from '../model/step.js';
 import { SKB_RX, SKB_TX } from '../model/state.js';
 import { SOCKET_PROPERTIES } from './sockets.js';
+import { CALLER_VIEW } from './caller-view.js';
 
 
 type P = Property<State>;
@@ -302,6 +303,9 @@ export const PROPERTIES: readonly P[] = [
 
   // port ids that another socket binds after a release (sockets.ts)
   ...SOCKET_PROPERTIES,
+
+  // what each caller is told (caller-view.ts), and TX reads inside the frame
+  ...CALLER_VIEW,
 ];
 
 

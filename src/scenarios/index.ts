@@ -323,4 +323,16 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     ],
     witnesses: [SOCKET_WITNESSES.portRebound, SOCKET_WITNESSES.otherQueued],
   },
+  {
+    id: 'tx-misbehave',
+    description: 'A TX user that breaks the rules (nm_len too large or shorter than a header, a second call after an error, a frame submitted twice) on a socket whose RX ring a kernel producer fills for a consumer',
+    requests: [TWO], rx: 0, tx: 0, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0 } },
+      { name: 'txuser', program: 'txuser', params: { count: 2, batch: 2, dontwait: true, firstTag: 5, misbehave: { badLen: true, retries: 1, resubmit: true } } },
+    ],
+    witnesses: [W.msgRead, W.txActed, W.txRejected],
+    excludes: NOT_ORDER,
+  },
 ];

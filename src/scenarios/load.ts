@@ -15,7 +15,7 @@
  * file cannot hold their predicates, and a module may also give the witness objects.
  */
 import { UsageError } from '../errors.js';
-import type { ConsumerParams, ProducerParams, ScenarioConfig, SetupOp, SiblingParams, ThreadSpec, TxParams } from '../model/config.js';
+import type { ConsumerParams, ProducerParams, ScenarioConfig, SetupOp, SiblingParams, ThreadSpec, TxMisbehaviour, TxParams } from '../model/config.js';
 import { CONSUMER_STYLES } from '../model/config.js';
 import { checkCreate, maxLen, type MmapReq } from '../model/geometry.js';
 import type { Property } from '../model/interface.js';
@@ -141,7 +141,8 @@ const TOP = fieldsOf<ScenarioConfig>()(
 const REQUEST = fieldsOf<MmapReq>()(['blockSize', 'blockNr', 'frameSize', 'frameNr'], ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
 const PRODUCER = fieldsOf<ProducerParams>()(['count', 'path', 'firstTag', 'mayAbandon'], ['count', 'path', 'firstTag']);
 const CONSUMER = fieldsOf<ConsumerParams>()(['style', 'maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts'], ['maxHold']);
-const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call'], ['count', 'batch', 'dontwait', 'firstTag']);
+const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call', 'misbehave'], ['count', 'batch', 'dontwait', 'firstTag']);
+const MISBEHAVE = fieldsOf<TxMisbehaviour>()(['badLen', 'retries', 'resubmit'], []);
 const SIBLING = fieldsOf<SiblingParams>()(['writes'], ['writes']);
 const SETSOCKOPT = fieldsOf<SetsockoptOp>()(['op', 'ring', 'req', 'capNetAdmin', 'optlen', 'badPointer'], ['op', 'ring', 'req']);
 const MMAP = fieldsOf<MmapOp>()(['op', 'pgoff', 'bytes'], ['op']);
@@ -263,7 +264,16 @@ function txuser(c: Checker, path: string, v: unknown): TxParams {
     firstTag: c.int(join(path, 'firstTag'), p.firstTag, 1, TAG_MAX, TAG_WHY),
   };
   optional(out, 'dst', p.dst, (x) => c.oneOf(join(path, 'dst'), x, ['kernel', 'missing-port'] as const));
+  optional(out, 'misbehave', p.misbehave, (x) => misbehaviour(c, join(path, 'misbehave'), x));
   return optional(out, 'call', p.call, (x) => c.oneOf(join(path, 'call'), x, ['sendto', 'sendmsg-noiov'] as const));
+}
+
+function misbehaviour(c: Checker, path: string, v: unknown): TxMisbehaviour {
+  const p = c.object(path, v, 'txuser misbehaviour', MISBEHAVE);
+  const out: TxMisbehaviour = {};
+  optional(out, 'badLen', p.badLen, (x) => c.bool(join(path, 'badLen'), x));
+  optional(out, 'retries', p.retries, (x) => c.int(join(path, 'retries'), x, 0, BYTE_MAX, 'its counter is a byte'));
+  return optional(out, 'resubmit', p.resubmit, (x) => c.bool(join(path, 'resubmit'), x));
 }
 
 function sibling(c: Checker, path: string, v: unknown): SiblingParams {

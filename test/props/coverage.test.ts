@@ -56,14 +56,21 @@ const EXPECTED: Record<string, string> = {
   'DUMP-PROGRESS': 'dump',
   'TX-PROGRESS': 'tx-progress',
   'DET-NO-UNINIT-BRANCH': 'determinism',
+  'DELIVER-PORT-OWNER': 'port-ids',
+  'RET-KERNEL-SEND': 'caller-view',
+  'RET-TX-SENDMSG': 'caller-view',
+  'POLL-IN-AT-CURSOR': 'caller-view',
+  'TX-READ-IN-FRAME': 'frame-layout',
 };
 /** The properties that judge the last step's event (a store or a note). */
-const EVENT = new Set(['OWN-RX-KERNEL-WRITE', 'OWN-TX-KERNEL-WRITE', 'OWN-USER-WRITE', 'LOSS-FREE-FRAME', 'SKIP-PROGRESS', 'POLL-IN-SOUND', 'ORDER-RING-IDS', 'DUMP-ORDER', 'TX-PROGRESS']);
+const EVENT = new Set(['OWN-RX-KERNEL-WRITE', 'OWN-TX-KERNEL-WRITE', 'OWN-USER-WRITE', 'LOSS-FREE-FRAME', 'SKIP-PROGRESS', 'POLL-IN-SOUND', 'ORDER-RING-IDS', 'DUMP-ORDER', 'TX-PROGRESS', 'DELIVER-PORT-OWNER', 'RET-KERNEL-SEND', 'RET-TX-SENDMSG', 'POLL-IN-AT-CURSOR']);
 
 /** Properties whose doc is built from several sentences: a term from each, so none is lost. */
 const DOC_TERMS: Record<string, readonly string[]> = {
   'TX-PROGRESS': ['sendto(fd, NULL, 0)', 'datagram_poll', 'no iovec'],
   'DET-NO-UNINIT-BRANCH': ['uninitialised memory', 'MemorySanitizer'],
+  'RET-KERNEL-SEND': ['delivered', 'recvmsg', 'failed'],
+  'POLL-IN-AT-CURSOR': ['cursor', 'receive queue', 'spins'],
 };
 
 describe('the catalogue entry of each property', () => {

@@ -46,6 +46,25 @@ it('loaded in this test, every invariant holds in an initial state, and the note
   expect(byId('POLL-NO-LOST-WAKEUP').holds(lost), 'asleep alone, nothing to consume').toBe(true);
   expect(byId('POLL-NO-LOST-WAKEUP').holds(edit(lost, (x) => (x.sock.rx.frames[1].status = VALID))), 'asleep alone beside a VALID frame').toBe(false);
 
+  // RET-KERNEL-SEND (netlink_unicast's return value) is judged on the sender the last step
+  // recorded (ghost.toldThread), for the message it sent (toldMsg); POLL-IN-AT-CURSOR on the
+  // cursor of the thread whose poll returned (ghost.noteThread).
+  const told = edit(poll.s, (x) => {
+    x.ghost.toldThread = 0;
+    x.ghost.toldValue = 64;
+    x.ghost.toldMsg = 1;
+  });
+  expect(byId('RET-KERNEL-SEND').holds(told), 'told delivered, message 1 nowhere').toBe(false);
+  expect(byId('RET-KERNEL-SEND').holds(edit(told, (x) => x.sock.rcvq.push({ msg: 1, seq: 0, frame: -1 }))), 'message 1 queued').toBe(true);
+  const pollIn = edit(poll.s, (x) => {
+    x.ghost.note = 'poll-return';
+    x.ghost.noteThread = C;
+    x.ghost.noteValue = 1; // POLLIN
+    x.sock.rx.frames[1].status = VALID;
+  });
+  expect(byId('POLL-IN-AT-CURSOR').holds(pollIn), 'POLLIN, cursor at frame 0 (UNUSED)').toBe(false);
+  expect(byId('POLL-IN-AT-CURSOR').holds(edit(pollIn, (x) => (x.threads[C].l.cursor = 1))), 'POLLIN, cursor at the VALID frame').toBe(true);
+
   // The witnesses that read the RX frame statuses (frames 0 .. frame_nr - 1).
   expect(W.skipHeld.holds(poll.s), 'no SKIP frame in an initial ring').toBe(false);
   expect(W.skipHeld.holds(edit(poll.s, (x) => (x.sock.rx.frames[2].status = SKIP)))).toBe(true);

@@ -94,7 +94,7 @@ describe('nlring list --coverage', () => {
     const r = await cli(['list', '--coverage']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('  copy-mixed        ring copy undelivered poll\n');
-    expect(r.stdout).toMatch(/\n {3}1 ring {9}15 {2}5 /);
+    expect(r.stdout).toMatch(/\n {3}1 ring {9}16 {2}5 /);
     expect(r.stdout).toContain('  mapped-close      skip dump poll tx-batch tx-error setup close fork\n');
     expect(r.stdout).toContain('\n7 pair(s) in no scenario: skip+sockets, dump+sockets, ');
     const j = JSON.parse((await cli(['list', '--coverage', '--format', 'json'])).stdout) as { missing: string[][]; pairs: Record<string, string[]>; scenarios: Record<string, string[]> };

@@ -141,6 +141,15 @@ defineSteps({
 defineContinuations({
   // __nfqnl_enqueue_packet: spin_unlock_bh(queue->lock) after delivery; then the next message.
   'prod.after-send': (c, s, ti) => {
+    const t = s.threads[ti];
+    // What netlink_unicast / netlink_broadcast told the sender (RET-KERNEL-SEND judges it). An
+    // abandoned construction returns here too, with ret 0, having made no delivery call
+    // (a delivery returns the message's length or -errno): nothing was told, no note.
+    if (t.l.ret !== 0) {
+      s.ghost.toldThread = ti;
+      s.ghost.toldValue = t.l.ret;
+      s.ghost.toldMsg = t.l.msg;
+    }
     dropSkb(s, ti);
     finishMessage(c, s, ti);
   },

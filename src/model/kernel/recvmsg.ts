@@ -15,7 +15,7 @@ import { UsageError } from '../../errors.js';
 import type { Ctx } from '../step.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
-import { note, rcvWakeStep } from './sock.js';
+import { note, rcvWakeStep, tagBit } from './sock.js';
 
 const CITE = 'af_netlink.c netlink_recvmsg (3.10, 4.5)';
 
@@ -89,6 +89,7 @@ defineSteps({
       t.l.rMsg = q.msg;
       t.l.rSeq = q.seq;
       t.l.rFrame = q.frame;
+      s.ghost.recvTags |= tagBit(q.msg); // ghost: the user has it (RET-KERNEL-SEND)
       t.l.ret = 1;
       if (s.sock.dumpRunning) return call(t, 'dump.lock', 'recv.dump-ret');
       goto(t, 'recv.wake');

@@ -64,6 +64,9 @@ export function content(msg: number, seq: number): number {
   return msg * 64 + seq;
 }
 
+/** NLMSG_HDRLEN: an skb shorter than this holds no netlink message for the receiver to parse. */
+const NLMSG_HDRLEN = 16;
+
 function valid(msg: number): boolean {
   return msg !== 0 && msg !== MSG_EVIL;
 }
@@ -118,6 +121,7 @@ function enterRing(c: Ctx, s: State, ti: number): void {
   t.l.txTotal = 0;
   t.l.txErr = 0;
   t.l.txCount = 0;
+  t.l.txTaken = 0;
   goto(t, 'tx.status');
 }
 
@@ -125,6 +129,7 @@ function enterRing(c: Ctx, s: State, ti: number): void {
 function enterPlain(s: State, ti: number): void {
   const t = s.threads[ti];
   t.l.txCount = 0;
+  t.l.txTaken = 0;
   goto(t, 'send.alloc');
 }
 
@@ -227,6 +232,7 @@ defineSteps({
       const t = s.threads[ti];
       const k = s.sock;
       store(s, KERNEL(ti), txRef(s, ti), { status: RESERVED });
+      t.l.txTaken++;
       t.l.skb = SKB_TX;
       t.l.skbGen = k.tx.gen;
       t.l.skbFrame = t.l.txFrame;
@@ -298,16 +304,18 @@ defineSteps({
     run: (_c, s, ti) => {
       const k = s.sock;
       store(s, KERNEL(ti), txRef(s, ti), { status: UNUSED });
+      s.threads[ti].l.txTaken++;
       k.tx.head = nextIndex(k.tx.head, k.tx.frameNr);
       goto(s.threads[ti], 'rcv.validate');
     },
   },
   'rcv.validate': {
     who: 'kernel',
-    cites: 'af_netlink.c netlink_unicast -> netlink_unicast_kernel -> input handler: netlink_rcv_skb / nfnetlink_rcv validate the message (attribute parsing)',
+    cites: 'af_netlink.c netlink_unicast -> netlink_unicast_kernel -> input handler: netlink_rcv_skb / nfnetlink_rcv validate the message (attribute parsing; an skb shorter than NLMSG_HDRLEN holds none)',
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
       if ((txParams(c, ti)?.dst ?? 'kernel') === 'missing-port') return 'unicast: destination port gone: -ECONNREFUSED (frame already consumed)';
+      if (l.skbLen < NLMSG_HDRLEN) return `kernel receiver gets ${l.skbLen} bytes, less than a netlink header: no message, nothing done`;
       const m = l.skb === SKB_TX ? peek(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg') : l.skbMsg;
       const where = l.skb === SKB_TX ? `in tx frame ${l.skbFrame}` : 'in the copy';
       if (!valid(m)) return `kernel receiver validates message ${m} ${where}: rejected`;
@@ -321,6 +329,11 @@ defineSteps({
         return finish(s, ti);
       }
       const zc = t.l.skb === SKB_TX;
+      if (t.l.skbLen < NLMSG_HDRLEN) {
+        // netlink_rcv_skb (and nfnetlink_rcv) look at no message in an skb shorter than one header.
+        note(s, ti, 'tx-rejected');
+        return goto(t, zc ? 'tx.zc-free' : 'tx.copy-free');
+      }
       const ref = { ring: TX, gen: t.l.skbGen, frame: t.l.skbFrame };
       const msg = zc ? load(s, ref, 'msg') : t.l.skbMsg;
       const seq = zc ? load(s, ref, 'seq') : t.l.skbSeq;
