@@ -100,11 +100,11 @@ describe('nlring diff', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('on the real model: linux-3.10 against linux-3.18.4 in tx-sibling differs exactly in the no-toctou properties', async () => {
+  it('on the real model: linux-3.10 against linux-3.18.4 in tx-sibling differs exactly in the no-toctou properties and the TX over-read they cause', async () => {
     const r = await nlring(['diff', 'linux-3.10', 'linux-3.18.4', '--scenarios', 'tx-sibling', '--format', 'json'], () => import('../../src/catalog.js'));
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
-    expect(j.differences.map((d: { property: string }) => d.property).sort()).toEqual(['NOTOCTOU-TX-ACT', 'NOTOCTOU-TX-LEN']);
+    expect(j.differences.map((d: { property: string }) => d.property).sort()).toEqual(['NOTOCTOU-TX-ACT', 'NOTOCTOU-TX-LEN', 'TX-READ-IN-FRAME']);
     for (const d of j.differences) {
       expect(d.a.verdict).toBe('fail');
       expect(d.a.replay).toMatch(new RegExp(`^nlring replay --variant linux-3.10 --scenario tx-sibling --property ${d.property} --path [0-9/]+$`));
