@@ -189,8 +189,9 @@ describe('pbt on the netlink model', () => {
   });
 
   it('shrinks the linux-4.5 nfq-batch ordering bug to at most the bfs length + 2 (seeds 1..5)', () => {
+    // The ordering property alone (on the full set bfs meets POLL-IN-AT-CURSOR first).
     const full = buildTarget('linux-4.5', 'nfq-batch');
-    const shortest = bfs(full).violation!;
+    const shortest = bfs(only(full, 'NFQ-VERDICT-AFTER-READ')).violation!;
     expect(shortest.property).toBe('NFQ-VERDICT-AFTER-READ');
     expect(steps(shortest.path)).toBe(27);
     const target = only(full, shortest.property);

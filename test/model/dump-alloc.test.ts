@@ -259,9 +259,20 @@ describe('LAYOUT-MSG-AT-HDRLEN (frame layout)', () => {
   });
 });
 
+/**
+ * Every invariant but POLL-IN-AT-CURSOR: that one fails dump-autosize on every kernel in 6 to 9
+ * steps, before any dump (netlink_ring_set_copied queues the COPY message before its frame is
+ * COPY, and datagram_poll already reports POLLIN; test/props/caller-view.test.ts), and would
+ * hide what these tests are about.
+ */
+function b12Target(variant: string) {
+  const t = buildTarget(variant, 'dump-autosize');
+  return { ...t, invariants: t.invariants.filter((p) => p.id !== 'POLL-IN-AT-CURSOR') };
+}
+
 describe('B12 found by the checker (scenario dump-autosize)', () => {
   it('linux-4.1: bfs fails LAYOUT-MSG-AT-HDRLEN; the counterexample has the large recv() before the dump', () => {
-    const r = bfs(buildTarget('linux-4.1', 'dump-autosize'));
+    const r = bfs(b12Target('linux-4.1'));
     expect(r.verdict).toBe('fail');
     expect(r.violation!.property).toBe('LAYOUT-MSG-AT-HDRLEN');
     expect(r.violation!.family).toBe('frame-layout');
@@ -277,7 +288,7 @@ describe('B12 found by the checker (scenario dump-autosize)', () => {
   });
 
   it.each(['linux-4.2', 'linux-4.5'])('%s: bfs passes completely, every witness reached (autosize ran in a ring frame)', (v) => {
-    const r = bfs(buildTarget(v, 'dump-autosize'));
+    const r = bfs(b12Target(v));
     expect(r.violation?.message ?? '').toBe('');
     expect(r.verdict).toBe('pass');
     expect(r.complete).toBe(true);
