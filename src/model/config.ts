@@ -57,6 +57,12 @@ export interface ConsumerParams {
   readonly recvBuf?: number;
   /** Send nfqueue batch verdicts through the TX ring, at most this many. */
   readonly verdicts?: number;
+  /**
+   * It may stop at any point where it would look at a frame: munmap the rings (the
+   * scenario's initial mapping), close its descriptor and end, as a program does when it
+   * exits. Needs `mapped`. Releases the socket unless something else still holds it.
+   */
+  readonly stops?: boolean;
 }
 
 export interface TxParams {
@@ -125,8 +131,9 @@ export type SetupOp =
   | { readonly op: 'close' }
   /**
    * Another socket (of the same protocol) binds the port id this socket has: bind() with
-   * nl_pid set to it. It fails with EADDRINUSE until netlink_release has unhashed this
-   * socket; after that, netlink_unicast's lookup by that port id finds the other socket.
+   * nl_pid set to it, retried while it fails with EADDRINUSE, so it succeeds once
+   * netlink_release has unhashed this socket; netlink_unicast's lookup by that port id
+   * then finds the other socket.
    */
   | { readonly op: 'bind' };
 

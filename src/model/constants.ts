@@ -33,10 +33,9 @@ export const EFAULT = 14;
 export const EBUSY = 16;
 export const EINVAL = 22;
 export const ENOBUFS = 105;
-export const EADDRINUSE = 98;
 export const ECONNREFUSED = 111;
 export const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 3: 'ESRCH', 11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 98: 'EADDRINUSE', 105: 'ENOBUFS', 111: 'ECONNREFUSED',
+  1: 'EPERM', 3: 'ESRCH', 11: 'EAGAIN', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 22: 'EINVAL', 105: 'ENOBUFS', 111: 'ECONNREFUSED',
 };
 export function errnoName(e: number): string {
   if (e === 0) return '0';

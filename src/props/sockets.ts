@@ -19,13 +19,3 @@ export const SOCKET_PROPERTIES: readonly P[] = [
     holds: (s) => s.ghost.note !== 'publish-other',
   },
 ];
-
-function sometimes(id: string, doc: string, holds: (s: State) => boolean): P {
-  return { id, family: 'witness', kind: 'sometimes', doc, cites: 'scenario coverage', holds };
-}
-
-/** What a scenario with a second socket must reach. */
-export const SOCKET_WITNESSES = {
-  portRebound: sometimes('W-PORT-REBOUND', 'Another socket bound the released socket’s port id while a ring skb for the released socket was still pending.', (s) => s.sock.otherBound && s.sock.rx.pending > 0),
-  otherQueued: sometimes('W-OTHER-QUEUED', 'A message sent to the port id was queued on the socket that bound it after the release.', (s) => s.sock.otherQueued > 0),
-};

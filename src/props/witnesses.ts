@@ -31,6 +31,8 @@ export const W = {
   txRejected: sometimes('W-TX-REJECTED', 'The kernel receiver rejected a rewritten TX message.', (s) => s.ghost.note === 'tx-rejected'),
   txBatch: sometimes('W-TX-BATCH', 'One sendmsg consumed two or more frames.', (s) => s.ghost.note === 'sendmsg-return' && s.threads[s.ghost.noteThread].l.txCount >= 2),
   siblingWrote: sometimes('W-SIBLING-WROTE', 'The sibling thread rewrote a TX frame.', (s) => s.ghost.last.kind === 'ustore' && !s.ghost.last.conforming),
+  portRebound: sometimes('W-PORT-REBOUND', 'Another socket bound the released socket’s port id while a ring skb for the released socket was still pending.', (s) => s.sock.otherBound && s.sock.rx.pending > 0),
+  otherQueued: sometimes('W-OTHER-QUEUED', 'A message sent to the port id was queued on the socket that bound it after the release.', (s) => s.sock.otherQueued > 0),
   forked: sometimes('W-FORKED', 'The mapping is shared with a forked child (mapped > 1).', (s) => s.sock.mapped > 1),
   secondMap: sometimes('W-SECOND-MMAP', 'The rings are mapped twice.', (s) => s.sock.mapped >= 2 && s.sock.fileRefs >= 3),
   ringSwapped: sometimes('W-RING-SWAPPED', 'setsockopt swapped a ring’s blocks.', (s) => s.ghost.note === 'ring-swapped'),

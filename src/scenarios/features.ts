@@ -21,6 +21,8 @@ const producers = (sc: ScenarioConfig) => sc.threads.flatMap((t) => (t.program =
 const consumers = (sc: ScenarioConfig) => sc.threads.flatMap((t) => (t.program === 'consumer' ? [t.params] : []));
 const txUsers = (sc: ScenarioConfig) => sc.threads.flatMap((t) => (t.program === 'txuser' ? [t.params] : []));
 const setupOps = (sc: ScenarioConfig): SetupOp[] => sc.threads.flatMap((t) => (t.program === 'setup' ? [...t.params.ops] : []));
+/** A thread closes the descriptor: a set-up thread's close, or a consumer that stops (munmap, close). */
+const closes = (sc: ScenarioConfig) => setupOps(sc).some((o) => o.op === 'close') || consumers(sc).some((c) => c.stops === true);
 /** An RX ring exists at the start or some thread configures one. */
 const mayHaveRx = (sc: ScenarioConfig) => sc.rx !== null || setupOps(sc).some((o) => o.op === 'setsockopt' && o.ring === 'rx');
 
@@ -39,7 +41,7 @@ export const FEATURES: readonly Feature[] = [
   {
     id: 'undelivered',
     doc: 'undelivered ring skbs: freed through the destructor (construction abandoned, or the socket gone at netlink_unicast)',
-    has: (sc) => producers(sc).some((p) => (p.path === 'ring' || p.path === 'nfq') && (p.mayAbandon === true || setupOps(sc).some((o) => o.op === 'close'))),
+    has: (sc) => producers(sc).some((p) => (p.path === 'ring' || p.path === 'nfq') && (p.mayAbandon === true || closes(sc))),
   },
   {
     id: 'skip',
@@ -63,8 +65,11 @@ export const FEATURES: readonly Feature[] = [
   },
   {
     id: 'tx-error',
-    doc: 'TX errors: a send that fails (port gone, a frame rewritten to a bad nm_len, a failed allocation)',
-    has: (sc) => txUsers(sc).some((t) => t.dst === 'missing-port') || threads(sc, 'sibling').length > 0 || (sc.allocFailures === true && txUsers(sc).length > 0),
+    doc: 'TX errors: a send that fails (port gone, a frame rewritten to a bad nm_len, a failed allocation, for a TX user or a consumer sending verdicts)',
+    has: (sc) =>
+      txUsers(sc).some((t) => t.dst === 'missing-port') ||
+      threads(sc, 'sibling').length > 0 ||
+      (sc.allocFailures === true && (txUsers(sc).length > 0 || consumers(sc).some((c) => (c.verdicts ?? 0) > 0))),
   },
   {
     id: 'setup',
@@ -73,8 +78,8 @@ export const FEATURES: readonly Feature[] = [
   },
   {
     id: 'close',
-    doc: 'close: munmap and the last close(fd) while the rest runs (netlink_release)',
-    has: (sc) => setupOps(sc).some((o) => o.op === 'close'),
+    doc: 'close: munmap and the last close(fd) while the rest runs (netlink_release), by a set-up thread or a consumer that stops',
+    has: closes,
   },
   {
     id: 'fork',

@@ -6,7 +6,6 @@
 import type { ScenarioConfig } from '../model/config.js';
 import { maxLen, type MmapReq } from '../model/geometry.js';
 import { W } from '../props/witnesses.js';
-import { SOCKET_WITNESSES } from '../props/sockets.js';
 
 /** 4 frames of 1 KiB in one page-sized block. */
 const FOUR: MmapReq = { blockSize: 4096, blockNr: 1, frameSize: 1024, frameNr: 4 };
@@ -321,7 +320,33 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
       { name: 'closer', program: 'setup', params: { ops: [{ op: 'close' }] } },
       { name: 'other', program: 'setup', params: { ops: [{ op: 'bind' }] } },
     ],
-    witnesses: [SOCKET_WITNESSES.portRebound, SOCKET_WITNESSES.otherQueued],
+    witnesses: [W.portRebound, W.otherQueued],
+  },
+  {
+    id: 'rebind-reader',
+    description: 'A consumer that holds frames and dumps stops (munmap, close) while a converted subsystem still sends to it, and another socket binds the port id the release freed',
+    requests: [TWO_PAGES], rx: 0, tx: null, mapped: true, msgLen: 64, dumpParts: 1,
+    threads: [
+      { name: 'ring', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 1, dump: true, stops: true } },
+      { name: 'other', program: 'setup', params: { ops: [{ op: 'bind' }] } },
+    ],
+    witnesses: [W.portRebound, W.skipHeld, W.dumpDone],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'rebind-nfq',
+    description: 'An nfqueue consumer sends a batch verdict through the TX ring (allocations may fail), forks a child, and stops (munmap, close) while nfqueue still sends to it, a thread asks to destroy the RX ring, and another socket binds the port id once the socket is released',
+    requests: [TWO, TWO, DESTROY], rx: 0, tx: 1, mapped: true, msgLen: 64, allocFailures: true,
+    threads: [
+      { name: 'nfq', program: 'producer', params: { count: 2, path: 'nfq', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0, verdicts: 1, stops: true } },
+      { name: 'forker', program: 'forker' },
+      { name: 'setup', program: 'setup', params: { ops: [{ op: 'setsockopt', ring: 'rx', req: 2 }] } },
+      { name: 'other', program: 'setup', params: { ops: [{ op: 'bind' }] } },
+    ],
+    witnesses: [W.portRebound, W.verdict, W.forked, W.txError],
+    excludes: NOT_ORDER,
   },
   {
     id: 'tx-misbehave',

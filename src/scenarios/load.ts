@@ -140,7 +140,7 @@ const TOP = fieldsOf<ScenarioConfig>()(
 );
 const REQUEST = fieldsOf<MmapReq>()(['blockSize', 'blockNr', 'frameSize', 'frameNr'], ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
 const PRODUCER = fieldsOf<ProducerParams>()(['count', 'path', 'firstTag', 'mayAbandon'], ['count', 'path', 'firstTag']);
-const CONSUMER = fieldsOf<ConsumerParams>()(['style', 'maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts'], ['maxHold']);
+const CONSUMER = fieldsOf<ConsumerParams>()(['style', 'maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts', 'stops'], ['maxHold']);
 const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call', 'misbehave'], ['count', 'batch', 'dontwait', 'firstTag']);
 const MISBEHAVE = fieldsOf<TxMisbehaviour>()(['badLen', 'retries', 'resubmit'], []);
 const SIBLING = fieldsOf<SiblingParams>()(['writes'], ['writes']);
@@ -252,6 +252,7 @@ function consumer(c: Checker, path: string, v: unknown): ConsumerParams {
   optional(out, 'dumpAfterCopy', p.dumpAfterCopy, (x) => c.bool(join(path, 'dumpAfterCopy'), x));
   if (out.dumpAfterCopy === true && out.dump !== true) c.fail(join(path, 'dumpAfterCopy'), 'is true but dump is not (it says when the dump starts)');
   optional(out, 'recvBuf', p.recvBuf, (x) => c.int(join(path, 'recvBuf'), x, 1, INT_MAX));
+  optional(out, 'stops', p.stops, (x) => c.bool(join(path, 'stops'), x));
   return optional(out, 'verdicts', p.verdicts, (x) => c.int(join(path, 'verdicts'), x, 0, BYTE_MAX, 'its counter is a byte'));
 }
 
@@ -388,6 +389,7 @@ function crossChecks(c: Checker, sc: ScenarioConfig): void {
     if (t.program === 'consumer') {
       needs(t, 'rx', 'its loop walks the ring of that request');
       if ((t.params.verdicts ?? 0) > 0) needs(t, 'tx', 'verdicts are sent through the TX ring');
+      if (t.params.stops === true && !sc.mapped) c.fail(`threads[${indexOf(t)}].params.stops`, 'is true but mapped is false: a stopping consumer unmaps the scenario\'s initial mapping');
     }
     if (t.program === 'txuser') needs(t, 'tx', 'it fills the frames of that request');
     if (t.program === 'sibling') needs(t, 'tx', 'it rewrites TX frames');

@@ -191,7 +191,7 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
     ['dontwait not a boolean', broken((s) => (s.threads[3].params.dontwait = 0)), 'my.json: threads[3].params.dontwait must be true or false, got 0'],
     ['sibling writes negative', broken((s) => s.threads.push({ name: 'sib', program: 'sibling', params: { writes: -1 } })), 'my.json: threads[6].params.writes must be an integer in 0..127 (its counter is a byte), got -1'],
     ['setup without ops', broken((s) => (s.threads[5].params.ops = [])), 'my.json: threads[5].params.ops must have 1 to 127 entries, got 0'],
-    ['setup op unknown', broken((s) => (s.threads[5].params.ops[0] = { op: 'mremap' })), 'my.json: threads[5].params.ops[0].op must be one of "setsockopt", "mmap", "munmap", "close", got "mremap"'],
+    ['setup op unknown', broken((s) => (s.threads[5].params.ops[0] = { op: 'mremap' })), 'my.json: threads[5].params.ops[0].op must be one of "setsockopt", "mmap", "munmap", "close", "bind", got "mremap"'],
     ['setsockopt request out of range', broken((s) => (s.threads[5].params.ops[2].req = 5)), 'my.json: threads[5].params.ops[2].req must be an integer in 0..2 (an index into requests), got 5'],
     ['field of another op', broken((s) => (s.threads[5].params.ops[1].ring = 'rx')), 'my.json: threads[5].params.ops[1].ring is not a field of a munmap operation (fields: op)'],
     ['too many set-up operations and forks', broken((s) => {

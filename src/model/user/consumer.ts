@@ -17,6 +17,10 @@
  *   before running the callback and UNUSED after it, searches the ring from an
  *   UNUSED or RESERVED frame, releases a COPY frame whatever recv() returned, and
  *   handles one frame per wakeup of its event loop (it polls again after each).
+ * A `stops` consumer may, instead of looking at its next frame, unmap the rings and
+ * close its descriptor and end (what a program does when it exits or tears its ring
+ * down): with no other reference left, the socket is released under the kernel
+ * senders still holding skbs for it.
  * Both search only when woken with the socket readable: the thread's `mask` local
  * keeps POLLIN from that wakeup until it handles a frame ("nproc == 0" in ulogd2).
  *
@@ -28,7 +32,7 @@ import { contiguousFrame } from '../geometry.js';
 import { USER_MSG_OFFSET, load, store, peek } from '../mem.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
-import { call, defineContinuations, defineSteps, goto } from '../step.js';
+import { DONE, call, defineContinuations, defineSteps, goto } from '../step.js';
 import { nextIndex, noteValue, tagBit } from '../kernel/sock.js';
 
 const DOC = 'Documentation/networking/netlink_mmap.txt RX loop; libmnl examples; ulogd2 NFQ (SKIP holding)';
@@ -38,6 +42,8 @@ const NURS = 'nurs plugins/nfq (mnl_ring_cb_run)';
 const NOT_A_FRAME = -1;
 const LOOK = -1;
 const VERDICT = 100;
+/** c.look's choice to stop: unmap the rings and close the descriptor (a `stops` consumer). */
+const STOP = 200;
 const RELEASE = 0;
 const HOLD = 1;
 const USER = (ti: number) => ({ thread: ti, kernel: false, conforming: true });
@@ -199,6 +205,7 @@ defineContinuations({
     if (styleOf(c, ti) === 'ulogd2' || styleOf(c, ti) === 'nurs') return goto(t, 'c.release');
     goto(t, 'c.look');
   },
+  'c.stopped': (_c, s, ti) => call(s.threads[ti], 'fd.close', DONE),
   'c.verdict-sent': (_c, s, ti) => {
     const l = s.threads[ti].l;
     l.k++;
@@ -214,11 +221,13 @@ defineSteps({
       const out = [LOOK];
       for (let i = 0; i < s.threads[ti].l.held.length; i++) out.push(i);
       if (canVerdict(c, s, ti)) out.push(VERDICT);
+      if (params(c, ti).stops === true) out.push(STOP);
       return out;
     },
     text: (c, s, ti, arg) => {
       const l = s.threads[ti].l;
       if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[peek(s, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
+      if (arg === STOP) return `stop: munmap the rings${l.held.length > 0 ? ` (${l.held.length} frame(s) still held as SKIP)` : ''}, then close the descriptor`;
       if (arg >= 0) return `release held rx frame ${l.held.at(arg)} (SKIP -> UNUSED)`;
       const st = statusAtCursor(c, s, ti, peek);
       if (st === NOT_A_FRAME) return `rx frame ${l.cursor} at ring + ${l.cursor} * frame_size: no frame header there (the kernel's frame ${l.cursor} is elsewhere): poll`;
@@ -233,6 +242,8 @@ defineSteps({
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
+      // A program's exit, or its teardown before reconfiguring: the VMA goes, then the descriptor.
+      if (arg === STOP) return call(t, 'mm.unmap', 'c.stopped');
       if (arg === VERDICT) {
         const st = load(s, txRef(s, t.l.txCursor), 'status');
         return goto(t, st === UNUSED ? 'c.verdict-fill' : 'c.look');
