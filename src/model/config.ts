@@ -29,8 +29,9 @@ export interface ProducerParams {
  *   right only when frames fill their blocks exactly.
  * - `ulogd2`: ulogd2's NFLOG/NFQ input: after a wakeup, an UNUSED frame at the cursor sends
  *   it searching the whole ring for a VALID frame (mnl_ring_lookup_frame).
- * - `nurs`: nurs's mnl_ring_cb_run: marks a frame SKIP before its callback, searches the ring
- *   from an UNUSED or RESERVED frame, and goes back to its event loop after every frame.
+ * - `nurs`: nurs's mnl_ring_cb_run: marks a frame SKIP before its callback, scans on from an
+ *   UNUSED, RESERVED or SKIP frame to the next VALID or COPY one, and goes back to its event
+ *   loop after every frame.
  */
 export type ConsumerStyle = 'doc' | 'libmnl-2012' | 'ulogd2' | 'nurs';
 export const CONSUMER_STYLES: readonly ConsumerStyle[] = ['doc', 'libmnl-2012', 'ulogd2', 'nurs'];

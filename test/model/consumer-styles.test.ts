@@ -96,11 +96,27 @@ describe('ulogd2 and nurs search the ring (mnl_ring_lookup_frame) only when woke
     const { m, s } = ringWith('ulogd2', [UNUSED, VALID, UNUSED, UNUSED], false);
     expect(thread(m, take(m, s, 'c', 'c.look', -1), 'c').pc).toBe(POLL);
   });
-  it('ulogd2 polls from a RESERVED frame; nurs searches from it too', () => {
-    for (const [style, pc] of [['ulogd2', POLL], ['nurs', 'c.lookup'], ['doc', POLL]] as const) {
-      const { m, s } = ringWith(style, [RESERVED, VALID, UNUSED, UNUSED], true);
-      expect(thread(m, take(m, s, 'c', 'c.look', -1), 'c').pc, style).toBe(pc);
+  it('ulogd2 polls from a RESERVED or SKIP frame; nurs scans on from them too', () => {
+    for (const st of [RESERVED, SKIP]) {
+      for (const [style, pc] of [['ulogd2', POLL], ['nurs', 'c.scan'], ['doc', POLL]] as const) {
+        const { m, s } = ringWith(style, [st, VALID, UNUSED, UNUSED], true);
+        expect(thread(m, take(m, s, 'c', 'c.look', -1), 'c').pc, style).toBe(pc);
+      }
     }
+  });
+  it('nurs scans from the next frame on, over UNUSED, SKIP and RESERVED, and handles the first VALID or COPY frame', () => {
+    const { m, s: s0 } = ringWith('nurs', [UNUSED, SKIP, RESERVED, COPY], true);
+    let s = take(m, s0, 'c', 'c.look', -1);
+    expect([thread(m, s, 'c').pc, thread(m, s, 'c').l.cursor, thread(m, s, 'c').l.scan]).toEqual(['c.scan', 1, 1]);
+    s = script(m, s, ['c c.scan', 'c c.scan']);
+    expect([thread(m, s, 'c').l.cursor, thread(m, s, 'c').l.scan]).toEqual([3, 3]);
+    s = take(m, s, 'c', 'c.scan');
+    expect([thread(m, s, 'c').pc, thread(m, s, 'c').l.cursor, thread(m, s, 'c').l.scan]).toEqual(['c.mark-copy', 3, 0]);
+  });
+  it('nurs gives up back at its start without reading it again, and polls', () => {
+    const { m, s: s0 } = ringWith('nurs', [UNUSED, UNUSED, SKIP, RESERVED], true);
+    const s = script(m, s0, ['c c.look -1', 'c c.scan', 'c c.scan', 'c c.scan']);
+    expect([thread(m, s, 'c').pc, thread(m, s, 'c').l.cursor, thread(m, s, 'c').l.scan]).toEqual([POLL, 0, 0]);
   });
   it('the documentation loop never searches, fresh or not', () => {
     const { m, s } = ringWith('doc', [UNUSED, VALID, UNUSED, UNUSED], true);

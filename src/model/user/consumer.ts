@@ -13,10 +13,11 @@
  *   frame before it has handled any frame, it searches the whole ring for a VALID
  *   one (mnl_ring_lookup_frame), moving its cursor as it goes; it releases a COPY
  *   frame whatever its recv() returned.
- * - nurs (mnl_ring_cb_run and its NFQ plugin): marks a VALID or COPY frame SKIP
- *   before running the callback and UNUSED after it, searches the ring from an
- *   UNUSED or RESERVED frame, releases a COPY frame whatever recv() returned, and
- *   handles one frame per wakeup of its event loop (it polls again after each).
+ * - nurs (its library's mnl_ring_cb_run): marks a VALID or COPY frame SKIP before
+ *   running the callback and UNUSED after it; from an UNUSED, RESERVED or SKIP frame
+ *   it scans on for the next frame that is neither (VALID or COPY) and handles that,
+ *   giving up back at its start; it releases a COPY frame whatever recv() returned,
+ *   and handles one frame per wakeup of its event loop (it polls again after each).
  * A `stops` consumer may, instead of looking at its next frame, unmap the rings and
  * close its descriptor and end (what a program does when it exits or tears its ring
  * down): with no other reference left, the socket is released under the kernel
@@ -36,8 +37,8 @@ import { DONE, call, defineContinuations, defineSteps, goto } from '../step.js';
 import { nextIndex, noteValue, tagBit } from '../kernel/sock.js';
 
 const DOC = 'Documentation/networking/netlink_mmap.txt RX loop; libmnl examples; ulogd2 NFQ (SKIP holding)';
-const LOOKUP = 'ulogd2 util/ring.c, nurs src/ring.c mnl_ring_lookup_frame(ring, NL_MMAP_STATUS_VALID)';
-const NURS = 'nurs plugins/nfq (mnl_ring_cb_run)';
+const LOOKUP = 'ulogd2 util/ring.c mnl_ring_lookup_frame(ring, NL_MMAP_STATUS_VALID), called by the NFLOG2/NFQ input plugins';
+const NURS = 'nurs src/ring.c mnl_ring_cb_run';
 /** What a libmnl-2012 consumer reads where no frame header is: zeroed block tail or payload bytes, never VALID or COPY. */
 const NOT_A_FRAME = -1;
 const LOOK = -1;
@@ -95,10 +96,21 @@ function wokenReadable(c: Ctx, s: State, ti: number): void {
   if (st === 'ulogd2' || st === 'nurs') s.threads[ti].l.mask = POLLIN;
 }
 
-/** Whether the consumer searches the ring from a frame with this status (only when fresh). */
+/** Whether the consumer searches the ring from a frame with this status (only when fresh): ulogd2 from UNUSED, nurs from UNUSED, RESERVED or SKIP. */
 function looksUpFrom(c: Ctx, ti: number, status: number): boolean {
   const st = styleOf(c, ti);
-  return status === UNUSED ? st === 'ulogd2' || st === 'nurs' : status === RESERVED && st === 'nurs';
+  if (st === 'ulogd2') return status === UNUSED;
+  return st === 'nurs' && (status === UNUSED || status === RESERVED || status === SKIP);
+}
+
+/** Start a search: ulogd2's lookup re-reads the frame at the cursor; nurs's scan starts at the next one, and with one frame has nowhere to go. */
+function startSearch(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  if (styleOf(c, ti) !== 'nurs') return goto(t, 'c.lookup');
+  if (rxFrames(c) <= 1) return call(t, 'poll.enter', 'c.polled');
+  advance(c, s, ti);
+  t.l.scan = 1;
+  goto(t, 'c.scan');
 }
 
 /** After a frame: the documentation's loop looks at the next one; nurs returns to its event loop, which polls. */
@@ -235,7 +247,7 @@ defineSteps({
       const then =
         st === VALID ? (nurs ? 'mark it SKIP' : 'read it')
         : st === COPY ? (nurs ? 'mark it SKIP' : 'recvmsg')
-        : fresh(c, s, ti) && looksUpFrom(c, ti, st) ? 'search the ring for a VALID frame'
+        : fresh(c, s, ti) && looksUpFrom(c, ti, st) ? (nurs ? 'scan on for a VALID or COPY frame' : 'search the ring for a VALID frame')
         : 'poll';
       const at = cursorFrame(c, s, ti) !== l.cursor ? ` (at the kernel's rx frame ${cursorFrame(c, s, ti)})` : '';
       return `rx frame ${l.cursor}${at} is ${STATUS_NAMES[st]}: ${then}`;
@@ -257,7 +269,7 @@ defineSteps({
       const st = statusAtCursor(c, s, ti, load);
       if (st === VALID) return onValid(c, s, ti);
       if (st === COPY) return onCopy(c, s, ti);
-      if (fresh(c, s, ti) && looksUpFrom(c, ti, st)) return goto(t, 'c.lookup');
+      if (fresh(c, s, ti) && looksUpFrom(c, ti, st)) return startSearch(c, s, ti);
       call(t, 'poll.enter', 'c.polled');
     },
   },
@@ -277,6 +289,29 @@ defineSteps({
       if (load(s, rxRef(s, t.l.cursor), 'status') === VALID) {
         t.l.scan = 0;
         return onValid(c, s, ti);
+      }
+      advance(c, s, ti);
+      if (++t.l.scan < rxFrames(c)) return;
+      t.l.scan = 0;
+      call(t, 'poll.enter', 'c.polled');
+    },
+  },
+  'c.scan': {
+    who: 'user',
+    cites: `${NURS}: at an UNUSED, SKIP or RESERVED frame, "scan all frames": advance and read the next frame while it is UNUSED, SKIP or RESERVED; back at the start, give up (NURS_RET_ERROR, the event loop polls); otherwise handle it (VALID or COPY)`,
+    text: (c, s, ti) => {
+      const l = s.threads[ti].l;
+      const st = peek(s, rxRef(s, l.cursor), 'status');
+      if (st === VALID || st === COPY) return `scan: rx frame ${l.cursor} is ${STATUS_NAMES[st]}: handle it`;
+      const end = l.scan + 1 === rxFrames(c) ? ': back at the start, no frame to handle, poll' : ', advance';
+      return `scan: rx frame ${l.cursor} is ${STATUS_NAMES[st]}${end}`;
+    },
+    run: (c, s, ti) => {
+      const t = s.threads[ti];
+      const st = load(s, rxRef(s, t.l.cursor), 'status');
+      if (st === VALID || st === COPY) {
+        t.l.scan = 0;
+        return st === VALID ? onValid(c, s, ti) : onCopy(c, s, ti);
       }
       advance(c, s, ti);
       if (++t.l.scan < rxFrames(c)) return;
