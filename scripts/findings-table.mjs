@@ -9,6 +9,60 @@ import { readFileSync } from 'node:fs';
 
 export const VARIANTS = ['linux-3.10', 'linux-4.5'];
 
+/**
+ * What explains each violation: `Fn` is the README's Finding n, `Bn` the historical bug
+ * Bn of docs/bugs.md. Rules are tried in order, the first that matches wins: [variant or
+ * '*', scenario or '*', property, label]. This is prose for the reader, checked by a test
+ * to leave no violation of the table unexplained; it decides no verdict (the cells' own
+ * properties and lengths come from test/verdicts.json). The labels were assigned by
+ * reading each counterexample.
+ */
+export const EXPLAINED = [
+  // linux-3.10's own bugs
+  ['linux-3.10', '*', 'POLL-IN-SOUND', 'B11'],
+  ['linux-3.10', '*', 'SKIP-PROGRESS', 'B9'],
+  ['linux-3.10', '*', 'LOSS-FREE-FRAME', 'B9'],
+  ['linux-3.10', '*', 'ERR-SK-ERR-POSITIVE', 'B1'],
+  ['linux-3.10', 'dump-full-ring', 'LOSS-REPORTED', 'B1'],
+  ['linux-3.10', 'dump-abandon', 'LOSS-REPORTED', 'B1'],
+  ['linux-3.10', 'rebind-reader', 'LOSS-REPORTED', 'B1'],
+  ['linux-3.10', '*', 'NOTOCTOU-TX-LEN', 'B3b'],
+  ['linux-3.10', '*', 'TX-READ-IN-FRAME', 'B3b'],
+  ['linux-3.10', '*', 'NOTOCTOU-TX-ACT', 'B3a'],
+  ['linux-3.10', '*', 'DET-NO-UNINIT-BRANCH', 'B4'],
+  ['linux-3.10', 'dump-full-ring', 'POLL-NO-LOST-WAKEUP', 'F9'],
+  // what linux-4.5 still has (and 3.10 with it)
+  ['*', 'copy-mixed', 'ACCT-NO-FREE-IN-USE', 'F1'],
+  ['*', 'copy-teardown', 'ACCT-NO-FREE-IN-USE', 'F11'],
+  ['*', '*', 'ACCT-NO-FREE-IN-USE', 'F2'],
+  ['*', 'copy-hold', 'RET-KERNEL-SEND', 'F5'],
+  ['*', 'copy-teardown', 'RET-KERNEL-SEND', 'F11'],
+  ['*', '*', 'RET-KERNEL-SEND', 'F2'],
+  ['*', 'setup-teardown', 'LOSS-REPORTED', 'F8'],
+  ['*', 'setup-fork', 'LOSS-REPORTED', 'F8'],
+  ['*', 'copy-teardown', 'LOSS-REPORTED', 'F11'],
+  ['*', '*', 'LOSS-REPORTED', 'F5'],
+  ['*', '*', 'OWN-RX-KERNEL-WRITE', 'F1'],
+  ['*', '*', 'OWN-USER-WRITE', 'F1'],
+  ['*', '*', 'COPY-QUEUE-MATCH', 'F1'],
+  ['*', '*', 'SETUP-GEOMETRY', 'F3'],
+  ['*', '*', 'DUMP-PROGRESS', 'F4'],
+  ['*', '*', 'ORDER-RING-IDS', 'F6'],
+  ['*', '*', 'NFQ-VERDICT-AFTER-READ', 'F6'],
+  ['*', '*', 'POLL-NO-LOST-WAKEUP', 'F7'],
+  ['*', '*', 'DUMP-ORDER', 'F9'],
+  ['*', '*', 'LOSS-FREE-FRAME', 'F10'],
+  ['*', '*', 'DELIVER-PORT-OWNER', 'F12'],
+  ['*', '*', 'POLL-IN-AT-CURSOR', 'F13'],
+  ['*', '*', 'RET-TX-SENDMSG', 'F14'],
+];
+
+/** The label that explains `property` violated in `scenario` on `variant`, or undefined. */
+export function explanation(variant, scenario, property) {
+  const hit = EXPLAINED.find(([v, sc, p]) => (v === '*' || v === variant) && (sc === '*' || sc === scenario) && p === property);
+  return hit?.[3];
+}
+
 /** Markdown lines of the table, from the parsed verdict file. */
 export function findingsTable(verdicts) {
   const entries = verdicts.entries ?? verdicts;
@@ -16,7 +70,7 @@ export function findingsTable(verdicts) {
   const scenarios = [...new Set(entries.map((e) => e.scenario))];
   const cell = (e) => {
     if (e === undefined) return 'not run';
-    const found = Object.entries(e.violations).map(([p, n]) => `${p} ${n}`);
+    const found = Object.entries(e.violations).map(([p, n]) => `${p} ${n} (${explanation(e.variant, e.scenario, p) ?? 'unexplained'})`);
     const list = found.length === 0 ? 'none' : found.join(', ');
     // A first-violation entry lists only what BFS met first: say so rather than imply "all".
     return e.exhaustive ? list : `${list} (first only; not exhaustive)`;
