@@ -164,7 +164,11 @@ export function defineVariant(p: VariantPatch): Variant {
     if (p[f] !== undefined && (typeof p[f] !== 'object' || p[f] === null)) throw new UsageError(`variant '${p.id}': '${f}' must be an object keyed by step label`);
   }
   const overrides: Record<string, StepOverride> = { ...(p.base.overrides ?? {}) };
-  for (const [label, o] of Object.entries(p.overrides ?? {})) overrides[label] = { ...(overrides[label] ?? {}), ...o };
+  for (const [label, o] of Object.entries(p.overrides ?? {})) {
+    // Checked here, before the spread below would turn null into {} and blame a missing 'cites'.
+    if (typeof o !== 'object' || o === null) throw new UsageError(`variant '${p.id}': override of '${label}' must be an object { cites, text?, run?, guard?, choices? }, got ${o === null ? 'null' : typeof o}`);
+    overrides[label] = { ...(overrides[label] ?? {}), ...o };
+  }
   const steps = { ...(p.base.steps ?? {}), ...(p.steps ?? {}) };
   const continuations = { ...(p.base.continuations ?? {}), ...(p.continuations ?? {}) };
   return {

@@ -79,6 +79,13 @@ describe('defineVariant refusals', () => {
       expect(usage(() => defineVariant({ ...ok, [f]: 'a' } as never))).toBe(`variant 'x': '${f}' must be an object keyed by step label`);
     }
   });
+  it('refuses an override that is not an object, naming the label (not a missing cites)', () => {
+    for (const [o, what] of [[null, 'null'], [3, 'number'], ['x', 'string']] as const) {
+      expect(usage(() => defineVariant({ ...ok, overrides: { 'send.publish': o } } as never))).toBe(
+        `variant 'x': override of 'send.publish' must be an object { cites, text?, run?, guard?, choices? }, got ${what}`,
+      );
+    }
+  });
 });
 
 describe('defineVariant result', () => {
