@@ -65,9 +65,9 @@ export const FEATURES: readonly Feature[] = [
   },
   {
     id: 'tx-error',
-    doc: 'TX errors: a send that fails (port gone, a frame rewritten to a bad nm_len, a failed allocation, for a TX user or a consumer sending verdicts)',
+    doc: 'TX errors: a send that fails (port gone, a frame rewritten or written with a bad nm_len, a failed allocation, for a TX user or a consumer sending verdicts)',
     has: (sc) =>
-      txUsers(sc).some((t) => t.dst === 'missing-port') ||
+      txUsers(sc).some((t) => t.dst === 'missing-port' || t.misbehave?.badLen === true) ||
       threads(sc, 'sibling').length > 0 ||
       (sc.allocFailures === true && (txUsers(sc).length > 0 || consumers(sc).some((c) => (c.verdicts ?? 0) > 0))),
   },

@@ -45,6 +45,8 @@ describe('features read from a scenario configuration', () => {
   it('TX batches (several frames per send, or batch verdicts) and TX errors (port gone, a hostile sibling, failing allocations)', () => {
     expect([has('tx-batch', sc([tx({ batch: 2 })])), has('tx-batch', sc([tx()])), has('tx-batch', sc([cons({ verdicts: 2 })]))]).toEqual([true, false, true]);
     expect(has('tx-error', sc([tx({ dst: 'missing-port' })]))).toBe(true);
+    // A TX user that writes a bad nm_len gets EINVAL from netlink_mmap_sendmsg.
+    expect([has('tx-error', sc([tx({ misbehave: { badLen: true } })])), has('tx-error', sc([tx({ misbehave: { resubmit: true } })]))]).toEqual([true, false]);
     expect(has('tx-error', sc([tx(), { name: 'sib', program: 'sibling', params: { writes: 1 } }]))).toBe(true);
     expect(has('tx-error', sc([tx()], { allocFailures: true }))).toBe(true);
     expect(has('tx-error', sc([tx()]))).toBe(false);
