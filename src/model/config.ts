@@ -165,6 +165,8 @@ export interface ScenarioConfig {
   readonly allocFailures?: boolean;
   /** NETLINK_NO_ENOBUFS set on the socket. */
   readonly noEnobufs?: boolean;
+  /** sk_rcvbuf in bytes (default net.core.rmem_default, 212992; kernel/rmem.ts). */
+  readonly rcvbuf?: number;
   /** States the scenario is meant to reach; missing one makes a run vacuous. */
   readonly witnesses: readonly Property<State>[];
   /** Invariants that do not apply (with the reason in a comment at the scenario). */

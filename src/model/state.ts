@@ -209,6 +209,11 @@ export const SOCK_FIELDS = [
    * where nothing can read it (3.10, or a scenario without a dump).
    */
   ['maxRecvmsgLen', 'word'],
+  /**
+   * sk_rmem_alloc, counted in ordinary skbs charged to the socket (each one truesize,
+   * kernel/rmem.ts): queued ones and those between netlink_attachskb and the queue.
+   */
+  ['rmem', 'byte'],
   /** A wakeup (sk_data_ready / sk_error_report) arrived for a registered poller. */
   ['wake', 'bool'],
   /** Ring generations the live VMAs map (0 = none). A VMA keeps pointing at the pages it mapped. */

@@ -43,6 +43,11 @@ export const W = {
     'netlink_dump built a message in a ring frame it allocated at max_recvmsg_len (autosize), larger than the minimum.',
     (s) => s.ghost.note === 'dump-autosize-ring',
   ),
+  dumpGated: sometimes(
+    'W-DUMP-GATED',
+    'netlink_recvmsg dequeued a message while a dump ran and left the dump for later: sk_rmem_alloc was above sk_rcvbuf / 2.',
+    (s) => s.ghost.note === 'dump-gated' && s.sock.dumpRunning,
+  ),
   txError: sometimes('W-TX-ERROR', 'A TX send returned an error to its caller (a failed allocation, a port gone).', (s) => s.ghost.note === 'sendmsg-return' && s.ghost.noteValue < 0),
   undelivered: sometimes(
     'W-UNDELIVERED',

@@ -360,4 +360,17 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     witnesses: [W.msgRead, W.txActed, W.txRejected],
     excludes: NOT_ORDER,
   },
+  {
+    id: 'dump-rcvbuf',
+    description: 'An unconverted subsystem sends three COPY messages so large that one queued skb is more than half of a small sk_rcvbuf and two exceed it, while the consumer dumps: netlink_recvmsg leaves the dump for later and netlink_attachskb refuses a message; does the dump still finish, and is nothing lost silently?',
+    // 2000-byte messages: truesize 2624 (kernel/rmem.ts), so one queued skb closes netlink_recvmsg's
+    // gate (2624 > 4608 / 2) and two make netlink_attachskb refuse the third (5248 > 4608). 4608 is
+    // 4.5's SOCK_MIN_RCVBUF, the least setsockopt(SO_RCVBUF) gives.
+    requests: [TWO_PAGES], rx: 0, tx: null, mapped: true, msgLen: 2000, rcvbuf: 4608,
+    threads: [
+      { name: 'plain', program: 'producer', params: { count: 3, path: 'plain', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0, dump: true } },
+    ],
+    witnesses: [W.dumpGated, W.copyRead, W.dumpDone],
+  },
 ];

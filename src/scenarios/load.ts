@@ -135,7 +135,7 @@ function fieldsOf<T>() {
 type SetsockoptOp = Extract<SetupOp, { op: 'setsockopt' }>;
 type MmapOp = Extract<SetupOp, { op: 'mmap' }>;
 const TOP = fieldsOf<ScenarioConfig>()(
-  ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'dumpParts', 'allocFailures', 'noEnobufs', 'witnesses', 'excludes'],
+  ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'dumpParts', 'allocFailures', 'noEnobufs', 'rcvbuf', 'witnesses', 'excludes'],
   ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'witnesses'],
 );
 const REQUEST = fieldsOf<MmapReq>()(['blockSize', 'blockNr', 'frameSize', 'frameNr'], ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
@@ -187,6 +187,7 @@ export function scenarioFromValue(value: unknown, file: string): ScenarioConfig 
   optional(config, 'dumpParts', o.dumpParts, (v) => c.int('dumpParts', v, 0, 16, 'dump part tags 40..55'));
   optional(config, 'allocFailures', o.allocFailures, (v) => c.bool('allocFailures', v));
   optional(config, 'noEnobufs', o.noEnobufs, (v) => c.bool('noEnobufs', v));
+  optional(config, 'rcvbuf', o.rcvbuf, (v) => c.int('rcvbuf', v, 1, 2147483647, 'sk_rcvbuf is a positive int, in bytes'));
   config.witnesses = witnesses(c, o.witnesses);
   optional(config, 'excludes', o.excludes, (v) => excludes(c, v));
   const sc = config as unknown as ScenarioConfig;

@@ -61,6 +61,16 @@ describe('witnesses named by a note: reached on that note only', () => {
     expectClause(W.dumpFullRing.id, dumping, (x) => (x.ghost.note = 'copy-full'));
   });
 
+  it('W-DUMP-GATED: netlink_recvmsg left a dump that is still running (the note alone, or a finished dump, is not enough)', () => {
+    const gated = edit(init('dump-rcvbuf').s, (x) => {
+      x.ghost.note = 'dump-gated';
+      x.ghost.noteThread = 1;
+      x.sock.dumpRunning = true;
+    });
+    expectClause(W.dumpGated.id, gated, (x) => (x.sock.dumpRunning = false));
+    expectClause(W.dumpGated.id, gated, (x) => (x.ghost.note = 'dump-from-poll'));
+  });
+
   it('W-TX-BATCH: a sendmsg return after consuming two frames; one is not a batch', () => {
     const batch = edit(init('tx-sibling').s, (x) => {
       x.ghost.note = 'sendmsg-return';

@@ -148,7 +148,7 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
     // the value itself
     ['not an object', [1], 'my.json: must be an object (a scenario), got an array'],
     ['null', null, 'my.json: must be an object (a scenario), got null'],
-    ['unknown field', broken((s) => (s.treads = [])), 'my.json: treads is not a field of a scenario (fields: id, description, requests, rx, tx, mapped, threads, msgLen, dumpParts, allocFailures, noEnobufs, witnesses, excludes)'],
+    ['unknown field', broken((s) => (s.treads = [])), 'my.json: treads is not a field of a scenario (fields: id, description, requests, rx, tx, mapped, threads, msgLen, dumpParts, allocFailures, noEnobufs, rcvbuf, witnesses, excludes)'],
     ['missing field', broken((s) => delete s.msgLen), 'my.json: msgLen is missing (required in a scenario: id, description, requests, rx, tx, mapped, threads, msgLen, witnesses)'],
     ['id with a space', broken((s) => (s.id = 'my scenario')), `my.json: id must be a word of letters, digits, '.', '_' or '-' (it appears in reproduce commands and report names), got "my scenario"`],
     ['description on two lines', broken((s) => (s.description = 'a\nb')), 'my.json: description must be a non-empty string on one line, got "a\\nb"'],
@@ -201,6 +201,8 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
     ['too many queued messages', broken((s) => (s.threads[1].params.count = 7)), 'my.json: threads can queue up to 10 messages on the socket (plain and multicast messages, ring messages that may fall back to alloc_skb, dump parts and NLMSG_DONE), more than the 8 the state vector\'s receive queue holds'],
     ['dumpParts without a dump', broken((s) => (s.threads[2].params.dump = false)), 'my.json: dumpParts is set but no consumer dumps (consumer params.dump)'],
     ['dumpParts past the part tags', broken((s) => (s.dumpParts = 17)), 'my.json: dumpParts must be an integer in 0..16 (dump part tags 40..55), got 17'],
+    ['rcvbuf not positive', broken((s) => (s.rcvbuf = 0)), 'my.json: rcvbuf must be an integer >= 1 (sk_rcvbuf is a positive int, in bytes), got 0'],
+    ['rcvbuf not an integer', broken((s) => (s.rcvbuf = 4608.5)), 'my.json: rcvbuf must be an integer >= 1 (sk_rcvbuf is a positive int, in bytes), got 4608.5'],
     // witnesses and excludes
     ['witness unknown', broken((s) => (s.witnesses[1] = 'W-DUMP-DON')), 'my.json: witnesses[1] names no catalogue witness: "W-DUMP-DON" (known: ' + Object.values(W).map((w) => w.id).join(', ') + ')'],
     ['witness not a string', broken((s) => (s.witnesses[0] = 3)), 'my.json: witnesses[0] must be the id of a catalogue witness (a string such as "W-MSG-READ"), got 3'],
@@ -226,6 +228,10 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
   it('a .ts scenario written against the package entry: WITNESSES objects and the ScenarioInput type', () => {
     const mine: ScenarioInput = { ...(scenarioToJson(findScenario('tx-sibling')) as ScenarioJson), id: 'tx-sibling-2', witnesses: [WITNESSES.txActed, 'W-SIBLING-WROTE'] };
     expect(fromEntry(mine, 'mine.ts').witnesses).toEqual([W.txActed, W.siblingWrote]);
+  });
+
+  it('keeps an sk_rcvbuf it is given', () => {
+    expect(scenarioFromValue(broken((s) => (s.rcvbuf = 4608)), 'my.json').rcvbuf).toBe(4608);
   });
 
   it('leaves out optional fields a module gives as undefined', () => {

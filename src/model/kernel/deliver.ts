@@ -18,6 +18,7 @@ import type { Ctx } from '../step.js';
 import { defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { ringFullNow } from './alloc.js';
 import { dataReady, dropSkb, nextIndex, note, overrun, sockPut } from './sock.js';
+import { chargeSkb, overRcvbuf, unchargeSkbs } from './rmem.js';
 
 const KERNEL = (ti: number) => ({ thread: ti, kernel: true, conforming: true });
 
@@ -105,6 +106,22 @@ export function endDelivery(c: Ctx, s: State, ti: number): void {
   if (put) sockPut(s);
 }
 
+/**
+ * netlink_attachskb (3.10, 4.5): (sk_rmem_alloc > sk_rcvbuf || CONGESTED) && !mmaped
+ * refuses the skb (MSG_DONTWAIT or a kernel sender: -EAGAIN, netlink_overrun);
+ * netlink_broadcast_deliver admits only while sk_rmem_alloc <= sk_rcvbuf && !CONGESTED.
+ * The model's senders do not block, so both refuse on the same test. The counter and
+ * the bit are kernel-private, read in the order the code has them.
+ */
+export function attachRefuses(c: Ctx, s: State, ti: number): boolean {
+  return s.threads[ti].l.skb === SKB_PLAIN && (overRcvbuf(c, s) || s.sock.congested);
+}
+
+/** netlink_attachskb / netlink_broadcast_deliver: netlink_skb_set_owner_r charges an admitted ordinary skb. */
+export function attachCharge(s: State, ti: number): void {
+  if (s.threads[ti].l.skb === SKB_PLAIN) chargeSkb(s);
+}
+
 /** What destinationGone will do, for the text of the step that hands the skb over ('' when the lookup succeeds). */
 export function destinationGoneText(c: Ctx, s: State, ti: number): string {
   if (!s.sock.released) return '';
@@ -117,16 +134,18 @@ export function destinationGoneText(c: Ctx, s: State, ti: number): string {
 defineContinuations({
   // netlink_unicast / netlink_broadcast: the destination lookup (destinationGone), then
   // netlink_attachskb / netlink_broadcast_deliver: ordinary skbs are refused while
-  // NETLINK_S_CONGESTED (ring skbs are exempt); a kernel sender gets -EAGAIN and an
-  // overrun is counted. Kernel memory only, no lock: part of the step that reaches it.
+  // sk_rmem_alloc > sk_rcvbuf or NETLINK_S_CONGESTED (ring skbs are exempt); a kernel
+  // sender gets -EAGAIN and an overrun is counted. An admitted ordinary skb is charged
+  // (netlink_skb_set_owner_r). Kernel memory only, no lock: part of the step that reaches it.
   'send.attach': (c, s, ti) => {
     const t = s.threads[ti];
     if (destinationGone(c, s, ti)) return;
-    if (t.l.skb === SKB_PLAIN && s.sock.congested) {
+    if (attachRefuses(c, s, ti)) {
       overrun(s);
       dropSkb(s, ti);
       return ret(t, -EAGAIN);
     }
+    attachCharge(s, ti);
     takeLookupRef(c, s, ti);
     goto(t, 'send.skb');
   },
@@ -202,6 +221,7 @@ defineSteps({
         // (ACCT-NO-FREE-IN-USE); the model ends the send here.
         s.ghost.usedFreed = true;
         const len = t.l.skbLen;
+        unchargeSkbs(s, 1); // the send ends as if the skb were freed: its charge goes with it
         endDelivery(c, s, ti);
         return ret(t, len);
       }
@@ -214,6 +234,7 @@ defineSteps({
         t.l.fullSeen = ringFullNow(s);
         note(s, ti, 'copy-full');
         overrun(s);
+        unchargeSkbs(s, 1); // kfree_skb -> netlink_skb_destructor -> sock_rfree
         const len = t.l.skbLen;
         endDelivery(c, s, ti);
         dataReady(s);

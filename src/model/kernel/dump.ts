@@ -23,6 +23,7 @@ import type { Knobs } from '../variant.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { callAlloc } from './alloc.js';
 import { note, noteValue, rxMaxLen } from './sock.js';
+import { chargeSkb, dumpRefusedNoRing, rcvbufOf, rmemBytes } from './rmem.js';
 
 const CITE = 'af_netlink.c netlink_dump (3.10, 4.5)';
 const AUTOSIZE = 'af_netlink.c netlink_dump autosize (9063e21fb026, 3.15+; K413, K45)';
@@ -67,10 +68,11 @@ defineSteps({
   },
   'dump.lock': {
     who: 'kernel',
-    cites: `${CITE}: mutex_lock(cb_mutex); -EINVAL unless cb_running; allocate for the dumping socket itself: ${AUTOSIZE}: max_recvmsg_len first if larger than the minimum`,
+    cites: `${CITE}: mutex_lock(cb_mutex); -EINVAL unless cb_running; no RX ring and sk_rmem_alloc >= sk_rcvbuf: -ENOBUFS; allocate for the dumping socket itself: ${AUTOSIZE}: max_recvmsg_len first if larger than the minimum`,
     guard: (_c, s, ti) => lockFree(s.sock.cbMutex, ti),
     text: (c, s) => {
       if (!s.sock.dumpRunning) return 'dump: lock cb_mutex, no dump running: -EINVAL';
+      if (dumpRefusedNoRing(c, s)) return `dump: lock cb_mutex, no rx ring and sk_rmem_alloc ${rmemBytes(c, s)} >= sk_rcvbuf ${rcvbufOf(c)}: unlock, -ENOBUFS`;
       const large = dumpLargeAlloc(c.knobs.dumpAlloc, s.sock.maxRecvmsgLen);
       const size = large > 0 ? `max_recvmsg_len (${large})` : `the minimum (${NLMSG_GOODSIZE})`;
       return `dump: lock cb_mutex, allocate ${size} for part ${s.sock.dumpPart}`;
@@ -78,6 +80,9 @@ defineSteps({
     run: (c, s, ti) => {
       const t = s.threads[ti];
       if (!s.sock.dumpRunning) return ret(t, -EINVAL);
+      // !netlink_rx_is_mmaped(sk) && sk_rmem_alloc >= sk_rcvbuf: errout_skb unlocks at once.
+      // A ring socket skips the test: its ring is its only flow control (protocol.md §4.8).
+      if (dumpRefusedNoRing(c, s)) return ret(t, -ENOBUFS);
       s.sock.cbMutex = ti;
       const large = dumpLargeAlloc(c.knobs.dumpAlloc, s.sock.maxRecvmsgLen);
       if (large > 0) return callAlloc(s, ti, large, 0, 'dump.alloc-min');
@@ -104,6 +109,9 @@ defineSteps({
         k.cbMutex = -1;
         return ret(t, -ENOBUFS);
       }
+      // netlink_skb_set_owner_r: an ordinary skb is charged to sk_rmem_alloc (a ring skb's
+      // head-only charge is left out, kernel/rmem.ts).
+      if (t.l.skb !== SKB_RX) chargeSkb(s);
       const last = k.dumpPart >= (c.scenario.dumpParts ?? 0);
       const tag = last ? MSG_DONE : DUMP_TAG_BASE + k.dumpPart;
       // skb_reserve is kernel-private (skb pointers); it shows only as where cb->dump writes in the frame.

@@ -16,6 +16,8 @@ import type { Ctx } from '../step.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
 import { note, rcvWakeStep, tagBit } from './sock.js';
+import { dumpMayContinue, rcvbufOf, rmemBytes, skbTruesize, unchargeSkbs } from './rmem.js';
+import type { State } from '../state.js';
 
 const CITE = 'af_netlink.c netlink_recvmsg (3.10, 4.5)';
 
@@ -47,6 +49,13 @@ export function tracksMaxRecvmsgLen(c: Ctx): boolean {
   return c.knobs.dumpAlloc !== 'min-size' && c.threads.some((t) => t.program === 'consumer' && t.params.dump === true);
 }
 
+/** The dump gate as the step text shows it (the dequeued skb already given back). */
+function gateText(c: Ctx, s: State): string {
+  const after = rmemBytes(c, s) - skbTruesize(c.scenario.msgLen);
+  const half = Math.trunc(rcvbufOf(c) / 2);
+  return after <= half ? '; a dump runs: continue it' : `; a dump runs, but sk_rmem_alloc ${after} > sk_rcvbuf / 2 (${half}): leave it`;
+}
+
 defineSteps({
   'recv.err': {
     who: 'kernel',
@@ -69,13 +78,13 @@ defineSteps({
   },
   'recv.dequeue': {
     who: 'kernel',
-    cites: `${CITE} -> __skb_recv_datagram: dequeue under sk_receive_queue.lock (MSG_DONTWAIT: EAGAIN if empty); 3.15+: max_recvmsg_len = min(max(max_recvmsg_len, len), 16384)`,
+    cites: `${CITE} -> __skb_recv_datagram: dequeue under sk_receive_queue.lock (MSG_DONTWAIT: EAGAIN if empty); 3.15+: max_recvmsg_len = min(max(max_recvmsg_len, len), 16384); skb_free_datagram (sock_rfree); continue the dump if cb_running && sk_rmem_alloc <= sk_rcvbuf / 2`,
     guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
     text: (c, s, ti) => {
       const q = s.sock.rcvq.at(0);
       if (q === undefined) return 'recvmsg: queue empty: -EAGAIN';
       const rec = tracksMaxRecvmsgLen(c) ? `, max_recvmsg_len = ${recordRecvmsgLen(s.sock.maxRecvmsgLen, recvBufOf(c, ti))}` : '';
-      return `recvmsg: dequeue message ${q.msg}${q.seq ? ` (id ${q.seq})` : ''}${rec}`;
+      return `recvmsg: dequeue message ${q.msg}${q.seq ? ` (id ${q.seq})` : ''}${rec}${s.sock.dumpRunning ? gateText(c, s) : ''}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
@@ -91,7 +100,13 @@ defineSteps({
       t.l.rFrame = q.frame;
       s.ghost.recvTags |= tagBit(q.msg); // ghost: the user has it (RET-KERNEL-SEND)
       t.l.ret = 1;
-      if (s.sock.dumpRunning) return call(t, 'dump.lock', 'recv.dump-ret');
+      // skb_free_datagram: the skb is freed and its charge given back before the gate reads it.
+      unchargeSkbs(s, 1);
+      if (s.sock.dumpRunning) {
+        if (dumpMayContinue(c, s)) return call(t, 'dump.lock', 'recv.dump-ret');
+        // Evidence for W-DUMP-GATED: a running dump left for later (poll, or a later recvmsg).
+        note(s, ti, 'dump-gated');
+      }
       goto(t, 'recv.wake');
     },
   },

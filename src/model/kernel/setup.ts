@@ -19,6 +19,7 @@ import { ringOf } from '../state.js';
 import type { Ctx } from '../step.js';
 import { defineSteps, goto, lockFree, ret } from '../step.js';
 import { maybeDestruct, note } from './sock.js';
+import { unchargeSkbs } from './rmem.js';
 
 const CITE = 'af_netlink.c netlink_set_ring (3.10; 4.5 with __netlink_set_ring)';
 
@@ -143,6 +144,7 @@ defineSteps({
       if (t.l.msg === RX) {
         // The purge loses every queued message, counts no drop and reports nothing.
         if (!k.released) s.ghost.unreported += k.rcvq.length;
+        unchargeSkbs(s, k.rcvq.length); // each purged skb's destructor gives its charge back
         k.rcvq.clear();
       }
       t.l.skbGen = 0;

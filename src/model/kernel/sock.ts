@@ -7,6 +7,7 @@ import { maxLen } from '../geometry.js';
 import type { Ctx, StepDef } from '../step.js';
 import type { State } from '../state.js';
 import { SKB_NONE } from '../state.js';
+import { unchargeSkbs } from './rmem.js';
 
 /** Bit of a message tag in the ghost masks (tags 1..29; others are not tracked). */
 export function tagBit(tag: number): number {
@@ -49,6 +50,7 @@ export function maybeDestruct(s: State): void {
   const k = s.sock;
   if (k.released && k.sockRefs === 0 && k.fileRefs === 0 && !k.destructed) {
     k.destructed = true;
+    unchargeSkbs(s, k.rcvq.length); // skb_queue_purge: each destructor gives its charge back
     k.rcvq.clear();
     for (const r of [k.rx, k.tx]) {
       r.gen = 0;

@@ -15,7 +15,7 @@
 import { COPY, ECONNREFUSED, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
 import { ringOf, SKB_PLAIN } from '../state.js';
-import { destinationGone, endDelivery, routeSkb, takeLookupRef } from '../kernel/deliver.js';
+import { attachCharge, attachRefuses, destinationGone, endDelivery, routeSkb, takeLookupRef } from '../kernel/deliver.js';
 import type { State } from '../state.js';
 import { call, goto, lockFree, ret, stepAt, type Ctx, type StepDef } from '../step.js';
 import { defineVariant, type Knobs, type StepOverride, type Variant } from '../variant.js';
@@ -356,13 +356,14 @@ export const FIXES: readonly Fix[] = [
       'send.attach': (c, s, ti) => {
         const t = s.threads[ti];
         if (destinationGone(c, s, ti)) return;
-        if (t.l.skb === SKB_PLAIN && s.sock.congested) {
+        if (attachRefuses(c, s, ti)) {
           const drops = s.sock.drops;
           overrun(s);
           reportDrops(s, drops);
           dropSkb(s, ti);
           return ret(t, -EAGAIN);
         }
+        attachCharge(s, ti);
         takeLookupRef(c, s, ti);
         goto(t, 'send.skb');
       },
