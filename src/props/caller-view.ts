@@ -8,7 +8,7 @@
  * Also here: the kernel's reads of a TX frame stay inside the frame whatever
  * nm_len userspace wrote (a misbehaving TX user must hurt only itself).
  */
-import { COPY, ENOBUFS, HDRLEN, POLLIN, VALID } from '../model/constants.js';
+import { COPY, ENOBUFS, HDRLEN, POLLIN, SKIP, VALID } from '../model/constants.js';
 import { maxLen } from '../model/geometry.js';
 import type { Property } from '../model/interface.js';
 import type { State } from '../model/state.js';
@@ -32,6 +32,12 @@ export function readableByReceiver(s: State, tag: number): boolean {
     const f = r.frames[i];
     if (f.status === VALID && f.len > 0 && f.off === HDRLEN && f.msg === tag) return true;
   }
+  return false;
+}
+
+/** Is `frame` in a consumer's held set (its SKIP frames)? */
+function holds(held: { readonly length: number; at(i: number): number | undefined }, frame: number): boolean {
+  for (let i = 0; i < held.length; i++) if (held.at(i) === frame) return true;
   return false;
 }
 
@@ -75,6 +81,7 @@ export const CALLER_VIEW: readonly P[] = [
     kind: 'always',
     doc:
       'A consumer told POLLIN finds something where it will look next: with an RX ring, the frame at its own cursor is VALID or COPY ' +
+      '(where the cursor is on a frame the consumer holds itself as SKIP, the first frame from there on that it does not hold: it never reads its own held frames) ' +
       '(it cannot see the kernel head, so a VALID frame elsewhere does not help it); without one, a message on the receive queue. ' +
       'Otherwise it polls again at once and spins.',
     cites:
@@ -84,9 +91,12 @@ export const CALLER_VIEW: readonly P[] = [
       if (!noted(s, 'poll-return') || (s.ghost.noteValue & POLLIN) === 0) return true;
       const r = s.sock.rx;
       if (r.gen === 0) return s.sock.rcvq.length > 0;
-      const cursor = s.threads[s.ghost.noteThread].l.cursor;
-      if (cursor >= r.frameNr) return false;
-      const st = r.frames[cursor].status;
+      const t = s.threads[s.ghost.noteThread];
+      let at = t.l.cursor;
+      if (at >= r.frameNr) return false;
+      // A reader never reads a frame it holds itself: from its own SKIP frame it looks on to the next one.
+      for (let i = 1; i < r.frameNr && r.frames[at].status === SKIP && holds(t.l.held, at); i++) at = (at + 1) % r.frameNr;
+      const st = r.frames[at].status;
       return st === VALID || st === COPY;
     },
   },

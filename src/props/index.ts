@@ -181,13 +181,18 @@ export const PROPERTIES: readonly P[] = [
   // SKIP progress
   always(
     'SKIP-PROGRESS', 'skip-progress',
-    'When netlink_forward_ring ends on a SKIP frame, it has examined every frame of the ring (and found each SKIP): it gives up only after one full turn.',
+    'When netlink_forward_ring ends on a SKIP frame, it has examined every frame of the ring (and found each SKIP): it gives up only after one full turn, ' +
+      'or it found the ring full (a frame it examined is in use: the reference forward, which passes SKIP frames only into a free frame, then leaves the head where it was).',
     'af_netlink.c netlink_forward_ring (4.5 form); RFC cover letter ("only fails ... when having skipped the entire ring"); bugs.md B9',
     (s) => {
       if (!noted(s, 'forward-done')) return true;
       const r = s.sock.rx;
       if (r.frames[r.head].status !== SKIP) return true;
-      return noteThread(s).l.fwdSeen === (1 << r.frameNr) - 1;
+      const seen = noteThread(s).l.fwdSeen;
+      if (seen === (1 << r.frameNr) - 1) return true;
+      // Ring full: a frame it examined is in use (not SKIP, not UNUSED), so no free frame was there to reach.
+      for (let i = 0; i < r.frameNr; i++) if ((seen >> i) & 1 && r.frames[i].status !== SKIP && r.frames[i].status !== UNUSED) return true;
+      return false;
     },
   ),
 
@@ -283,11 +288,13 @@ export const PROPERTIES: readonly P[] = [
     'TX-PROGRESS', 'tx-progress',
     'A call that submits the TX ring as documented (sendto(fd, NULL, 0): one iovec with a NULL base) and returns without error leaves no VALID frame at the kernel TX head: every frame the user marked VALID before the call was consumed, whichever path netlink_sendmsg took. ' +
       'A frame left VALID waits for a later call to drain it, which never comes if the ring path is never taken; netlink_poll\'s ring rule would also keep POLLOUT clear, but the model follows datagram_poll, which sets POLLOUT regardless, so the frame left VALID is the evidence. ' +
-      'A sendmsg with no iovec at all is not a submission (the fixed kernels send it as an empty ordinary message) and is not judged here.',
+      'A sendmsg with no iovec at all is not a submission (the fixed kernels send it as an empty ordinary message) and is not judged here, nor is a short count: a call cut by an error after it sent frames, which returns the bytes it sent (as write(2) does) and leaves the frame that failed VALID for the caller to resubmit.',
     'netlink_mmap.txt TX: "the kernel processes all frames marked VALID" after sendto(fd, NULL, 0); af_netlink.c netlink_sendmsg ring-path test (4.2: iter_is_iovec) and netlink_mmap_sendmsg loop (4.5); bug B5',
     (s) => {
       if (!noted(s, 'sendmsg-return') || s.ghost.noteValue < 0) return true;
       if (noteThread(s).l.txNoIov) return true;
+      // A short count (txErr kept past the return): the caller was told how much went out.
+      if (noteThread(s).l.txErr !== 0) return true;
       return s.sock.tx.gen === 0 || s.sock.tx.frames[s.sock.tx.head].status !== VALID;
     },
   ),

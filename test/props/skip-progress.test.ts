@@ -42,6 +42,15 @@ describe('SKIP-PROGRESS: netlink_forward_ring gives up on a SKIP frame only afte
     expectHolds(P, headOk, 'frame 0 is SKIP but the head (1) is not');
   });
 
+  it('ending on SKIP having found the ring full (a frame it examined is in use; the reference forward leaves the head then) holds; the same frame UNUSED or SKIP fails', () => {
+    // Head 1 (SKIP), examined 1 and 2, frame 2 in use.
+    const full = edit(ended(0b0110), (x) => (x.sock.rx.frames[2].status = VALID));
+    expectClause(P, full, (x) => (x.sock.rx.frames[2].status = UNUSED));
+    expectClause(P, full, (x) => (x.sock.rx.frames[2].status = SKIP));
+    // A frame in use that it did not examine proves nothing.
+    expectClause(P, full, (x) => (x.threads[0].l.fwdSeen = 0b0010));
+  });
+
   it('the thread that forwarded (noteThread) is judged', () => {
     const s = edit(ended(ALL), (x) => (x.ghost.noteThread = 1));
     expectClause(P, edit(s, (x) => (x.threads[1].l.fwdSeen = ALL)), (x) => (x.threads[1].l.fwdSeen = 0b0011));

@@ -3,7 +3,7 @@
  * documented submission of one frame (thread 0, `txuser`).
  */
 import { describe, it } from 'vitest';
-import { EAGAIN, RESERVED, UNUSED, VALID } from '../../src/model/constants.js';
+import { EAGAIN, ENOBUFS, RESERVED, UNUSED, VALID } from '../../src/model/constants.js';
 import type { State } from '../../src/model/state.js';
 import { edit, expectClause, expectHolds, init, runUntil } from './helpers.js';
 
@@ -52,6 +52,14 @@ describe('TX-PROGRESS: a successful sendto(fd, NULL, 0) leaves no VALID frame at
       x.threads[0].l.txNoIov = true;
     });
     expectClause(P, noIov, (x) => (x.threads[0].l.txNoIov = false));
+  });
+
+  it('a short count (a call cut by an error after it sent frames: txErr kept past the return) is not judged; the same return without the error fails', () => {
+    const short = edit(returned(), (x) => {
+      x.sock.tx.frames[x.sock.tx.head].status = VALID;
+      x.threads[0].l.txErr = -ENOBUFS;
+    });
+    expectClause(P, short, (x) => (x.threads[0].l.txErr = 0));
   });
 
   it('no TX ring (gen 0) holds even with a stale VALID status in its frames', () => {

@@ -12,14 +12,14 @@
  * the tests use it to show that each fix is needed, i.e. that without it the
  * checker finds its counterexample again.
  */
-import { COPY, ECONNREFUSED, ENOBUFS, EBUSY, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
+import { COPY, ECONNREFUSED, ENOBUFS, EBUSY, POLLERR, POLLIN, POLLOUT, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
 import { ringOf, SKB_PLAIN } from '../state.js';
 import { attachCharge, attachRefuses, destinationGone, endDelivery, routeSkb, takeLookupRef } from '../kernel/deliver.js';
 import type { State } from '../state.js';
 import { call, goto, lockFree, ret, stepAt, type Ctx, type StepDef } from '../step.js';
 import { defineVariant, type Knobs, type StepOverride, type Variant } from '../variant.js';
-import { dataReady, dropSkb, nextIndex, overrun } from '../kernel/sock.js';
+import { dataReady, dropSkb, nextIndex, note, noteValue, overrun } from '../kernel/sock.js';
 import { linux45 } from './linux-4.5.js';
 
 type Run = StepDef['run'];
@@ -109,6 +109,15 @@ function atOwnSkip(c: Ctx, s: State, ti: number): boolean {
 /** Evidence that the kernel has passed the held frame in this turn: the next frame it does not hold was taken again. */
 function takenAgain(status: number): boolean {
   return status === RESERVED || status === VALID || status === COPY;
+}
+
+/** netlink_poll after the RX part (kernel/poll.ts toTx and finish): POLLOUT from the TX head, or return the mask. */
+function pollToTx(s: State, ti: number): void {
+  const t = s.threads[ti];
+  if (s.sock.tx.gen !== 0) return goto(t, 'poll.tx');
+  t.l.scan = 0;
+  noteValue(s, ti, 'poll-return', t.l.mask);
+  ret(t, t.l.mask);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,8 +446,10 @@ export const FIXES: readonly Fix[] = [
   // proves the kernel went past the held one. Until then, poll.
   {
     id: 'hold-until-passed',
-    cites: 'removes dump-full-ring DUMP-ORDER, 105 steps, linux-4.5 with Finding 4 fixed (behind Finding 4: a held frame released behind the kernel head is refilled a turn late)',
-    removes: [{ scenario: 'dump-full-ring', property: 'DUMP-ORDER' }],
+    cites:
+      'removes dump-full-ring DUMP-ORDER, 105 steps, linux-4.5 with Finding 4 fixed (behind Finding 4: a held frame released behind the kernel head is refilled a turn late); ' +
+      'with forward-to-free in place that instance is gone, and the reference without this rule fails dump-abandon DUMP-ORDER, 59 steps',
+    removes: [{ scenario: 'dump-abandon', property: 'DUMP-ORDER' }],
     wraps: {
       'c.look': {
         // No asynchronous release of held frames: they are released as the cursor passes them.
@@ -532,6 +543,189 @@ export const FIXES: readonly Fix[] = [
           const t = s.threads[ti];
           t.l.ret = -ECONNREFUSED;
           goto(t, 'skb.free');
+        },
+      },
+    },
+  },
+  // Finding 14. netlink_mmap_sendmsg consumes frames one at a time (each set UNUSED
+  // before netlink_unicast) and adds each one's length to len; an error on a later
+  // frame (nm_len > maxlen, alloc_skb failing, the unicast refused) jumps to out: and
+  // returns the error, dropping len. The user, told nothing was sent, cannot tell
+  // which of its messages went out (the consumed frames look like never-used ones)
+  // and resends or loses them. At out:, the byte count wins, as for a short write:
+  // if (len > 0) err = len. The frame that failed is left as the error left it
+  // (VALID after EINVAL or ENOBUFS), for the next call to meet again.
+  {
+    id: 'sendmsg-counts',
+    cites: 'removes tx-batch RET-TX-SENDMSG, 14 steps, linux-4.5 (netlink_mmap_sendmsg jumps to out: on alloc_skb failure after a frame was sent and returns -ENOBUFS, dropping len)',
+    removes: [{ scenario: 'tx-batch', property: 'RET-TX-SENDMSG' }],
+    wraps: Object.fromEntries(
+      ['tx.len', 'tx.alloc', 'tx.copy', 'rcv.validate'].map((label): [string, Wrap] => [
+        label,
+        {
+          text: (prev) => (c, s, ti, arg) => {
+            const text = prev(c, s, ti, arg);
+            const total = s.threads[ti].l.txTotal;
+            return total > 0 && /-E[A-Z]+/.test(text) ? `${text}; len ${total} > 0: return ${total}, not the error` : text;
+          },
+          run: (prev) => (c, s, ti, arg) => {
+            const total = s.threads[ti].l.txTotal;
+            prev(c, s, ti, arg);
+            if (total > 0 && s.ghost.note === 'sendmsg-return' && s.ghost.noteThread === ti && s.ghost.noteValue < 0) {
+              // Kept past the return (the call's locals are otherwise cleared): the call is a short
+              // count, cut by this error, which TX-PROGRESS does not take for a completed submission.
+              s.threads[ti].l.txErr = s.ghost.noteValue;
+              s.ghost.noteValue = total;
+              s.threads[ti].l.ret = total;
+            }
+          },
+        },
+      ]),
+    ),
+  },
+  // Finding 13. A reader polls when the frame at its own position is not VALID or COPY, and
+  // takes POLLIN as "there is something there now". Two of 4.5's rules break that. (1)
+  // datagram_poll reports POLLIN for a non-empty receive queue, read without the queue lock,
+  // while netlink_ring_set_copied has queued the skb but not yet marked its frame COPY (even
+  // with copy-status-under-lock: poll does not take the lock). (2) netlink_has_valid_frame
+  // reports POLLIN for a VALID frame anywhere in the ring, while the reader's position is on
+  // an older frame still RESERVED (frames are published out of order). Either way the reader
+  // finds nothing, polls again, is told POLLIN again, and spins. The rule poll needs is the
+  // reader's: under the queue lock, POLLIN iff the oldest frame in use, the first from the
+  // kernel head onwards that is neither UNUSED nor SKIP, is VALID or COPY. On a ring socket
+  // every queued skb has a COPY frame (copy-rechecks-ring queues an ordinary one only once the
+  // ring is gone), so the queue alone no longer makes POLLIN there.
+  {
+    id: 'poll-oldest-frame',
+    cites: 'removes poll POLL-IN-AT-CURSOR, 6 steps, linux-4.5 (datagram_poll: POLLIN for a queued COPY skb whose frame is not yet marked COPY; netlink_has_valid_frame: any VALID frame, not the one the reader looks at)',
+    removes: [
+      { scenario: 'poll', property: 'POLL-IN-AT-CURSOR' },
+      { scenario: 'copy-mixed', property: 'POLL-IN-AT-CURSOR' },
+      { scenario: 'dump-autosize', property: 'POLL-IN-AT-CURSOR' },
+    ],
+    wraps: {
+      'poll.datagram': {
+        text: (prev) => (c, s, ti, arg) =>
+          s.sock.rx.gen === 0 ? prev(c, s, ti, arg) : `poll: datagram_poll: ${s.sock.rx.gen !== 0 && s.sock.skErr !== 0 ? 'sk_err set, ' : ''}the queue is not looked at (a ring socket: the oldest frame in use decides)`,
+        run: (prev) => (c, s, ti, arg) => {
+          if (s.sock.rx.gen === 0) return prev(c, s, ti, arg);
+          const t = s.threads[ti];
+          if (s.sock.skErr !== 0) t.l.mask |= POLLERR;
+          t.l.mask |= POLLOUT; // datagram_poll's sock_writeable, as in the base step
+          goto(t, 'poll.scan');
+        },
+      },
+      'poll.scan': {
+        text: () => (_c, s, ti) => {
+          const k = s.sock;
+          const mine = k.rxqLock === ti;
+          const pos = mine ? s.threads[ti].l.scan : k.rx.head;
+          const st = peek(s, here(s, RX, pos), 'status');
+          const lock = mine ? '' : 'lock rx queue, ';
+          if (st === VALID || st === COPY) return `poll: ${lock}rx frame ${pos} is ${STATUS_NAMES[st]}, the oldest in use: POLLIN, unlock`;
+          if (st !== UNUSED && st !== SKIP) return `poll: ${lock}rx frame ${pos} is ${STATUS_NAMES[st]}, the oldest in use: no POLLIN, unlock`;
+          const last = nextIndex(pos, k.rx.frameNr) === k.rx.head;
+          return `poll: ${lock}rx frame ${pos} is ${STATUS_NAMES[st]}${last ? ': no frame in use, unlock' : ', not in use'}`;
+        },
+        run: () => (_c, s, ti) => {
+          const t = s.threads[ti];
+          const k = s.sock;
+          if (k.rxqLock !== ti) {
+            k.rxqLock = ti;
+            t.l.scan = k.rx.head; // the head cannot move while the queue lock is held
+          }
+          const st = load(s, here(s, RX, t.l.scan), 'status');
+          const next = nextIndex(t.l.scan, k.rx.frameNr);
+          if ((st === UNUSED || st === SKIP) && next !== k.rx.head) {
+            t.l.scan = next;
+            return;
+          }
+          if (st === VALID || st === COPY) t.l.mask |= POLLIN;
+          k.rxqLock = -1;
+          pollToTx(s, ti);
+        },
+      },
+    },
+  },
+  // Found once Finding 13 was fixed (copy-hold, dump-abandon, skip-hold POLL-IN-AT-CURSOR: the reader
+  // is told POLLIN for the next frame while it waits at a frame it has just released).
+  // netlink_forward_ring moves the head past SKIP frames as it reads them and stops at the first
+  // other frame, also when that one is in use (the ring is full and nothing is taken). So the head
+  // can pass a held frame once more, in a turn in which it takes nothing after it, while the reader
+  // still has the evidence of the earlier pass (hold-until-passed: the next frame it does not hold
+  // was taken again): the reader releases the frame, which is then refilled after the next one, a
+  // turn late; back at it, the reader waits there while the next message lies in the following
+  // frame (Finding 9's hazard, through another door). The same happens when the forward reads a
+  // held frame as SKIP, the reader releases it (on the earlier evidence) and consumes the next
+  // frame, and the forward then finds that one UNUSED and passes the released frame.
+  // The rule: pass SKIP frames only into a free frame, and only frames still SKIP once that free
+  // frame is found. Read on from the head without moving it (one frame per step, under the queue
+  // lock as before); at a frame in use, leave the head (ring full); at an UNUSED frame past SKIP
+  // ones, read the SKIP frames again from the head and move the head to the first that is no
+  // longer SKIP (released meanwhile), or to the UNUSED frame. A reader cannot release a held frame
+  // between that second read and the take (its evidence, the next frame taken again, is not there
+  // yet), so every pass of a held frame is followed, in the same critical section, by a take of
+  // the frame after it, which is what the reader's rule relies on.
+  {
+    id: 'forward-to-free',
+    cites: 'removes copy-hold POLL-IN-AT-CURSOR, 49 steps, linux-4.5 with Finding 13 fixed (behind it: netlink_forward_ring passes a held SKIP frame while the ring is full, or passes one released meanwhile; the reader waits at it a turn early)',
+    removes: [
+      { scenario: 'copy-hold', property: 'POLL-IN-AT-CURSOR' },
+      { scenario: 'dump-abandon', property: 'POLL-IN-AT-CURSOR' },
+    ],
+    wraps: {
+      'fwd.step': {
+        text: () => (_c, s, ti) => {
+          const t = s.threads[ti];
+          const k = s.sock;
+          const pos = t.l.fwdPos === -1 ? k.rx.head : t.l.fwdPos;
+          const st = peek(s, here(s, RX, pos), 'status');
+          const name = STATUS_NAMES[st];
+          if (t.l.fwdStart >= 16) {
+            const free = (t.l.fwdStart >> 4) - 1;
+            if (st !== SKIP) return `forward_ring: again, rx frame ${pos} is ${name} now (released): head = ${pos}, stop`;
+            return nextIndex(pos, k.rx.frameNr) === free ? `forward_ring: again, rx frame ${pos} is SKIP: head = ${free}, stop` : `forward_ring: again, rx frame ${pos} is SKIP`;
+          }
+          if (st === SKIP) return nextIndex(pos, k.rx.frameNr) === k.rx.head ? `forward_ring: rx frame ${pos} is SKIP, every frame is: head stays, stop` : `forward_ring: rx frame ${pos} is SKIP, read on`;
+          if (st !== UNUSED) return `forward_ring: rx frame ${pos} is ${name}${pos !== k.rx.head ? ': ring full, head stays' : ''}, stop`;
+          return pos === k.rx.head ? `forward_ring: rx frame ${pos} is UNUSED, stop` : `forward_ring: rx frame ${pos} is UNUSED: read the SKIP frames before it again`;
+        },
+        run: () => (_c, s, ti) => {
+          const t = s.threads[ti];
+          const k = s.sock;
+          const done = (): void => {
+            t.l.fwdPos = -1;
+            t.l.fwdStart = 0;
+            note(s, ti, 'forward-done');
+            ret(t, 0);
+          };
+          if (t.l.fwdPos === -1) t.l.fwdPos = k.rx.head;
+          const pos = t.l.fwdPos;
+          const st = load(s, here(s, RX, pos), 'status');
+          t.l.fwdSeen |= 1 << pos;
+          // Second pass: fwdStart holds 16 * (the free frame + 1), so that the free frame survives the pass.
+          if (t.l.fwdStart >= 16) {
+            const free = (t.l.fwdStart >> 4) - 1;
+            if (st !== SKIP) {
+              k.rx.head = pos;
+              if (pos !== t.l.fwdStart % 16) note(s, ti, 'forward-skip');
+              return done();
+            }
+            t.l.fwdPos = nextIndex(pos, k.rx.frameNr);
+            if (t.l.fwdPos !== free) return;
+            k.rx.head = free;
+            done();
+            note(s, ti, 'forward-skip'); // the head passed SKIP frames (W-SKIP-PASSED)
+            return;
+          }
+          if (st === SKIP) {
+            t.l.fwdPos = nextIndex(pos, k.rx.frameNr);
+            if (t.l.fwdPos === k.rx.head) done(); // a whole turn of SKIP frames: the head stays
+            return;
+          }
+          if (st !== UNUSED || pos === k.rx.head) return done(); // in use (ring full) or free at the head: the head stays
+          t.l.fwdStart = 16 * (pos + 1) + k.rx.head;
+          t.l.fwdPos = k.rx.head;
         },
       },
     },
