@@ -15,14 +15,15 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * The text listing (no exploration) goes first: a mutant of module-level code (a citation,
  * a knob value, a property's text: a "static" mutant, which Stryker must test against every
  * file) usually dies there at once. Then the rule and property tests (milliseconds each),
- * then the two files that check whole catalogue scenarios (bugs, variant: under a second
- * each), and last the step-text golden, which explores every scenario on every variant
+ * then the files that check whole catalogue scenarios (bugs, variant, consumer-styles,
+ * caller-view: a few seconds each), and last the step-text golden, which explores every scenario on every variant
  * (about two seconds): a mutant a rule test kills never pays for the slow ones. Within a
  * rank, path order, the same on every run.
  */
 const RANKS: readonly [number, RegExp][] = [
   [0, /texts\.listing\.test\.ts$/],
-  [2, /test\/model\/(bugs|variant)\.test\.ts$/],
+  [2, /test\/model\/(bugs|variant|consumer-styles)\.test\.ts$/],
+  [2, /test\/props\/caller-view\.test\.ts$/],
   [3, /texts\.steps\.test\.ts$/],
 ];
 class CheapFirst extends BaseSequencer {
