@@ -132,9 +132,12 @@ describe('copy-passes-skip (Finding 10): netlink_ring_set_copied forwards the ri
     s.threads[ti].l.skbGen = s.sock.rx.gen;
     statuses(s, [SKIP, UNUSED, UNUSED, UNUSED]);
     let n = stepOnce(c, s, ti); // lock
-    n = stepOnce(c, n, ti); // frame 0 SKIP: head++
+    n = stepOnce(c, n, ti); // frame 0 SKIP: read on (forward-to-free: the head stays until a free frame is found)
+    expect(n.sock.rx.head).toBe(0);
+    n = stepOnce(c, n, ti); // frame 1 UNUSED: read the SKIP frames again
+    expect(n.sock.rx.head).toBe(0);
+    n = stepOnce(c, n, ti); // frame 0 still SKIP: head = 1, stop, back to the claim
     expect(n.sock.rx.head).toBe(1);
-    n = stepOnce(c, n, ti); // frame 1 UNUSED: stop, back to the claim
     expect(n.threads[ti].pc).toBe('send.copy-claim');
     n = stepOnce(c, n, ti);
     expect(n.threads[ti].pc).toBe('send.copy-mark');
@@ -145,6 +148,30 @@ describe('copy-passes-skip (Finding 10): netlink_ring_set_copied forwards the ri
     statuses(old.s, [SKIP, UNUSED, UNUSED, UNUSED]);
     const o = stepOnce(old.c, old.s, old.ti);
     expect([o.sock.drops, o.sock.rcvq.length, o.threads[old.ti].pc]).toEqual([1, 0, 'done']);
+  });
+
+  it('forward-to-free: a forward that meets a frame in use after SKIP frames leaves the head (ring full)', () => {
+    const { c, s, ti } = plainSkb(REF, 'ref.copy-lock');
+    s.threads[ti].l.skbGen = s.sock.rx.gen;
+    statuses(s, [SKIP, VALID, UNUSED, UNUSED]);
+    let n = stepOnce(c, s, ti); // lock
+    n = stepOnce(c, n, ti); // frame 0 SKIP: read on
+    expect(nextStepText(c, n, ti)).toBe('kernel[q]: forward_ring: rx frame 1 is VALID: ring full, head stays, stop');
+    n = stepOnce(c, n, ti);
+    expect([n.sock.rx.head, n.threads[ti].pc]).toEqual([0, 'send.copy-claim']);
+  });
+
+  it('forward-to-free: a SKIP frame released between the two reads is not passed: the head goes to it', () => {
+    const { c, s, ti } = plainSkb(REF, 'ref.copy-lock');
+    s.threads[ti].l.skbGen = s.sock.rx.gen;
+    statuses(s, [SKIP, UNUSED, UNUSED, UNUSED]);
+    let n = stepOnce(c, s, ti); // lock
+    n = stepOnce(c, n, ti); // frame 0 SKIP: read on
+    n = stepOnce(c, n, ti); // frame 1 UNUSED: read the SKIP frames again
+    n.sock.rx.frames[0].status = UNUSED; // the reader released frame 0 meanwhile
+    expect(nextStepText(c, n, ti)).toBe('kernel[q]: forward_ring: again, rx frame 0 is UNUSED now (released): head = 0, stop');
+    n = stepOnce(c, n, ti);
+    expect([n.sock.rx.head, n.threads[ti].pc]).toEqual([0, 'send.copy-claim']);
   });
 
   it('set_copied claim (reference): the lock is taken by the step before, so the claim text does not take it again', () => {
