@@ -8,7 +8,7 @@
  * too slow for the mutation project.)
  */
 import { describe, expect, it } from 'vitest';
-import { COPY, EAGAIN, EBUSY, ENOBUFS, HDRLEN, RESERVED, RX, SKIP, TX, UNUSED, VALID } from '../../../src/model/constants.js';
+import { COPY, EAGAIN, EBUSY, ENOBUFS, HDRLEN, POLLIN, RESERVED, RX, SKIP, TX, UNUSED, VALID } from '../../../src/model/constants.js';
 import type { ScenarioConfig, ThreadSpec } from '../../../src/model/config.js';
 import { initialState, makeCtx } from '../../../src/model/spec.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, type State } from '../../../src/model/state.js';
@@ -799,5 +799,92 @@ describe('copy-rechecks-ring (Finding 11): netlink_ring_set_copied checks under 
     const n = stepOnce(c, s, ti);
     expect(n.threads[ti].pc).toBe('send.copy-mark');
     expect(n.sock.rcvq.toArray()).toEqual([{ msg: 5, seq: 2, frame: 0 }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Finding 14 (sendmsg-counts) and Finding 13 (poll-oldest-frame).
+
+describe('sendmsg-counts (Finding 14): netlink_mmap_sendmsg returns the bytes already sent when a later frame fails', () => {
+  const txUser: ThreadSpec = { name: 'tx', program: 'txuser', params: { count: 1, batch: 1, dontwait: false, firstTag: 1 } };
+  const other: ThreadSpec = { name: 'o', program: 'consumer', params: { maxHold: 0 } };
+  /** tx inside the loop at tx.copy (4.5 always copies) of frame 1, having sent `total` bytes; allocations may fail. */
+  function failing(v: string, total: number) {
+    const b = bench(v, scenario([txUser, other], { tx: 0, allocFailures: true }));
+    const ti = tid(b.c, 'tx');
+    enter(b.s, ti, 'tx.copy');
+    b.s.sock.pgVecLock = ti;
+    Object.assign(b.s.sock.tx.frames[1], { status: VALID, len: 64, msg: 2, seq: 0 });
+    b.s.sock.tx.head = 1;
+    const l = b.s.threads[ti].l;
+    l.txFrame = 1;
+    l.txLen = 64;
+    l.txTotal = total;
+    l.txTaken = total > 0 ? 1 : 0;
+    return { ...b, ti };
+  }
+
+  it('after 64 bytes sent, alloc_skb failing returns 64 (linux-4.5: -ENOBUFS); the failed frame stays VALID; the error is kept for TX-PROGRESS', () => {
+    const { c, s, ti } = failing(REF, 64);
+    expect(textAt(c, s, ti, 1)).toBe('sendmsg: alloc_skb fails: -ENOBUFS, unlock; len 64 > 0: return 64, not the error');
+    const n = stepOnce(c, s, ti, 1);
+    expect([n.threads[ti].l.ret, n.ghost.noteValue, n.threads[ti].l.txErr, n.sock.tx.frames[1].status, n.sock.pgVecLock]).toEqual([64, 64, -ENOBUFS, VALID, -1]);
+    const o = failing(L45, 64);
+    const m = stepOnce(o.c, o.s, o.ti, 1);
+    expect([m.threads[o.ti].l.ret, m.ghost.noteValue, m.threads[o.ti].l.txErr]).toEqual([-ENOBUFS, -ENOBUFS, 0]);
+  });
+
+  it('with nothing sent yet the error is returned as in linux-4.5', () => {
+    const { c, s, ti } = failing(REF, 0);
+    expect(textAt(c, s, ti, 1)).toBe('sendmsg: alloc_skb fails: -ENOBUFS, unlock');
+    const n = stepOnce(c, s, ti, 1);
+    expect([n.threads[ti].l.ret, n.ghost.noteValue, n.threads[ti].l.txErr]).toEqual([-ENOBUFS, -ENOBUFS, 0]);
+  });
+});
+
+describe('poll-oldest-frame (Finding 13): on a ring socket POLLIN iff the oldest frame in use is VALID or COPY', () => {
+  /** consumer c at poll's datagram step on a mapped RX ring of FOUR frames, a COPY skb queued. */
+  function atDatagram(v: string, list: readonly number[], head = 0) {
+    const b = bench(v, scenario([plainProducer, consumer()]));
+    const ti = tid(b.c, 'c');
+    enter(b.s, ti, 'poll.datagram');
+    statuses(b.s, list);
+    b.s.sock.rx.head = head;
+    b.s.sock.rcvq.push({ msg: 4, seq: 1, frame: 0 });
+    return { ...b, ti };
+  }
+  /** Run c's poll to its return; the mask it returned. */
+  function pollMask(c: Ctx, s: State, ti: number): number {
+    let n = s;
+    for (let i = 0; i < 10 && n.threads[ti].pc !== 'done'; i++) n = stepOnce(c, n, ti);
+    expect(n.threads[ti].pc).toBe('done');
+    return n.threads[ti].l.ret;
+  }
+  it('a queued skb whose frame is not marked COPY yet: no POLLIN (linux-4.5: POLLIN from datagram_poll)', () => {
+    const r = atDatagram(REF, [UNUSED, UNUSED, UNUSED, UNUSED], 1);
+    expect(nextStepText(r.c, r.s, r.ti)).toBe('kernel[c]: poll: datagram_poll: the queue is not looked at (a ring socket: the oldest frame in use decides)');
+    expect(pollMask(r.c, r.s, r.ti) & POLLIN).toBe(0);
+    const o = atDatagram(L45, [UNUSED, UNUSED, UNUSED, UNUSED], 1);
+    expect(pollMask(o.c, o.s, o.ti) & POLLIN).toBe(POLLIN);
+  });
+
+  it('from the head, UNUSED and SKIP frames are passed; the first other frame decides: COPY or VALID POLLIN, RESERVED not', () => {
+    for (const [list, want] of [
+      [[SKIP, UNUSED, COPY, UNUSED], POLLIN],
+      [[UNUSED, SKIP, VALID, RESERVED], POLLIN],
+      [[UNUSED, RESERVED, VALID, UNUSED], 0],
+    ] as const) {
+      const r = atDatagram(REF, list, 0);
+      expect(pollMask(r.c, r.s, r.ti) & POLLIN, list.join(',')).toBe(want);
+    }
+    // linux-4.5: any VALID frame makes POLLIN, even behind a RESERVED one (its scan runs only with an empty queue).
+    const o = atDatagram(L45, [UNUSED, RESERVED, VALID, UNUSED], 0);
+    o.s.sock.rcvq.clear();
+    expect(pollMask(o.c, o.s, o.ti) & POLLIN).toBe(POLLIN);
+  });
+
+  it('the oldest frame in use is found from the kernel head, wrapping: head 2, frames 2 and 3 UNUSED, frame 0 VALID', () => {
+    const r = atDatagram(REF, [VALID, RESERVED, UNUSED, UNUSED], 2);
+    expect(pollMask(r.c, r.s, r.ti) & POLLIN).toBe(POLLIN);
   });
 });
