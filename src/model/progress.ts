@@ -36,6 +36,12 @@ import './user/consumer.js'; // registers c.sleep
 const PROGRESS_NOTES = new Set(['read', 'read-id', 'dump-read', 'error-read', 'dump-done', 'tx-acted']);
 
 const SLEEP = labelId('c.sleep');
+/**
+ * Another program's bind() of the port id, retried until it succeeds (kernel/setup.ts
+ * port.bind): waiting for a port id that is never freed is that program's business, like a
+ * consumer resting in poll, not work the socket owes anyone.
+ */
+let BIND = -1;
 
 export function isProgress(_c: Ctx, s: State, a: StepAction, t: State): boolean {
   if (t.threads[a.thread].pcId === DONE_ID) return true; // it acted, so it was not done before
@@ -88,11 +94,13 @@ function heldLocks(s: State, ti: number): string[] {
   return out;
 }
 
-/** In a terminal state: one line per thread that has not finished and is not resting in poll. */
+/** In a terminal state: one line per thread that has not finished and is not resting in poll (or waiting for a port id to bind). */
 export function unfinishedThreads(c: Ctx, s: State): string[] {
   const out: string[] = [];
   s.threads.forEach((t, ti) => {
-    if (t.pcId === DONE_ID || t.pcId === SLEEP) return;
+    // Looked up on first use: kernel/setup.ts registers the label after this module loads.
+    if (BIND < 0) BIND = labelId('port.bind');
+    if (t.pcId === DONE_ID || t.pcId === SLEEP || t.pcId === BIND) return;
     const holds = heldLocks(s, ti);
     out.push(`${c.threads[ti].name} cannot take its next step (${t.pc})${holds.length > 0 ? `, holding ${holds.join(' and ')}` : ''}`);
   });

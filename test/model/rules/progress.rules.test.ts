@@ -128,6 +128,9 @@ describe('proper end states', () => {
     expect(unfinishedThreads(c, s)).toEqual([]);
     s.threads[ci].pc = 'c.sleep';
     expect(unfinishedThreads(c, s)).toEqual([]);
+    // Another program retrying bind() for a port id that is never freed (kernel/setup.ts port.bind).
+    s.threads[pi].pc = 'port.bind';
+    expect(unfinishedThreads(c, s)).toEqual([]);
   });
 
   it('a thread stopped anywhere else is work left undone, with the locks it holds', () => {
