@@ -82,7 +82,8 @@ export interface Progress {
   readonly perSecond: number;
 }
 
-function positiveInteger(name: string, v: number | undefined): number {
+/** A count budget: absent means none (Infinity); otherwise an integer >= 1. Shared with the liveness engine. */
+export function positiveInteger(name: string, v: number | undefined): number {
   if (v === undefined) return Infinity;
   if (!(Number.isSafeInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
   return v;

@@ -34,7 +34,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ActionBase, CheckTarget } from '../model/interface.js';
 import { UsageError } from '../errors.js';
-import type { Budgets } from './bfs.js';
+import { positiveInteger, type Budgets } from './bfs.js';
 import { ActionLinks, GrowableArray, collisionProbability } from './fingerprint.js';
 import { StateQueue } from './queue.js';
 import { formatPath, replay } from './replay.js';
@@ -192,13 +192,8 @@ export function liveness<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
   const progress = spec.progress.bind(spec);
   const unfinished = spec.unfinished ? spec.unfinished.bind(spec) : () => [];
   const strongFair = spec.strongFair ? spec.strongFair.bind(spec) : () => undefined;
-  const limit = (name: string, v: number | undefined): number => {
-    if (v === undefined) return Infinity;
-    if (!(Number.isSafeInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
-    return v;
-  };
-  const maxStates = limit('maxStates', options.maxStates);
-  const maxDepth = limit('maxDepth', options.maxDepth);
+  const maxStates = positiveInteger('maxStates', options.maxStates);
+  const maxDepth = positiveInteger('maxDepth', options.maxDepth);
   const timeBudget = options.timeBudgetSeconds ?? Infinity;
   const maxMemory = options.maxMemoryMiB ?? Infinity;
   const interval = options.progressIntervalMs ?? 1000;

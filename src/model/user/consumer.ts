@@ -103,6 +103,15 @@ function looksUpFrom(c: Ctx, ti: number, status: number): boolean {
   return st === 'nurs' && (status === UNUSED || status === RESERVED || status === SKIP);
 }
 
+/** A search moves on to the next frame; after a whole turn (back where it started) it gives up and polls. */
+function searchOn(c: Ctx, s: State, ti: number): void {
+  const t = s.threads[ti];
+  advance(c, s, ti);
+  if (++t.l.scan < rxFrames(c)) return;
+  t.l.scan = 0;
+  call(t, 'poll.enter', 'c.polled');
+}
+
 /** Start a search: ulogd2's lookup re-reads the frame at the cursor; nurs's scan starts at the next one, and with one frame has nowhere to go. */
 function startSearch(c: Ctx, s: State, ti: number): void {
   const t = s.threads[ti];
@@ -290,10 +299,7 @@ defineSteps({
         t.l.scan = 0;
         return onValid(c, s, ti);
       }
-      advance(c, s, ti);
-      if (++t.l.scan < rxFrames(c)) return;
-      t.l.scan = 0;
-      call(t, 'poll.enter', 'c.polled');
+      searchOn(c, s, ti);
     },
   },
   'c.scan': {
@@ -313,10 +319,7 @@ defineSteps({
         t.l.scan = 0;
         return st === VALID ? onValid(c, s, ti) : onCopy(c, s, ti);
       }
-      advance(c, s, ti);
-      if (++t.l.scan < rxFrames(c)) return;
-      t.l.scan = 0;
-      call(t, 'poll.enter', 'c.polled');
+      searchOn(c, s, ti);
     },
   },
   'c.mark': {
