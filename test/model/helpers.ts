@@ -8,6 +8,10 @@
  * steps it has no choice about.
  */
 import { expect } from 'vitest';
+import { bfs } from '../../src/check/bfs.js';
+import type { CheckResult } from '../../src/check/result.js';
+import { buildTargetFor } from '../../src/targets.js';
+import type { Variant } from '../../src/model/variant.js';
 import { UsageError as UsageErrorForTests } from '../../src/errors.js';
 import { buildTarget, findScenario, findVariant, listProperties } from '../../src/catalog.js';
 import type { ScenarioConfig, ThreadSpec } from '../../src/model/config.js';
@@ -274,4 +278,12 @@ export function nextStepText(c: Ctx, s: BenchState, ti: number): string {
   const a = enabledActions(c, s).find((x) => x.thread === ti);
   if (a === undefined) expect.fail(`no enabled step of ${ti}`);
   return describeAction(c, s, a);
+}
+
+/** bfs of `variant` on one scenario, judging only `property` (it stops at that property's first violation). */
+export function checkOne(variant: Variant, scenario: string, property: string): CheckResult {
+  const t = buildTargetFor(variant, scenario);
+  const p = listProperties().find((x) => x.id === property);
+  if (!p) throw new Error(`no property ${property}`);
+  return bfs({ ...t, invariants: [p] }, { properties: [property] });
 }

@@ -17,10 +17,11 @@
 import { describe, expect, it } from 'vitest';
 import { bfs } from '../../src/check/bfs.js';
 import type { CheckResult } from '../../src/check/result.js';
-import { findVariant, listProperties, listScenarios } from '../../src/catalog.js';
+import { findVariant, listScenarios } from '../../src/catalog.js';
 import { defineVariant } from '../../src/model/variant.js';
 import { FIXES, reference, referenceWithout } from '../../src/model/variants/reference.js';
 import { buildTargetFor } from '../../src/targets.js';
+import { checkOne } from './helpers.js';
 import type { Variant } from '../../src/model/variant.js';
 import dumpSpaceWrap from '../../examples/patches/dump-space-wrap.js';
 import setRingUnderLock from '../../examples/patches/set-ring-under-lock.js';
@@ -28,13 +29,6 @@ import setRingUnderLock from '../../examples/patches/set-ring-under-lock.js';
 const SLOW = ['rx-basic'];
 const slow = process.env.NLRING_SLOW === '1';
 
-/** bfs of `variant` on one scenario, judging only `property` (it stops at that property's first violation). */
-function checkOne(variant: Variant, scenario: string, property: string): CheckResult {
-  const t = buildTargetFor(variant, scenario);
-  const p = listProperties().find((x) => x.id === property);
-  if (!p) throw new Error(`no property ${property}`);
-  return bfs({ ...t, invariants: [p] }, { properties: [property] });
-}
 
 function expectPass(r: CheckResult): void {
   expect(r.violation?.message ?? '', r.violation?.steps.join('\n')).toBe('');

@@ -4,9 +4,7 @@
  * to break it and holding where it should.
  */
 import { describe, expect, it } from 'vitest';
-import { bfs } from '../../src/check/bfs.js';
 import type { CheckResult } from '../../src/check/result.js';
-import { listProperties } from '../../src/catalog.js';
 import { COPY, ECONNREFUSED, EINVAL, ENOBUFS, POLLIN, RESERVED, SKIP, TX, UNUSED, VALID } from '../../src/model/constants.js';
 import type { State } from '../../src/model/state.js';
 import { endDelivery } from '../../src/model/kernel/deliver.js';
@@ -15,16 +13,9 @@ import { goto, ret, stepAt } from '../../src/model/step.js';
 import { defineVariant, type Variant } from '../../src/model/variant.js';
 import { linux45 } from '../../src/model/variants/linux-4.5.js';
 import { reference } from '../../src/model/variants/reference.js';
-import { buildTargetFor } from '../../src/targets.js';
+import { checkOne } from '../model/helpers.js';
 import { edit, expectClause, expectFails, expectHolds, init, runUntil } from './helpers.js';
 
-/** bfs of `variant` on one scenario, judging only `property`. */
-function checkOne(variant: Variant, scenario: string, property: string): CheckResult {
-  const t = buildTargetFor(variant, scenario);
-  const p = listProperties().find((x) => x.id === property);
-  if (!p) throw new Error(`no property ${property}`);
-  return bfs({ ...t, invariants: [p] }, { properties: [property] });
-}
 
 function expectPass(r: CheckResult): void {
   expect(r.violation?.steps.join('\n') ?? '', 'no counterexample').toBe('');
