@@ -22,7 +22,6 @@ import { defineVariant } from '../../src/model/variant.js';
 import { FIXES, reference, referenceWithout } from '../../src/model/variants/reference.js';
 import { buildTargetFor } from '../../src/targets.js';
 import { checkOne } from './helpers.js';
-import type { Variant } from '../../src/model/variant.js';
 import dumpSpaceWrap from '../../examples/patches/dump-space-wrap.js';
 import setRingUnderLock from '../../examples/patches/set-ring-under-lock.js';
 

@@ -10,7 +10,7 @@ import type { State } from '../../src/model/state.js';
 import { endDelivery } from '../../src/model/kernel/deliver.js';
 import { load } from '../../src/model/mem.js';
 import { goto, ret, stepAt } from '../../src/model/step.js';
-import { defineVariant, type Variant } from '../../src/model/variant.js';
+import { defineVariant } from '../../src/model/variant.js';
 import { linux45 } from '../../src/model/variants/linux-4.5.js';
 import { reference } from '../../src/model/variants/reference.js';
 import { checkOne } from '../model/helpers.js';
