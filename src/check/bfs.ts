@@ -82,11 +82,22 @@ export interface Progress {
   readonly perSecond: number;
 }
 
-/** A count budget: absent means none (Infinity); otherwise an integer >= 1. Shared with the liveness engine. */
-export function positiveInteger(name: string, v: number | undefined): number {
+/** A count budget: absent means none (Infinity); otherwise an integer >= 1. */
+function positiveInteger(name: string, v: number | undefined): number {
   if (v === undefined) return Infinity;
   if (!(Number.isSafeInteger(v) && v >= 1)) throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
   return v;
+}
+
+/** A run's limits with their defaults (none, and progress every second); shared with the liveness engine. */
+export function limitsOf(options: Budgets & { readonly progressIntervalMs?: number }) {
+  return {
+    maxStates: positiveInteger('maxStates', options.maxStates),
+    maxDepth: positiveInteger('maxDepth', options.maxDepth),
+    timeBudget: options.timeBudgetSeconds ?? Infinity,
+    maxMemory: options.maxMemoryMiB ?? Infinity,
+    interval: options.progressIntervalMs ?? 1000,
+  };
 }
 
 /**
@@ -110,11 +121,7 @@ function memoryMiB(held: number): number {
 
 export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options: BfsOptions = {}): CheckResult {
   const { spec, invariants, witnesses } = target;
-  const maxStates = positiveInteger('maxStates', options.maxStates);
-  const maxDepth = positiveInteger('maxDepth', options.maxDepth);
-  const timeBudget = options.timeBudgetSeconds ?? Infinity;
-  const maxMemory = options.maxMemoryMiB ?? Infinity;
-  const interval = options.progressIntervalMs ?? 1000;
+  const { maxStates, maxDepth, timeBudget, maxMemory, interval } = limitsOf(options);
   const started = performance.now();
   let lastProgress = started;
   // Expansion works on two slots: the state being expanded and its successor (stepped in place when the spec can).

@@ -34,7 +34,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ActionBase, CheckTarget } from '../model/interface.js';
 import { UsageError } from '../errors.js';
-import { positiveInteger, type Budgets } from './bfs.js';
+import { limitsOf, type Budgets } from './bfs.js';
 import { ActionLinks, GrowableArray, collisionProbability } from './fingerprint.js';
 import { StateQueue } from './queue.js';
 import { formatPath, replay } from './replay.js';
@@ -192,11 +192,7 @@ export function liveness<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
   const progress = spec.progress.bind(spec);
   const unfinished = spec.unfinished ? spec.unfinished.bind(spec) : () => [];
   const strongFair = spec.strongFair ? spec.strongFair.bind(spec) : () => undefined;
-  const maxStates = positiveInteger('maxStates', options.maxStates);
-  const maxDepth = positiveInteger('maxDepth', options.maxDepth);
-  const timeBudget = options.timeBudgetSeconds ?? Infinity;
-  const maxMemory = options.maxMemoryMiB ?? Infinity;
-  const interval = options.progressIntervalMs ?? 1000;
+  const { maxStates, maxDepth, timeBudget, maxMemory, interval } = limitsOf(options);
   const started = performance.now();
   let lastProgress = started;
 
