@@ -30,6 +30,7 @@ export function counterexample<S, A extends ActionBase>(target: CheckTarget<S, A
     path,
     steps: r.steps,
     trace: r.trace,
+    ...(r.violation.explanation ? { explanation: r.violation.explanation } : {}),
     message: n === 0 ? `invariant ${property.id} is violated in the initial state` : `invariant ${property.id} is violated after ${n} step${n === 1 ? '' : 's'}`,
   };
 }

@@ -13,6 +13,8 @@ export interface ReplayViolation {
   readonly doc: string;
   /** Index into the trace of the first state that violates it (0 = init). */
   readonly step: number;
+  /** The property's `explain` of that state: the values that broke it (absent when the property has none). */
+  readonly explanation?: string;
 }
 
 export interface ReplayResult {
@@ -70,7 +72,7 @@ export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path:
   let state = spec.init();
   let loopKey = loopFrom === 0 ? spec.encode(state) : undefined;
   const steps: string[] = [];
-  const trace: TraceStep[] = [{ action: 'init', state: spec.render(state), summary: spec.summary(state) }];
+  const trace: TraceStep[] = [{ action: 'init', state: spec.render(state), summary: spec.summary(state), ...viewOf(spec, state) }];
   let violation = firstViolated(target, state, 0);
 
   indices.forEach((index, i) => {
@@ -81,9 +83,10 @@ export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path:
     }
     const action = enabled[index];
     const line = spec.describe(state, action);
+    const info = spec.stepInfo?.(state, action);
     state = spec.next(state, action);
     steps.push(line);
-    trace.push({ action: line, state: spec.render(state), summary: spec.summary(state) });
+    trace.push({ action: line, state: spec.render(state), summary: spec.summary(state), ...viewOf(spec, state), ...(info ? { step: info } : {}) });
     violation ??= firstViolated(target, state, i + 1);
     if (loopFrom === i + 1) loopKey = spec.encode(state);
   });
@@ -102,7 +105,14 @@ export function replay<S, A extends ActionBase>(target: CheckTarget<S, A>, path:
   };
 }
 
+/** The structured view of a state, when the spec offers one. */
+function viewOf<S, A extends ActionBase>(spec: CheckTarget<S, A>['spec'], state: S): { view?: unknown } {
+  return spec.view ? { view: spec.view(state) } : {};
+}
+
 function firstViolated<S, A extends ActionBase>(target: CheckTarget<S, A>, state: S, step: number): ReplayViolation | undefined {
   const p = target.invariants.find((inv) => !inv.holds(state));
-  return p && { property: p.id, family: p.family, doc: p.doc, step };
+  if (!p) return undefined;
+  const explanation = p.explain?.(state);
+  return { property: p.id, family: p.family, doc: p.doc, step, ...(explanation ? { explanation } : {}) };
 }

@@ -13,6 +13,10 @@ export interface TraceStep {
   readonly state: string;
   /** `spec.summary(state)`: one line. */
   readonly summary: string;
+  /** `spec.view(state)`, when the spec has it: the state as structured data. */
+  readonly view?: unknown;
+  /** `spec.stepInfo(before, action)` of the step that led here (absent for init). */
+  readonly step?: { readonly lane: 'kernel' | 'user'; readonly actor: string; readonly label: string; readonly cites: string };
 }
 
 export interface Violation {
@@ -30,6 +34,8 @@ export interface Violation {
   readonly trace: TraceStep[];
   /** One line saying what went wrong, e.g. `invariant X violated after 3 steps`. */
   readonly message: string;
+  /** The property's explanation of the violating state (the values that broke it), when it has one. */
+  readonly explanation?: string;
 }
 
 export interface WitnessStatus {

@@ -62,6 +62,18 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
   /** A one-line summary of the state, for compact timelines. */
   summary(s: S): string;
   /**
+   * Optional: the state as structured, JSON-able data (named fields, nothing
+   * abbreviated) for reports that draw or diff it: the text timeline, the HTML
+   * report, ITF traces. Engines never call it.
+   */
+  view?(s: S): unknown;
+  /**
+   * Optional: what the step `a` taken in `s` is, as data: whose code it is
+   * (`kernel` or `user` lane), the thread, the step label and the kernel function
+   * and version it models. Reports call it only for the steps they show.
+   */
+  stepInfo?(s: S, a: A): { readonly lane: 'kernel' | 'user'; readonly actor: string; readonly label: string; readonly cites: string };
+  /**
    * Liveness (optional; `check --liveness`, src/check/liveness.ts, docs/liveness.md):
    * whether the step `a` from `s` to `t` is progress (for netlink: a message made
    * readable or consumed, a TX frame consumed, a thread finished). `t` is the
@@ -119,6 +131,12 @@ export interface Property<S> {
   /** The kernel rule it encodes, with function and version. */
   readonly cites: string;
   readonly holds: (s: S) => boolean;
+  /**
+   * Optional: for a state where `holds` is false, one or two sentences naming the
+   * values that broke it (which frame, which thread, which store), for the
+   * counterexample's explanation. Reports fall back to `doc` without it.
+   */
+  readonly explain?: (s: S) => string;
   /**
    * The predicate reads only the state proper (what the canonical encoding
    * holds), not the record of what the last step did. BFS then judges it once

@@ -15,6 +15,7 @@ import { encodeState, encodeUnits, loadUnits, makeDecoder } from './codec.js';
 import { makeCanonicalUnits } from './symmetry.js';
 import { ZOBRIST_HASH } from './zobrist.js';
 import { render, summary } from './render.js';
+import { stateView, stepInfo } from './view.js';
 import { Layout, State, cloneState, emptyState } from './state.js';
 import type { Ctx, StepAction } from './step.js';
 import { DONE, DONE_ID, labelAt, labelId, settle, stepTableFor, type StepDef } from './step.js';
@@ -210,6 +211,8 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),
     summary: (s) => summary(c, s),
+    view: (s) => stateView(c, s),
+    stepInfo: (_s, a) => stepInfo(c, a),
     // Liveness (check --liveness): what progress is and which end states are proper (progress.ts).
     progress: (s, a, t) => isProgress(c, s, a, t),
     strongFair: (s, a, t) => promiseOf(c, s, a, t),

@@ -1,0 +1,211 @@
+/**
+ * The state as structured, JSON-able data for reports: the text timeline diffs two
+ * views, the HTML report draws its SVG rings from them, ITF traces and JSON replays
+ * carry them. `render.ts` draws the same state as text for people; this is for
+ * programs, so every value is named and nothing is abbreviated.
+ *
+ * A frame's holder is part of the view because a free UNUSED frame and an UNUSED
+ * frame that a kernel thread has claimed for a COPY (netlink_ring_set_copied, 4.5)
+ * look the same in the status word: only who holds it tells them apart.
+ * Pure: no I/O.
+ */
+import { RESERVED, RING_NAMES, SKIP, STATUS_NAMES, UNUSED, errnoName } from './constants.js';
+import { labelAt, type Ctx, type StepAction } from './step.js';
+import { SKB_NONE, SKB_PLAIN, SKB_RX, SKB_TX, type Ring, type State } from './state.js';
+
+/** Who holds a frame besides its status word: a kernel thread that reserved or claimed it, or a consumer that keeps it as SKIP. */
+export interface FrameHolder {
+  readonly thread: string;
+  /**
+   * `reserved`: a kernel thread reserved it (netlink_alloc_skb) and has not published it;
+   * `claimed`: a kernel thread claimed it at the head for a COPY and has not yet written COPY;
+   * `copying`: a kernel thread holds it while writing it (status COPY or another kernel-owned state);
+   * `held`: a consumer keeps it (status SKIP) to release later.
+   */
+  readonly how: 'reserved' | 'claimed' | 'copying' | 'held';
+}
+
+export interface FrameView {
+  readonly index: number;
+  readonly status: (typeof STATUS_NAMES)[number];
+  /** nm_len. */
+  readonly len: number;
+  /** Message tag in the frame (0 = none) and the id it carries (0 = none). */
+  readonly msg: number;
+  readonly seq: number;
+  /** Offset of the message from the frame start (24 = NL_MMAP_HDRLEN, anything else is a moved message). */
+  readonly offset: number;
+  readonly holder: FrameHolder | null;
+  /** The kernel's head is on this frame. */
+  readonly kernelHead: boolean;
+  /** Userspace threads whose private cursor is on this frame. */
+  readonly cursors: readonly string[];
+}
+
+export interface RingView {
+  readonly name: 'rx' | 'tx';
+  /** A ring is installed (pg_vec != NULL). */
+  readonly present: boolean;
+  /** Generation of the installed block array (a swap installs a new one). */
+  readonly generation: number;
+  readonly head: number;
+  /** atomic_t pending: live ring-backed skbs. */
+  readonly pending: number;
+  readonly frameSize: number;
+  readonly frames: readonly FrameView[];
+}
+
+export interface QueuedView {
+  readonly msg: number;
+  readonly seq: number;
+  /** The COPY frame queued with this skb, -1 for none. */
+  readonly frame: number;
+}
+
+export interface SocketView {
+  /** nlk->mapped: live VMAs. */
+  readonly mapped: number;
+  readonly fileRefs: number;
+  readonly skErr: string;
+  readonly congested: boolean;
+  readonly drops: number;
+  readonly receiveQueue: readonly QueuedView[];
+  /** sk_rmem_alloc in ordinary skbs. */
+  readonly rmem: number;
+  readonly dump: { readonly running: boolean; readonly part: number };
+  readonly released: boolean;
+  readonly destructed: boolean;
+  /** Lock name to the thread holding it; free locks are absent. */
+  readonly locks: Readonly<Record<string, string>>;
+  /** Another socket bound this socket's port id after release, and what it has queued. */
+  readonly otherSocket: { readonly bound: boolean; readonly queued: number };
+}
+
+export interface SkbView {
+  readonly kind: 'ordinary' | 'ring-rx' | 'ring-tx';
+  /** The frame a ring skb points into, -1 for an ordinary one. */
+  readonly frame: number;
+  readonly msg: number;
+  readonly seq: number;
+  readonly len: number;
+}
+
+export interface ThreadView {
+  readonly name: string;
+  /** The program the thread runs (producer, consumer, txuser, sibling, forker, setup). */
+  readonly program: string;
+  /** The step label it is at (`done` when finished) and the labels it returns to. */
+  readonly pc: string;
+  readonly stack: readonly string[];
+  /** The skb the thread has in flight, if any. */
+  readonly skb: SkbView | null;
+  /** RX frames the thread keeps as SKIP (consumers). */
+  readonly held: readonly number[];
+}
+
+export interface StateView {
+  readonly rings: readonly [RingView, RingView];
+  readonly socket: SocketView;
+  readonly threads: readonly ThreadView[];
+  /** The subsystem lock under which message ids are handed out: its holder, or null. */
+  readonly idLock: string | null;
+}
+
+/** The step an action takes: lane, thread, label and the kernel (or userspace) code it models. */
+export interface StepInfo {
+  readonly lane: 'kernel' | 'user';
+  readonly actor: string;
+  readonly label: string;
+  readonly cites: string;
+}
+
+const SKB_KINDS: Record<number, SkbView['kind']> = { [SKB_PLAIN]: 'ordinary', [SKB_RX]: 'ring-rx', [SKB_TX]: 'ring-tx' };
+
+function holderOf(c: Ctx, s: State, ringIndex: number, i: number): FrameHolder | null {
+  const f = (ringIndex === 0 ? s.sock.rx : s.sock.tx).frames[i];
+  if (f.owner >= 0) {
+    const how = f.status === RESERVED ? 'reserved' : f.status === UNUSED ? 'claimed' : 'copying';
+    return { thread: c.threads[f.owner].name, how };
+  }
+  if (ringIndex === 0 && f.status === SKIP) {
+    const ti = s.threads.findIndex((t) => t.l.held.toArray().includes(i));
+    if (ti >= 0) return { thread: c.threads[ti].name, how: 'held' };
+  }
+  return null;
+}
+
+/** Which userspace threads keep a private cursor on which ring (the same rule as the text drawing). */
+function cursorsOn(c: Ctx, s: State, ringIndex: number, frame: number): string[] {
+  const names: string[] = [];
+  s.threads.forEach((t, ti) => {
+    const spec = c.threads[ti];
+    const prog = spec.program;
+    const verdicts = prog === 'consumer' && (spec as { params: { verdicts?: number } }).params.verdicts;
+    const uses = ringIndex === 0 ? prog === 'consumer' : prog === 'txuser' || Boolean(verdicts);
+    if (uses && (ringIndex === 0 ? t.l.cursor : t.l.txCursor) === frame) names.push(spec.name);
+  });
+  return names;
+}
+
+function ringView(c: Ctx, s: State, ringIndex: number, r: Ring): RingView {
+  const present = r.gen !== 0;
+  const frames: FrameView[] = [];
+  if (present) {
+    for (let i = 0; i < r.frameNr; i++) {
+      const f = r.frames[i];
+      frames.push({
+        index: i,
+        status: STATUS_NAMES[f.status],
+        len: f.len,
+        msg: f.msg,
+        seq: f.seq,
+        offset: f.off,
+        holder: holderOf(c, s, ringIndex, i),
+        kernelHead: i === r.head,
+        cursors: cursorsOn(c, s, ringIndex, i),
+      });
+    }
+  }
+  return { name: RING_NAMES[ringIndex], present, generation: r.gen, head: r.head, pending: r.pending, frameSize: r.frameSize, frames };
+}
+
+export function stateView(c: Ctx, s: State): StateView {
+  const k = s.sock;
+  const name = (ti: number) => c.threads[ti].name;
+  const locks: Record<string, string> = {};
+  if (k.pgVecLock >= 0) locks.pg_vec_lock = name(k.pgVecLock);
+  if (k.rxqLock >= 0) locks['sk_receive_queue.lock'] = name(k.rxqLock);
+  if (k.cbMutex >= 0) locks.cb_mutex = name(k.cbMutex);
+  return {
+    rings: [ringView(c, s, 0, k.rx), ringView(c, s, 1, k.tx)],
+    socket: {
+      mapped: k.mapped,
+      fileRefs: k.fileRefs,
+      skErr: errnoName(k.skErr),
+      congested: k.congested,
+      drops: k.drops,
+      receiveQueue: k.rcvq.toArray().map((q) => ({ msg: q.msg, seq: q.seq, frame: q.frame })),
+      rmem: k.rmem,
+      dump: { running: k.dumpRunning, part: k.dumpPart },
+      released: k.released,
+      destructed: k.destructed,
+      locks,
+      otherSocket: { bound: k.otherBound, queued: k.otherQueued },
+    },
+    threads: s.threads.map((t, ti) => ({
+      name: name(ti),
+      program: c.threads[ti].program,
+      pc: t.pc,
+      stack: t.stack.toArray(),
+      skb: t.l.skb === SKB_NONE ? null : { kind: SKB_KINDS[t.l.skb] ?? 'ordinary', frame: t.l.skb === SKB_PLAIN ? -1 : t.l.skbFrame, msg: t.l.skbMsg, seq: t.l.skbSeq, len: t.l.skbLen },
+      held: t.l.held.toArray(),
+    })),
+    idLock: s.idLock >= 0 ? name(s.idLock) : null,
+  };
+}
+
+/** The step `a` takes: its lane (kernel or userspace code), thread, label and citation in this variant. */
+export function stepInfo(c: Ctx, a: StepAction): StepInfo {
+  const def = c.table.steps[a.label];
+  return { lane: def?.who ?? 'kernel', actor: a.actor, label: labelAt(a.label), cites: def?.cites ?? '' };
+}
