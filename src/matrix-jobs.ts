@@ -22,19 +22,24 @@ export interface Pair {
  * Run every pair in `jobs` workers and return the results in pair order. A
  * UsageError in a worker (a file that does not load) is rethrown as one; any
  * other failure as an Error. Workers are terminated in every case.
+ *
+ * `signal` (optional) interrupts the runs: on abort the workers are terminated
+ * at once and the promise resolves with the results finished so far; the
+ * entries of the unfinished pairs are `undefined`.
  */
 export function runInWorkers(
   pairs: readonly Pair[],
   options: WorkerOptions,
   jobs: number,
   progress?: (label: string) => { show(p: Progress): void; done(): void },
-): Promise<CheckResult[]> {
-  const results: CheckResult[] = new Array(pairs.length);
+  signal?: AbortSignal,
+): Promise<(CheckResult | undefined)[]> {
+  const results: (CheckResult | undefined)[] = new Array(pairs.length).fill(undefined);
   const shown = new Map<number, { show(p: Progress): void; done(): void }>();
   const workers: Worker[] = [];
   let next = 0;
   let finished = 0;
-  return new Promise<CheckResult[]>((resolve, reject) => {
+  return new Promise<(CheckResult | undefined)[]>((resolve, reject) => {
     let failed = false;
     const stop = (e?: Error) => {
       for (const p of shown.values()) p.done();
@@ -78,5 +83,13 @@ export function runInWorkers(
       give(w);
     }
     if (pairs.length === 0) stop();
+    if (signal) {
+      const interrupt = () => {
+        if (!failed) stop();
+        failed = true; // late messages from terminating workers are ignored
+      };
+      if (signal.aborted) interrupt();
+      else signal.addEventListener('abort', interrupt, { once: true });
+    }
   });
 }

@@ -144,7 +144,8 @@ export async function computeMatrixInWorkers(
     jobs,
     options.progress,
   );
-  return assemble(source, targets, runs, options);
+  // Without a signal every pair finishes (or the promise rejects).
+  return assemble(source, targets, runs as CheckResult[], options);
 }
 
 const label = (i: number, total: number, t: CheckTarget<any, any>) => `[${i + 1}/${total}] ${t.variant} ${t.scenario}`;
@@ -159,8 +160,8 @@ function prepare(source: MatrixSource, variants: readonly string[], scenarios: r
   return { targets };
 }
 
-/** The matrix of `runs` (one per target, variant-major). */
-function assemble(source: MatrixSource, targets: CheckTarget<any, any>[][], runs: CheckResult[], options: MatrixOptions): Matrix {
+/** The matrix of `runs` (one per target, variant-major); `nlring ci` builds its matrix from its own runs with it. */
+export function assemble(source: MatrixSource, targets: CheckTarget<any, any>[][], runs: CheckResult[], options: MatrixOptions): Matrix {
   const properties = source.listProperties().filter((p) => p.kind === 'always').map((p) => p.id);
   const cells = runs.flatMap((r) => cellsOf(r, properties));
   const ids = targets.map((row) => row[0].variant);

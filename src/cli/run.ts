@@ -8,22 +8,21 @@
  * anything else is a bug and becomes `nlring: internal error: <message>`, exit 4
  * (set NLRING_DEBUG=1 to also get the stack).
  */
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckTarget, PropertyKind } from '../model/interface.js';
 import { ReplayError, UsageError } from '../errors.js';
-import { bfs, type Budgets, type Progress } from '../check/bfs.js';
-import { getHeapStatistics } from 'node:v8';
+import { bfs, type Budgets } from '../check/bfs.js';
 import { replay, type ReplayResult } from '../check/replay.js';
 import { EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine, type Shard } from '../check/result.js';
-import { DEFAULT_DEPTH, DEFAULT_WALKS, PRNG_NAME, replayWalk, simulate, type SimulateProgress } from '../check/simulate.js';
+import { DEFAULT_DEPTH, DEFAULT_WALKS, PRNG_NAME, replayWalk, simulate } from '../check/simulate.js';
 import { mergeReports, parseReport } from '../check/merge.js';
-import { formatText, formatReplayText } from '../report/text.js';
+import { formatText, formatReplayText, type TextOptions } from '../report/text.js';
 import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
+import { formatHtml } from '../report/html.js';
 import { computeMatrix, computeMatrixInWorkers, differences, lengthChanges, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
 import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
@@ -32,6 +31,7 @@ import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
 import { liveness } from '../check/liveness.js';
 import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
+import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, writeReports } from './io.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -50,7 +50,8 @@ export interface Catalog {
 }
 
 export interface Io {
-  readonly stdout: { write(text: string): unknown };
+  /** isTTY: a terminal gets a coloured counterexample (unless NO_COLOR is set); main.ts passes process.stdout. */
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
 }
 
@@ -65,9 +66,9 @@ export const USAGE = `nlring: model checker for Linux memory-mapped netlink ring
 
 usage:
   nlring list [--steps | --coverage] [--format text|json]
-  nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--format text|json]
-  nlring check --scenario S [--variant V] --liveness [bfs budgets] [--format text|json]
-  nlring replay --scenario S [--variant V] [--property IDS] --path P [--loop K] [--format text|json]
+  nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--verbose] [--cite] [--format text|json]
+  nlring check --scenario S [--variant V] --liveness [bfs budgets] [--verbose] [--cite] [--format text|json]
+  nlring replay --scenario S [--variant V] [--property IDS] --path P [--loop K] [--verbose] [--cite] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V | --variants A,B,...] [--out DIR] [--engine E] [engine flags]
@@ -126,6 +127,14 @@ replay:
                     print it like a --path replay, with the equivalent --path
   --engine pbt --seed N --fc-path P
                     regenerate pbt's shrunk counterexample (with its --depth)
+counterexamples (check, check --liveness and replay, text output):
+                    drawn as a timeline: kernel steps in the left lane, userspace steps in
+                    the right one, the initial state in full and then only what each step
+                    changed; the violating step is marked >> and explained below it.
+                    Colour only when stdout is a terminal and NO_COLOR is unset
+  --verbose         every state in full after every step instead of only the changes
+  --cite            each step's kernel citation (function and version) under its row;
+                    JSON output always carries the citations and the explanation
 merge:
   FILE...           JSON reports (--format json) of shards of one simulate run: same
                     variant, scenario, seed, walks and depth; each shard at most once.
@@ -142,7 +151,9 @@ bugs:
   --check           run each entry: the buggy variant fails the expected properties, each
                     counterexample replays, the fixed variant passes them
 other:
-  --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml;
+  --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml
+                    and DIR/index.html (one self-contained page: the verdicts, and each
+                    counterexample to step through, with the rings drawn at every step);
                     matrix writes DIR/matrix.json and DIR/matrix.md
   --format F        text (default) or json; matrix also md (Markdown)
 
@@ -191,21 +202,25 @@ function budgets(flags: Record<string, string>): Budgets {
   };
 }
 
-/** The default memory ceiling of a bfs run: 80% of what V8 allows the heap. */
-function defaultMemoryCeilingMiB(): number {
-  return Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20);
-}
-
 /** `i/n` as validated by parseArgs. */
 function parseShard(value: string): Shard {
   const [index, count] = value.split('/').map(Number);
   return { index, count };
 }
 
+/** check and replay: how a counterexample is drawn as text (report/timeline.ts). */
+const TRACE_FLAGS: Record<string, FlagKind> = { verbose: 'switch', cite: 'switch' };
+
+/** The text drawing options: --verbose, --cite, and colour only on a terminal without NO_COLOR (no-color.org: any non-empty value). */
+function textOptions(flags: Record<string, string>, io: Io): TextOptions {
+  const color = io.stdout.isTTY === true && !process.env.NO_COLOR && flags.format !== 'json';
+  return { verbose: flags.verbose === 'true', cite: flags.cite === 'true', color };
+}
+
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
-  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, format: 'format' },
-  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', format: 'format' },
+  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, format: 'format' },
+  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, format: 'format' },
   'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
   merge: { format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
@@ -327,12 +342,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         if (flags.liveness === 'true') return await livenessCheck(await targetFor(catalog, variant, need('scenario')), flags, io, options);
         const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
         const result = await runEngine(engine, target, flags, io, target.scenario, options, properties);
-        io.stdout.write(json ? formatJson(result) : formatText(result));
+        io.stdout.write(json ? formatJson(result) : formatText(result, textOptions(flags, io)));
         return exitCodeFor(result.verdict);
       }
       case 'replay': {
         const { result, origin, properties } = await replayCommand(catalog, variant, flags, need);
-        io.stdout.write(json ? formatReplayJson(result, origin, properties) : formatReplayText(result, origin, properties));
+        io.stdout.write(json ? formatReplayJson(result, origin, properties) : formatReplayText(result, origin, properties, textOptions(flags, io)));
         return result.violation ? EXIT.fail : EXIT.pass;
       }
       case 'check-all': {
@@ -354,6 +369,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
             'summary.json': formatSummaryJson(results),
             'summary.txt': summary,
             'junit.xml': formatJunit(results),
+            'index.html': formatHtml({ version: version(), results, settings: htmlSettings(engine, flags) }),
           });
         }
         io.stdout.write(summary);
@@ -610,7 +626,7 @@ async function livenessCheck(target: CheckTarget<any, any>, flags: Record<string
       progressIntervalMs: options.progressIntervalMs,
     });
     progress.done();
-    io.stdout.write(flags.format === 'json' ? formatLivenessJson(result) : formatLivenessText(result));
+    io.stdout.write(flags.format === 'json' ? formatLivenessJson(result) : formatLivenessText(result, textOptions(flags, io)));
     return exitCodeFor(result.verdict);
   } finally {
     progress.done();
@@ -707,52 +723,10 @@ function stepsText(steps: readonly { label: string; kind: 'step' | 'continuation
   return out.join('\n') + '\n';
 }
 
-/**
- * Progress on stderr, only for runs long enough for the engine to call back (~1 s):
- * rewritten in place on a terminal, one plain line per update otherwise (CI logs).
- */
-function progressPrinter(io: Io, label: string) {
-  const tty = io.stderr.isTTY === true;
-  let shown = false;
-  return {
-    show: (text: string) => {
-      const line = `nlring: ${label}: ${text}`;
-      io.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
-      shown = true;
-    },
-    done: () => {
-      if (tty && shown) io.stderr.write('\r\x1b[K');
-      shown = false;
-    },
-  };
-}
-
-function bfsProgressLine(p: Progress): string {
-  return `${p.distinct} states, ${p.transitions} transitions, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.perSecond)} states/s, ${p.seconds.toFixed(0)}s`;
-}
-
-function simulateProgressLine(p: SimulateProgress): string {
-  return `walk ${p.walks}/${p.of}, ${p.steps} steps, ${Math.round(p.perSecond)} steps/s, ${p.seconds.toFixed(0)}s`;
-}
-
-/** Write each file to a temporary name in the same directory, then rename, so no report is ever half-written. */
-async function writeReports(dir: string, files: Record<string, string>): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`cannot create --out directory '${dir}': ${(e as Error).message}`);
-  }
-  for (const [name, text] of Object.entries(files)) {
-    const target = join(dir, name);
-    const tmp = `${target}.tmp-${process.pid}`;
-    try {
-      await writeFile(tmp, text);
-      await rename(tmp, target);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    }
-  }
+/** How check-all's runs were made, for the HTML report's header: the engine, then the flags that shape the runs, by name. */
+function htmlSettings(engine: Engine, flags: Record<string, string>): [string, string][] {
+  const shaping = Object.keys(flags).filter((k) => !['out', 'variant', 'variants', 'engine'].includes(k)).sort();
+  return [['engine', engine], ...shaping.map((k): [string, string] => [`--${k}`, flags[k] === 'true' ? 'on' : flags[k]])];
 }
 
 /** The package version: package.json is two levels up from src/cli, three from dist/src/cli. */

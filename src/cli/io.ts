@@ -1,0 +1,80 @@
+/**
+ * What the commands share for talking to the outside: progress lines on stderr,
+ * the default memory ceiling, and reports written whole or not at all.
+ */
+import { access, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import type { Progress } from '../check/bfs.js';
+import type { SimulateProgress } from '../check/simulate.js';
+import { UsageError } from '../errors.js';
+import type { Io } from './run.js';
+
+/** The default memory ceiling of a bfs run: 80% of what V8 allows the heap. */
+export function defaultMemoryCeilingMiB(): number {
+  return Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20);
+}
+
+/**
+ * Progress on stderr, only for runs long enough for the engine to call back (~1 s):
+ * rewritten in place on a terminal, one plain line per update otherwise (CI logs).
+ */
+export function progressPrinter(io: Io, label: string) {
+  const tty = io.stderr.isTTY === true;
+  let shown = false;
+  return {
+    show: (text: string) => {
+      const line = `nlring: ${label}: ${text}`;
+      io.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+      shown = true;
+    },
+    done: () => {
+      if (tty && shown) io.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+export function bfsProgressLine(p: Progress): string {
+  return `${p.distinct} states, ${p.transitions} transitions, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.perSecond)} states/s, ${p.seconds.toFixed(0)}s`;
+}
+
+export function simulateProgressLine(p: SimulateProgress): string {
+  return `walk ${p.walks}/${p.of}, ${p.steps} steps, ${Math.round(p.perSecond)} steps/s, ${p.seconds.toFixed(0)}s`;
+}
+
+/** Write each file to a temporary name in the same directory, then rename, so no report is ever half-written. */
+export async function writeReports(dir: string, files: Record<string, string>): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create --out directory '${dir}': ${(e as Error).message}`);
+  }
+  for (const [name, text] of Object.entries(files)) {
+    const target = join(dir, name);
+    const tmp = `${target}.tmp-${process.pid}`;
+    try {
+      await writeFile(tmp, text);
+      await rename(tmp, target);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+/**
+ * Refuse an output directory before a long run rather than after it: create it
+ * if need be and check that files can be created in it. `what` names the flag or
+ * key (`--out`, `out` of nlring.config.json) for the one-line error.
+ */
+export async function checkOutputDir(dir: string, what: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${what} '${dir}' is not a writable directory${code ? ` (${code})` : ''}`);
+  }
+}
