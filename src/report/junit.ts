@@ -1,11 +1,19 @@
 /**
- * JUnit XML for CI: one <testsuite> per scenario, one <testcase> per invariant and
- * per witness.
+ * JUnit XML for CI (`check --junit FILE`, `check-all --junit FILE`, `check-all --out DIR`):
+ * one <testsuite> per run, that is per (variant, scenario), named like its test cases'
+ * class `nlring.<variant>.<scenario>`; one <testcase> per invariant and per witness.
  *
  * A testcase only passes when the run proves it: an invariant after a complete
- * exploration, a witness once reached. What a run did not settle (everything after
- * a budget stop, the other invariants after the search stopped at a violation,
- * witnesses not yet reached then) is <skipped> with the reason, never green.
+ * exploration, a witness once reached. A violated invariant, and a witness a complete
+ * run never reached (a vacuous run), is a <failure> whose body has the counterexample
+ * and its replay line. What a run did not settle (everything after a budget stop, the
+ * other invariants after the search stopped at a violation, witnesses not yet reached
+ * then) is <skipped> with the reason, never green and never an <error>, which CI
+ * systems keep for a test that could not run.
+ *
+ * The output is valid against the JUnit schema Jenkins' xUnit plugin uses
+ * (schemas/junit-10.xsd; test/report/junit-xsd.test.ts) and deterministic: times come
+ * from the results, and a timestamp only when the caller passes one.
  */
 import { stopPhrase, violationReplay, type CheckResult, type Violation } from '../check/result.js';
 
@@ -46,7 +54,7 @@ function casesOf(r: CheckResult): Case[] {
     kind: 'failure',
     type: x.kind,
     message: `${x.property}: ${x.message}`,
-    body: [x.doc, x.message, ...x.steps.map((s, i) => `  ${i + 1}. ${s}`), `replay: ${replay}`].join('\n'),
+    body: [x.doc, x.message, ...(x.explanation ? [x.explanation] : []), ...x.steps.map((s, i) => `  ${i + 1}. ${s}`), `replay: ${replay}`].join('\n'),
   });
   // --all-violations: every violated invariant fails, each with the command that replays its own counterexample.
   const violated = new Map((r.violations ?? []).map((x, i) => [x.property, failure(x, violationReplay(r, i))]));
@@ -72,7 +80,12 @@ function casesOf(r: CheckResult): Case[] {
   return [...invariants, ...witnesses];
 }
 
-export function formatJunit(results: readonly CheckResult[]): string {
+export interface JunitOptions {
+  /** ISO 8601 time to put on every <testsuite> (none by default, so the same run gives the same file). */
+  readonly timestamp?: string;
+}
+
+export function formatJunit(results: readonly CheckResult[], options: JunitOptions = {}): string {
   const a = (name: string, value: string | number) => ` ${name}="${xmlEscape(String(value))}"`;
   const count = (cs: Case[], kind: Outcome['kind']) => cs.filter((c) => c.outcome.kind === kind).length;
   const suites = results.map((r) => ({ r, cases: casesOf(r) }));
@@ -80,14 +93,12 @@ export function formatJunit(results: readonly CheckResult[]): string {
   const totalTime = results.reduce((t, r) => t + r.seconds, 0);
 
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(
-    `<testsuites${a('name', 'nlring')}${a('tests', all.length)}${a('failures', count(all, 'failure'))}${a('errors', 0)}` +
-      `${a('skipped', count(all, 'skipped'))}${a('time', totalTime.toFixed(3))}>`,
-  );
+  // The schema has no `skipped` on <testsuites>: the suites carry it.
+  out.push(`<testsuites${a('name', 'nlring')}${a('tests', all.length)}${a('failures', count(all, 'failure'))}${a('errors', 0)}${a('time', totalTime.toFixed(3))}>`);
   for (const { r, cases } of suites) {
     out.push(
-      `  <testsuite${a('name', r.scenario)}${a('tests', cases.length)}${a('failures', count(cases, 'failure'))}${a('errors', 0)}` +
-        `${a('skipped', count(cases, 'skipped'))}${a('time', r.seconds.toFixed(3))}>`,
+      `  <testsuite${a('name', `nlring.${r.variant}.${r.scenario}`)}${a('tests', cases.length)}${a('failures', count(cases, 'failure'))}${a('errors', 0)}` +
+        `${a('skipped', count(cases, 'skipped'))}${a('time', r.seconds.toFixed(3))}${options.timestamp !== undefined ? a('timestamp', options.timestamp) : ''}>`,
     );
     out.push('    <properties>');
     for (const [name, value] of [['variant', r.variant], ['engine', r.engine], ['verdict', r.verdict], ['states', r.states], ['transitions', r.transitions], ['replay', r.replay]] as const) {

@@ -61,11 +61,12 @@ describe('junit report', () => {
   const incomplete = bfs(toyTarget({ bug: null }), { maxStates: 3 });
   const rename = (r: CheckResult, scenario: string): CheckResult => ({ ...r, scenario });
 
-  it('is well-formed, with one testsuite per scenario and one testcase per invariant and witness', () => {
+  it('is well-formed, with one testsuite per (variant, scenario) and one testcase per invariant and witness', () => {
     const results = [rename(pass, 'pass'), rename(fail, 'fail'), rename(vacuous, 'vacuous'), rename(incomplete, 'incomplete')];
     const root = parseXml(formatJunit(results));
     expect(root.name).toBe('testsuites');
-    expect(root.children.map((s) => s.attrs.name)).toEqual(['pass', 'fail', 'vacuous', 'incomplete']);
+    expect(root.children.map((s) => s.attrs.name)).toEqual(['nlring.toy-v1.pass', 'nlring.toy-v1.fail', 'nlring.toy-v1.vacuous', 'nlring.toy-v1.incomplete']);
+    for (const suite of root.children) for (const c of cases(suite)) expect(c.attrs.classname).toBe(suite.attrs.name);
     for (const [suite, r] of root.children.map((s, i) => [s, results[i]] as const)) {
       expect(cases(suite).map((c) => c.attrs.name)).toEqual([...r.invariants, ...r.witnesses.map((w) => w.id)]);
       expect(Number(suite.attrs.tests)).toBe(cases(suite).length);
@@ -73,7 +74,17 @@ describe('junit report', () => {
     const total = (k: string) => root.children.reduce((n, s) => n + Number(s.attrs[k]), 0);
     expect(Number(root.attrs.tests)).toBe(total('tests'));
     expect(Number(root.attrs.failures)).toBe(total('failures'));
-    expect(Number(root.attrs.skipped)).toBe(total('skipped'));
+    expect(total('skipped')).toBeGreaterThan(0);
+    expect(root.attrs).not.toHaveProperty('skipped'); // the JUnit schema has no such attribute on <testsuites>
+    expect(root.children.map((s) => s.attrs.timestamp)).toEqual([undefined, undefined, undefined, undefined]); // deterministic
+    const stamped = parseXml(formatJunit(results, { timestamp: '2026-01-02T03:04:05Z' }));
+    expect(stamped.children.map((s) => s.attrs.timestamp)).toEqual(Array(4).fill('2026-01-02T03:04:05Z'));
+  });
+
+  it('puts the explanation of the violating state in the failure, when the property gives one', () => {
+    const explained = { ...fail, violation: { ...fail.violation!, explanation: 'x is 3 and y is 2, the planted pair' } };
+    const failure = cases(parseXml(formatJunit([explained])).children[0])[1].children[0];
+    expect(failure.text.split('\n').slice(0, 3)).toEqual([fail.violation!.doc, fail.violation!.message, 'x is 3 and y is 2, the planted pair']);
   });
 
   it('fails the violated invariant with the counterexample and replay line, and does not claim the rest', () => {
@@ -105,7 +116,7 @@ describe('junit report', () => {
   it('escapes markup and drops characters XML cannot carry', () => {
     const weird = rename(fail, `a<b>&"c"'d\u0001e\uD800`);
     const suite = parseXml(formatJunit([weird])).children[0];
-    expect(suite.attrs.name).toBe(`a<b>&"c"'d\uFFFDe\uFFFD`);
+    expect(suite.attrs.name).toBe(`nlring.toy-v1.a<b>&"c"'d\uFFFDe\uFFFD`);
     expect(xmlEscape('<&>"\'')).toBe('&lt;&amp;&gt;&quot;&apos;');
     expect(xmlEscape('tab\tnl\ncr\r😀')).toBe('tab\tnl\ncr\r😀');
   });
