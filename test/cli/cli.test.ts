@@ -187,11 +187,17 @@ describe('nlring check-all', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('3 runs: 1 pass, 2 fail, 0 incomplete => FAIL');
-    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'summary.json', 'summary.txt']); // no temp files left
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'junit.xml', 'summary.json', 'summary.txt']); // no temp files left
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.results.map((x: { scenario: string }) => x.scenario)).toEqual(['good', 'buggy', 'vacuous']);
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/^<\?xml [^]*<\/testsuites>\n$/);
+    // The HTML report: every run in its table, the buggy run's counterexample to step through.
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>[^]*<\/html>\n$/);
+    for (const s of ['good', 'buggy', 'vacuous']) expect(html).toContain(`<tr><th scope="row">${s}</th>`);
+    expect(html).toContain('<section class="cx" id="cx-1" data-cx="0" data-violation="5" data-steps="5" data-property="NO-BUG" data-variant="toy-v1" data-scenario="buggy"');
+    expect(html).toContain('Settings: engine <b>bfs</b>.');
   });
 
   it('exits 3 when the worst is incomplete, 0 when all pass', async () => {
