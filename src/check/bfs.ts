@@ -25,6 +25,7 @@ import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, collision
 import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
+import { FiringCounter, stateSpaceOf } from './coverage-stats.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type StopReason, type Violation } from './result.js';
 
 /** Limits on a run. Reaching any of them gives `incomplete`, never `pass`. */
@@ -146,6 +147,9 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const via = new ActionLinks();
   const reached = witnesses.map(() => false);
   let transitions = 0;
+  // The state-space summary: firings per step kind, and new states per finished level.
+  const firings = new FiringCounter(spec);
+  const levels: number[] = [1];
   let deepest = 0;
   let stoppedBy: StopReason | undefined;
   let bad: { id: number; action: number; property: Property<S> } | undefined;
@@ -273,6 +277,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         st.apply(succ, actions[k]);
         const t = st.state(succ);
         transitions++;
+        firings.add(actions[k]);
         identify(succ, fp);
         const free = seen.find(fp[0], fp[1]);
         const isNew = free >= 0;
@@ -323,6 +328,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       }
     }
     level.queue?.release();
+    if (next.size > 0) levels.push(next.size);
     level = next;
     depth++;
   }
@@ -346,6 +352,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     invariants: invariants.map((p) => p.id),
     ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
+    stateSpace: stateSpaceOf(spec, levels, seen.size, firings),
   };
 
   if (bad) {

@@ -163,6 +163,18 @@ export interface CheckResult {
   readonly simulation?: SimulationParams;
   /** Present on the result of `nlring merge`. */
   readonly merged?: MergeInfo;
+  /** bfs: states per depth and firings per step (src/check/coverage-stats.ts); of what was explored, also when a budget stopped the run. */
+  readonly stateSpace?: StateSpace;
+}
+
+/** A run's state-space summary, as TLC's coverage report: what the search saw, not a verdict. */
+export interface StateSpace {
+  /** `depths[d]`: distinct states first reached at depth d (init is depth 0); they add up to `states`. */
+  readonly depths: number[];
+  /** Transitions per action kind (step label), for the kinds that fired: in the spec's order of kinds. */
+  readonly fired: Record<string, number>;
+  /** The spec's kinds that never fired in the run, in its order; absent when the spec does not list its kinds. */
+  readonly neverFired?: string[];
 }
 
 /** TLC-style exit codes (design.md): 0 pass, 1 fail, 2 usage, 3 incomplete, 4 internal. */

@@ -74,6 +74,19 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    */
   stepInfo?(s: S, a: A): { readonly lane: 'kernel' | 'user'; readonly actor: string; readonly label: string; readonly cites: string };
   /**
+   * Optional, for coverage reports (the state-space summary, `check-all --dead-steps`):
+   * every action kind the spec can take (for netlink: the step labels of its
+   * variant), so a report can name the kinds that never fired. Without it a report
+   * counts what fired and cannot say what did not.
+   */
+  kinds?(): readonly string[];
+  /**
+   * Optional fast path for counting firings: a small integer >= 0 per action kind
+   * (equal for actions of one kind, different for different kinds), so an engine
+   * counts in an array instead of hashing `kind` on every transition.
+   */
+  kindIndex?(a: A): number;
+  /**
    * Liveness (optional; `check --liveness`, src/check/liveness.ts, docs/liveness.md):
    * whether the step `a` from `s` to `t` is progress (for netlink: a message made
    * readable or consumed, a TX frame consumed, a thread finished). `t` is the

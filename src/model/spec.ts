@@ -35,6 +35,7 @@ import './user/txuser.js';
 import './user/sibling.js';
 import './user/forker.js';
 import './user/setup.js';
+import { nameThreads } from './names.js';
 
 export type NlState = State;
 
@@ -190,6 +191,8 @@ export function describeAction(c: Ctx, s: State, a: NlAction): string {
 
 export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<State, NlAction> {
   const c = makeCtx(variant, scenario);
+  // Property explanations (props/explain.ts) name threads from the state's layout.
+  nameThreads(c.layout, c.threads.map((t) => t.name));
   const canonical = makeCanonicalUnits(c);
   return {
     init: () => initialState(c),
@@ -213,6 +216,9 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     summary: (s) => summary(c, s),
     view: (s) => stateView(c, s),
     stepInfo: (_s, a) => stepInfo(c, a),
+    // Coverage (the state-space summary): this variant's step labels, and the label id as the kind's index.
+    kinds: () => c.table.steps.flatMap((d, id) => (d === undefined ? [] : [labelAt(id)])),
+    kindIndex: (a) => a.label,
     // Liveness (check --liveness): what progress is and which end states are proper (progress.ts).
     progress: (s, a, t) => isProgress(c, s, a, t),
     strongFair: (s, a, t) => promiseOf(c, s, a, t),
