@@ -35,6 +35,7 @@ import './user/txuser.js';
 import './user/sibling.js';
 import './user/forker.js';
 import './user/setup.js';
+import { nameThreads } from './names.js';
 
 export type NlState = State;
 
@@ -190,6 +191,8 @@ export function describeAction(c: Ctx, s: State, a: NlAction): string {
 
 export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<State, NlAction> {
   const c = makeCtx(variant, scenario);
+  // Property explanations (props/explain.ts) name threads from the state's layout.
+  nameThreads(c.layout, c.threads.map((t) => t.name));
   const canonical = makeCanonicalUnits(c);
   return {
     init: () => initialState(c),

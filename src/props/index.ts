@@ -12,6 +12,7 @@ import { DONE_ID, labelId } from '../model/step.js';
 import { SKB_RX, SKB_TX } from '../model/state.js';
 import { SOCKET_PROPERTIES } from './sockets.js';
 import { CALLER_VIEW } from './caller-view.js';
+import { explained } from './explain.js';
 
 
 type P = Property<State>;
@@ -67,7 +68,8 @@ function geometryConsistent(r: Ring): boolean {
   return r.framesPerBlock === fpb && fpb * r.blockNr === r.frameNr;
 }
 
-export const PROPERTIES: readonly P[] = [
+// explained(): each invariant with its explain() (explain.ts), the values that broke it for reports.
+export const PROPERTIES: readonly P[] = explained([
   // ownership
   always(
     'OWN-RX-KERNEL-WRITE', 'ownership',
@@ -313,6 +315,6 @@ export const PROPERTIES: readonly P[] = [
 
   // what each caller is told (caller-view.ts), and TX reads inside the frame
   ...CALLER_VIEW,
-];
+]);
 
 

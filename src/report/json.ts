@@ -4,8 +4,9 @@
  * two runs stay stable. Objects are built key by key here rather than spread from
  * the result, so a field added to CheckResult never reorders the output.
  */
-import { violationReplay, type CheckResult, type RandomOrigin } from '../check/result.js';
+import { violationReplay, type CheckResult, type RandomOrigin, type TraceStep, type Violation } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
+import { stateSpaceJson } from './statespace.js';
 
 /** Where a replayed trace was regenerated from: a walk of a seed (simulate) or a fast-check seed and path (pbt). */
 export interface ReplayOrigin extends RandomOrigin {
@@ -18,7 +19,10 @@ export interface ReplayOrigin extends RandomOrigin {
  * `maxDepth, complete, invariants, properties? (only for a run restricted with --property), witnesses,
  * violations? (--all-violations, each with its own replay command), stats?`, and for randomised engines
  * `seed, origin?` (where a failure came from), `simulation?` (walks, depth, shard)
- * and `merged?` (which shards `nlring merge` combined). `nlring merge` reads this shape back.
+ * and `merged?` (which shards `nlring merge` combined), and last `stateSpace?` (bfs: `depths`, new states per
+ * depth; `fired`, transitions per step label; `neverFired`, the step labels that never fired). `nlring merge` reads this shape back.
+ * A violation's documented keys are followed by `explanation?` (the values that broke the property)
+ * and `trace` (per step: action, `step` {lane, actor, label, cites} and `view`), with or without --cite.
  */
 const KNOWN_STATS = new Set(['hash', 'collisionProbability', 'bytesPerState', 'statesPerSecond', 'stoppedBy', 'steps', 'walks', 'stepsPerSecond']);
 
@@ -33,7 +37,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     transitions: r.transitions,
     seconds: r.seconds,
     ...(v
-      ? { violation: { property: v.property, family: v.family, path: v.path, steps: [...v.steps], kind: v.kind, message: v.message } }
+      ? { violation: { property: v.property, family: v.family, path: v.path, steps: [...v.steps], kind: v.kind, message: v.message, ...violationDetail(v) } }
       : {}),
     replay: r.replay,
     maxDepth: r.maxDepth,
@@ -82,6 +86,24 @@ export function toJson(r: CheckResult): Record<string, unknown> {
         }
       : {}),
     ...(r.merged ? { merged: { shards: [...r.merged.shards], count: r.merged.count, allPresent: r.merged.allPresent } } : {}),
+    // bfs: states per depth, firings per step, the steps that never fired (report/statespace.ts); last, so every earlier key keeps its place.
+    ...(r.stateSpace ? { stateSpace: stateSpaceJson(r.stateSpace) } : {}),
+  };
+}
+
+/**
+ * What a trace step adds for tools, whatever the text flags: the step's lane, thread, label and
+ * kernel citation (absent for init), and the state as structured data (model/view.ts).
+ */
+function traceDetail(t: TraceStep): Record<string, unknown> {
+  return { ...(t.step ? { step: { lane: t.step.lane, actor: t.step.actor, label: t.step.label, cites: t.step.cites } } : {}), ...(t.view !== undefined ? { view: t.view } : {}) };
+}
+
+/** A check's violation, after its documented keys: the explanation (when the property has one) and the trace (each step's citation and view). */
+function violationDetail(v: Violation): Record<string, unknown> {
+  return {
+    ...(v.explanation ? { explanation: v.explanation } : {}),
+    ...(v.trace.length > 0 ? { trace: v.trace.map((t) => ({ action: t.action, ...traceDetail(t) })) } : {}),
   };
 }
 
@@ -93,6 +115,7 @@ export function formatJson(r: CheckResult): string {
  * A replay: the path, its steps, the first violation if any, then the full trace with drawings;
  * for a trace regenerated from a seed, last the `origin` it was regenerated from (`path` is its `--path` equivalent).
  * `properties` (after `scenario`) only for a replay restricted with --property: the invariants judged.
+ * Each trace entry also carries `step` (lane, actor, label, cites; absent for init) and `view`; the violation its `explanation`.
  */
 export function replayToJson(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[]): Record<string, unknown> {
   const v = r.violation;
@@ -103,8 +126,8 @@ export function replayToJson(r: ReplayResult, origin?: ReplayOrigin, properties?
     path: r.path,
     ...(r.loopFrom !== undefined ? { loopFrom: r.loopFrom } : {}),
     steps: [...r.steps],
-    ...(v ? { violation: { property: v.property, family: v.family, step: v.step } } : {}),
-    trace: r.trace.map((t) => ({ action: t.action, summary: t.summary, state: t.state })),
+    ...(v ? { violation: { property: v.property, family: v.family, step: v.step, ...(v.explanation ? { explanation: v.explanation } : {}) } } : {}),
+    trace: r.trace.map((t) => ({ action: t.action, summary: t.summary, state: t.state, ...traceDetail(t) })),
     ...(origin
       ? {
           origin: {

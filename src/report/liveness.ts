@@ -5,20 +5,15 @@
  */
 import type { Lasso, LivenessResult } from '../check/liveness.js';
 import { stopPhrase } from '../check/result.js';
-import { traceLines } from './trace.js';
+import { timelineLines } from './timeline.js';
+import type { TextOptions } from './text.js';
 
-/** A trace with `-- loop --` before step `loopFrom + 1` (the loop's first step). */
-export function lassoLines(trace: Lasso['trace'], loopFrom?: number): string[] {
-  const lines = traceLines(trace);
-  if (loopFrom === undefined) return lines;
-  const width = String(Math.max(trace.length - 1, 0)).length;
-  const first = `  ${String(loopFrom + 1).padStart(width)}. `;
-  const at = lines.findIndex((l) => l.startsWith(first));
-  if (at >= 0) lines.splice(at, 0, '  -- loop --');
-  return lines;
+/** A trace as a timeline (report/timeline.ts) with `-- loop --` before step `loopFrom + 1` (the loop's first step). */
+export function lassoLines(trace: Lasso['trace'], loopFrom?: number, opts: TextOptions = {}): string[] {
+  return timelineLines(trace, { ...opts, ...(loopFrom !== undefined ? { loopFrom } : {}) });
 }
 
-function lassoText(l: Lasso): string[] {
+function lassoText(l: Lasso, opts: TextOptions): string[] {
   const lines: string[] = [];
   if (l.kind === 'cycle') {
     lines.push('non-progress cycle (livelock):');
@@ -26,19 +21,19 @@ function lassoText(l: Lasso): string[] {
     const parts = l.fairness.map((f) => `${f.actor} ${f.how === 'steps' ? 'steps in it' : f.how === 'disabled' ? 'is disabled in it' : 'is never enabled in it'}`);
     if (parts.length > 0) lines.push(`  fairness: ${parts.join('; ')}`);
     lines.push(`lasso: stem ${l.stem} step${l.stem === 1 ? '' : 's'}, loop ${l.loop} step${l.loop === 1 ? '' : 's'} (steps ${l.stem + 1}..${l.stem + l.loop}; after step ${l.stem + l.loop} the state is that after step ${l.stem} again), path ${l.path}`);
-    lines.push(...lassoLines(l.trace, l.stem));
+    lines.push(...lassoLines(l.trace, l.stem, opts));
   } else {
     lines.push('stuck: a terminal state with work left undone:');
     lines.push(`  ${l.message}`);
     for (const u of l.unfinished) lines.push(`  ${u}`);
     lines.push(`path: ${l.stem} step${l.stem === 1 ? '' : 's'}${l.stem > 0 ? `, ${l.path}` : ''}`);
-    lines.push(...lassoLines(l.trace));
+    lines.push(...lassoLines(l.trace, undefined, opts));
   }
   lines.push(`replay: ${l.replay}`);
   return lines;
 }
 
-export function formatLivenessText(r: LivenessResult): string {
+export function formatLivenessText(r: LivenessResult, opts: TextOptions = {}): string {
   const lines: string[] = [];
   // No wall time or rate: the same options give the same bytes (the result object has them).
   lines.push(`${r.verdict.toUpperCase()}  variant ${r.variant}  scenario ${r.scenario}  liveness  states ${r.states}  transitions ${r.transitions}  depth ${r.maxDepth}  (${r.engine})`);
@@ -48,8 +43,8 @@ export function formatLivenessText(r: LivenessResult): string {
   lines.push(`non-progress cycles: ${r.fairCycles} fair, ${r.unfairCycles} ruled out by weak fairness; terminal states with work left undone: ${r.stuckStates}`);
   if (r.verdict === 'pass') lines.push(`every weakly fair run makes progress, and every terminal state is a proper end, in all ${r.states} reachable states`);
   lines.push(`engine: ${r.stats.bytesPerState} bytes/state (graph kept), hash ${r.stats.hash}, fingerprint collision probability ${r.stats.collisionProbability.toExponential(1)}`);
-  if (r.cycle) lines.push(...lassoText(r.cycle));
-  if (r.stuck) lines.push(...lassoText(r.stuck));
+  if (r.cycle) lines.push(...lassoText(r.cycle, opts));
+  if (r.stuck) lines.push(...lassoText(r.stuck, opts));
   lines.push(`reproduce: ${r.replay}`);
   return lines.join('\n') + '\n';
 }

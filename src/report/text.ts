@@ -5,8 +5,17 @@
 import { replayCommand, stopPhrase, violationReplay, type CheckResult } from '../check/result.js';
 import type { ReplayResult } from '../check/replay.js';
 import type { ReplayOrigin } from './json.js';
-import { traceLines } from './trace.js';
-import { lassoLines } from './liveness.js';
+import { explanationLines, timelineLines } from './timeline.js';
+
+/** How a counterexample is drawn: the timeline (default) or every state in full, with or without citations, in colour or not. */
+export interface TextOptions {
+  /** Every state in full after every step (today's dump) instead of only what changed. */
+  readonly verbose?: boolean;
+  /** Each step's kernel citation under its row. */
+  readonly cite?: boolean;
+  /** ANSI colour: only when the output is a terminal and NO_COLOR is unset (the CLI decides). */
+  readonly color?: boolean;
+}
 
 /** One line about the engine itself: the fingerprint hash and TLC's collision estimate, or the simulation rate. */
 function statsLine(r: CheckResult): string | null {
@@ -63,7 +72,7 @@ function originLine(r: CheckResult): string | null {
   return `found with seed ${o.seed}`;
 }
 
-export function formatText(r: CheckResult): string {
+export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   const lines: string[] = [];
   const time = `${r.seconds.toFixed(3)}s (${r.engine})`;
   lines.push(
@@ -101,7 +110,8 @@ export function formatText(r: CheckResult): string {
     const n = v.steps.length;
     if (v.trace.length > 0) {
       lines.push(`counterexample: ${n} step${n === 1 ? '' : 's'}${n > 0 ? `, path ${v.path}` : ''}`);
-      lines.push(...traceLines(v.trace));
+      lines.push(...timelineLines(v.trace, { ...opts, violation: { property: v.property, step: n } }));
+      if (v.explanation) lines.push(...explanationLines(v.trace, n, v.explanation, opts.color));
     } else if (v.kind === 'always') {
       // A merged report carries the steps but not the drawings; the replay line below shows them.
       lines.push(`counterexample: ${n} step${n === 1 ? '' : 's'}${n > 0 ? `, path ${v.path}` : ''} (replay it for the drawings)`);
@@ -128,7 +138,7 @@ export function formatText(r: CheckResult): string {
  * line names it and gives the equivalent `--path` replay, which bfs semantics reproduce.
  * `properties`: the invariants the replay was restricted to (`--property`), if it was.
  */
-export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[]): string {
+export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin, properties?: readonly string[], opts: TextOptions = {}): string {
   const n = r.steps.length;
   const only = properties ? `  property ${properties.join(',')}` : '';
   const loop = r.loopFrom !== undefined ? `  loop from step ${r.loopFrom}` : '';
@@ -141,13 +151,14 @@ export function formatReplayText(r: ReplayResult, origin?: ReplayOrigin, propert
     lines.push(`regenerated from ${from}; the same as: ${replayCommand(r.variant, r.scenario, r.path, properties)}`);
   }
   // A lasso (--loop K): the loop's steps follow a '-- loop --' line, and it closes.
-  lines.push(...lassoLines(r.trace, r.loopFrom));
-  if (r.loopFrom !== undefined) lines.push(`lasso: after step ${n} the state is that after step ${r.loopFrom} again (a loop of ${n - r.loopFrom} steps)`);
   const v = r.violation;
+  lines.push(...timelineLines(r.trace, { ...opts, ...(r.loopFrom !== undefined ? { loopFrom: r.loopFrom } : {}), ...(v ? { violation: { property: v.property, step: v.step } } : {}) }));
+  if (r.loopFrom !== undefined) lines.push(`lasso: after step ${n} the state is that after step ${r.loopFrom} again (a loop of ${n - r.loopFrom} steps)`);
   lines.push(
     v
       ? `violated: ${v.property} (${v.family}) at step ${v.step}\n  ${v.doc}`
       : `no invariant${properties ? ` of --property ${properties.join(',')}` : ''} is violated along this path`,
   );
+  if (v?.explanation) lines.push(...explanationLines(r.trace, v.step, v.explanation, opts.color));
   return lines.join('\n') + '\n';
 }

@@ -5,7 +5,8 @@ import { formatJson, formatReplayJson } from '../../src/report/json.js';
 import { toyTarget } from '../fixtures/toy.js';
 
 const HEAD = ['verdict', 'variant', 'scenario', 'engine', 'states', 'transitions', 'seconds'];
-const TAIL = ['replay', 'maxDepth', 'complete', 'invariants', 'witnesses', 'stats'];
+// stateSpace (bfs): last, after every other key.
+const TAIL = ['replay', 'maxDepth', 'complete', 'invariants', 'witnesses', 'stats', 'stateSpace'];
 
 describe('json report', () => {
   it('keeps the documented keys first, in order, for a pass', () => {
@@ -17,7 +18,9 @@ describe('json report', () => {
   it('puts the violation between seconds and replay, with its documented keys first', () => {
     const j = JSON.parse(formatJson(bfs(toyTarget({ bug: [3, 2] }))));
     expect(Object.keys(j)).toEqual([...HEAD, 'violation', ...TAIL]);
-    expect(Object.keys(j.violation)).toEqual(['property', 'family', 'path', 'steps', 'kind', 'message']);
+    // The documented keys, then the trace (each step's action; the toy has no citations or views); the toy explains nothing.
+    expect(Object.keys(j.violation)).toEqual(['property', 'family', 'path', 'steps', 'kind', 'message', 'trace']);
+    expect(j.violation.trace).toHaveLength(6);
     expect(j.violation).toMatchObject({ property: 'NO-BUG', family: 'toy-safety', path: '0/0/0/1/1', kind: 'always' });
     expect(j.violation.steps).toHaveLength(5);
     expect(j.replay).toBe('nlring replay --variant toy-v1 --scenario counters --path 0/0/0/1/1');
