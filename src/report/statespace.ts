@@ -1,0 +1,129 @@
+/**
+ * The state-space summary of a run (`check --stats`), and the steps no run fired
+ * (`check-all --dead-steps`): what the search saw, as TLC's coverage report gives
+ * it. The numbers come from CheckResult.stateSpace (src/check/coverage-stats.ts).
+ */
+import type { CheckResult, StateSpace } from '../check/result.js';
+
+/** Text lines are wrapped at this width. */
+const WIDTH = 100;
+/** How many of the most frequent steps the text names. */
+const TOP = 8;
+
+/** `items` joined by `sep` into lines of at most WIDTH characters, each starting with `indent` (`first` on the first line). */
+function wrap(items: readonly string[], sep: string, indent: string, first = indent): string[] {
+  const out: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const item of items) {
+    const piece = empty ? item : sep + item;
+    if (!empty && line.length + piece.length > WIDTH) {
+      out.push(line + sep.trimEnd());
+      line = indent + item;
+    } else {
+      line += piece;
+    }
+    empty = false;
+  }
+  if (!empty) out.push(line);
+  return out;
+}
+
+/** The firings, most frequent first (ties in the spec's order). */
+function byCount(fired: Record<string, number>): [string, number][] {
+  return Object.entries(fired)
+    .map((e, i) => [e, i] as const)
+    .sort((a, b) => b[0][1] - a[0][1] || a[1] - b[1])
+    .map(([e]) => e);
+}
+
+/**
+ * The text block: new states per depth (the histogram, each line starting with
+ * the depth of its first number), the most frequent steps, and the steps that never
+ * fired. Nothing when the engine kept no summary (simulate, pbt, a merged report).
+ */
+export function stateSpaceLines(r: CheckResult): string[] {
+  const ss = r.stateSpace;
+  if (!ss) return [];
+  const partial = r.complete ? '' : ' (of the part explored)';
+  const lines = [`state space${partial}: new states at each depth 0..${ss.depths.length - 1}:`];
+  // One line per run of numbers that fits, prefixed by the depth it starts at.
+  const label = (d: number) => `  ${String(d).padStart(String(ss.depths.length - 1).length)}: `;
+  let line = '';
+  let start = 0;
+  ss.depths.forEach((n, d) => {
+    const piece = String(n);
+    if (line !== '' && label(start).length + line.length + 1 + piece.length > WIDTH) {
+      lines.push(label(start) + line);
+      line = '';
+      start = d;
+    }
+    line += (line === '' ? '' : ' ') + piece;
+  });
+  if (line !== '') lines.push(label(start) + line);
+
+  const fired = byCount(ss.fired);
+  const kinds = ss.neverFired ? `${fired.length} of ${fired.length + ss.neverFired.length} step labels` : `${fired.length} step labels`;
+  const total = fired.reduce((a, [, n]) => a + n, 0);
+  const top = fired.slice(0, TOP).map(([k, n]) => `${k} ${n}`);
+  lines.push(...wrap(top, ', ', '    ', `steps fired: ${kinds}, ${total} transitions${top.length > 0 ? '; most often: ' : ''}`));
+  if (ss.neverFired) {
+    if (ss.neverFired.length === 0) lines.push('never fired: none');
+    else lines.push(...wrap(ss.neverFired, ', ', '    ', `never fired (${ss.neverFired.length}): `));
+  }
+  return lines;
+}
+
+/** The summary as JSON: `{depths, fired, neverFired?}`, keys in that order. */
+export function stateSpaceJson(ss: StateSpace): Record<string, unknown> {
+  return { depths: [...ss.depths], fired: { ...ss.fired }, ...(ss.neverFired ? { neverFired: [...ss.neverFired] } : {}) };
+}
+
+/** What `check-all --dead-steps` finds for one variant: the step labels that no run fired. */
+export interface DeadSteps {
+  readonly variant: string;
+  readonly runs: number;
+  /** Runs that did not explore their whole state space (a budget, or a violation that ended the search): they count only what they saw. */
+  readonly partial: number;
+  /** How many step labels the variant has. */
+  readonly labels: number;
+  /** The labels that fired in no run, in the spec's order. */
+  readonly dead: string[];
+}
+
+/**
+ * For each variant (in order of first appearance), the step labels that fired in
+ * none of its runs. Every run of a variant has the same labels (its spec's kinds).
+ * A run without a summary, or whose spec does not list its kinds, cannot tell what
+ * did not fire: that is an error.
+ */
+export function deadSteps(results: readonly CheckResult[]): DeadSteps[] {
+  const variants = [...new Set(results.map((r) => r.variant))];
+  return variants.map((variant) => {
+    const runs = results.filter((r) => r.variant === variant);
+    const never = runs.map((r) => {
+      const ss = r.stateSpace;
+      if (!ss?.neverFired) throw new Error(`run ${variant} ${r.scenario} has no list of the steps that never fired (bfs keeps one; simulate and pbt do not)`);
+      return { ss, unfired: new Set(ss.neverFired) };
+    });
+    const first = never[0].ss;
+    return {
+      variant,
+      runs: runs.length,
+      partial: runs.filter((r) => !r.complete).length,
+      labels: Object.keys(first.fired).length + first.neverFired!.length,
+      dead: first.neverFired!.filter((k) => never.every((n) => n.unfired.has(k))),
+    };
+  });
+}
+
+/** The text of `check-all --dead-steps`: per variant, the dead labels, or that there are none. */
+export function formatDeadSteps(found: readonly DeadSteps[]): string {
+  const out: string[] = [];
+  for (const d of found) {
+    const partial = d.partial > 0 ? ` (${d.partial} of them did not explore everything and count only what they saw)` : '';
+    out.push(`dead steps of ${d.variant}: ${d.dead.length} of ${d.labels} step labels fired in none of its ${d.runs} runs${partial}`);
+    if (d.dead.length > 0) out.push(...wrap(d.dead, ', ', '  '));
+  }
+  return out.join('\n') + '\n';
+}
