@@ -6,6 +6,7 @@ import { replayCommand, stopPhrase, violationReplay, type CheckResult } from '..
 import type { ReplayResult } from '../check/replay.js';
 import type { ReplayOrigin } from './json.js';
 import { explanationLines, timelineLines } from './timeline.js';
+import { stateSpaceLines } from './statespace.js';
 
 /** How a counterexample is drawn: the timeline (default) or every state in full, with or without citations, in colour or not. */
 export interface TextOptions {
@@ -15,6 +16,8 @@ export interface TextOptions {
   readonly cite?: boolean;
   /** ANSI colour: only when the output is a terminal and NO_COLOR is unset (the CLI decides). */
   readonly color?: boolean;
+  /** The state-space block after the witnesses (`check --stats`): states per depth, steps fired, steps never fired. */
+  readonly stats?: boolean;
 }
 
 /** One line about the engine itself: the fingerprint hash and TLC's collision estimate, or the simulation rate. */
@@ -101,6 +104,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
     const unreached = r.complete ? 'missed' : 'not reached';
     for (const w of r.witnesses) lines.push(`  ${(w.reached ? 'reached' : unreached).padEnd(11)}  ${w.id}`);
   }
+  if (opts.stats) lines.push(...stateSpaceLines(r));
 
   const v = r.violation;
   if (v) {

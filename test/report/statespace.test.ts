@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bfs } from '../../src/check/bfs.js';
 import type { CheckResult, StateSpace } from '../../src/check/result.js';
 import { formatJson } from '../../src/report/json.js';
+import { formatText } from '../../src/report/text.js';
 import { deadSteps, formatDeadSteps, stateSpaceLines } from '../../src/report/statespace.js';
 import type { CheckTarget } from '../../src/model/interface.js';
 import { toyTarget, type ToyAction, type ToyState } from '../fixtures/toy.js';
@@ -64,6 +65,21 @@ describe('state-space text block', () => {
 
   it('is empty without a summary (simulate, pbt, a merged report)', () => {
     expect(stateSpaceLines(result('v', 's', undefined))).toEqual([]);
+  });
+});
+
+describe('state-space block in the text report', () => {
+  it('comes after the witnesses and before the violation with stats, and not at all without', () => {
+    const r = bfs(toyTarget({ bug: [3, 2] }));
+    const plain = formatText(r).split('\n');
+    const withStats = formatText(r, { stats: true }).split('\n');
+    expect(plain.some((l) => l.startsWith('state space'))).toBe(false);
+    const at = withStats.findIndex((l) => l.startsWith('state space'));
+    expect(at).toBeGreaterThan(withStats.findIndex((l) => l.startsWith('witnesses:')));
+    expect(at).toBeLessThan(withStats.findIndex((l) => l.startsWith('violated:')));
+    expect(withStats.slice(at, at + 3)).toEqual(stateSpaceLines(r));
+    // Everything else is unchanged.
+    expect(withStats.filter((_, i) => i < at || i >= at + 3)).toEqual(plain);
   });
 });
 
