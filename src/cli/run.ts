@@ -31,6 +31,7 @@ import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
 import { liveness } from '../check/liveness.js';
 import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
+import { ciCommand, isCiDocument, mergeCi } from './ci.js';
 import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, writeReports } from './io.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
@@ -72,7 +73,8 @@ usage:
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V | --variants A,B,...] [--out DIR] [--engine E] [engine flags]
-  nlring merge FILE... [--format text|json]
+  nlring ci [--config FILE] [--out DIR] [--shard i/n] [--strict] [--jobs N] [--format text|json]
+  nlring merge FILE... [--out DIR] [--format text|json]
   nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--jobs N] [--format text|json|md]
   nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--jobs N] [--format text|json]
   nlring bugs [--check] [ID...] [--format text|json]
@@ -135,10 +137,25 @@ counterexamples (check, check --liveness and replay, text output):
   --verbose         every state in full after every step instead of only the changes
   --cite            each step's kernel citation (function and version) under its row;
                     JSON output always carries the citations and the explanation
+ci (the CI gate; README "The CI gate"):
+  --config FILE     the configuration (default nlring.config.json): variants, scenarios,
+                    engines, budgets, and the baseline of accepted findings
+  --out DIR         where the reports go (default: the config's "out", else reports/):
+                    ci.json, ci.txt, summary.*, junit.xml, matrix.* (whole grids)
+  --shard i/n       run only the jobs j with j % n = i; \`nlring merge\` combines the shards'
+                    DIR/ci.json files and judges the whole
+  --strict          also fail when a baseline entry is no longer found (fixed), or an
+                    accepted-incomplete run now completes
+  --jobs N          worker threads for the bfs runs (default: the config's "jobs", else 1)
+  exit: 0 nothing new, 1 a finding not in the baseline, 2 bad config or input,
+  3 a run stopped at a budget the config does not accept, or SIGINT (reports so far written)
 merge:
   FILE...           JSON reports (--format json) of shards of one simulate run: same
                     variant, scenario, seed, walks and depth; each shard at most once.
-                    FAIL if a shard failed (the lowest failing walk is kept), else INCOMPLETE
+                    FAIL if a shard failed (the lowest failing walk is kept), else INCOMPLETE.
+                    Or the ci.json files of the shards of one \`nlring ci\` run: their
+                    results are judged together and the reports written to --out DIR
+                    (default: the config's); INCOMPLETE (exit 3) while a shard is missing
 matrix and diff (bfs with --all-violations on every (variant, scenario) pair; no budget by default):
   --variants V,...  matrix: the variants, the columns (default: every variant of \`nlring list\`)
   --scenarios S,... the scenarios (default: all); a cell aggregates them, worst verdict first
@@ -222,7 +239,8 @@ const COMMANDS: Record<string, Record<string, FlagKind>> = {
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, format: 'format' },
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, format: 'format' },
   'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
-  merge: { format: 'format' },
+  ci: { config: 'string', out: 'string', shard: 'shard', strict: 'switch', jobs: 'count', format: 'format' },
+  merge: { out: 'string', format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
   diff: { scenarios: 'string', ...MATRIX_FLAGS, format: 'format' },
   bugs: { check: 'switch', format: 'format' },
@@ -310,7 +328,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
     const { command, flags, operands } = parsed;
     const json = flags.format === 'json';
-    if (command === 'merge') return await mergeCommand(operands, json, io, options);
+    if (command === 'merge') return await mergeCommand(operands, flags, io, options);
     if (command === 'bugs') return await bugsCommand(operands, flags, io, options);
 
     const catalog = await (options.catalog ?? defaultCatalog)();
@@ -321,6 +339,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     const variant = flags.variant ?? catalog.DEFAULT_VARIANT;
 
     switch (command) {
+      case 'ci':
+        return await ciCommand(flags, io, options, catalog);
       case 'list':
         if (flags.steps === 'true' && flags.coverage === 'true') throw new UsageError('list takes --steps or --coverage, not both');
         if (flags.coverage === 'true') {
@@ -663,17 +683,23 @@ async function bugsCommand(ids: readonly string[], flags: Record<string, string>
 }
 
 /** `nlring merge FILE...`: the catalogue is used only for the violated property's doc, so merge works without the model. */
-async function mergeCommand(files: readonly string[], json: boolean, io: Io, options: RunOptions): Promise<number> {
-  if (files.length === 0) throw new UsageError('merge needs at least one FILE (JSON reports of simulate shards)');
-  const reports = files.map((file) => {
-    let text: string;
+async function mergeCommand(files: readonly string[], flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
+  const json = flags.format === 'json';
+  if (files.length === 0) throw new UsageError('merge needs at least one FILE (JSON reports of simulate shards, or ci.json files of nlring ci shards)');
+  const texts = files.map((file) => {
     try {
-      text = readFileSync(file, 'utf8');
+      return { file, text: readFileSync(file, 'utf8') };
     } catch (e) {
       throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    return parseReport(file, text);
   });
+  const ci = texts.filter((t) => isCiDocument(t.text));
+  if (ci.length > 0) {
+    if (ci.length !== texts.length) throw new UsageError(`${texts.find((t) => !isCiDocument(t.text))!.file} is not a ci.json: merge takes ci.json files or simulate reports, not both`);
+    return await mergeCi(ci, flags.out, io, json, await (options.catalog ?? defaultCatalog)());
+  }
+  if (flags.out !== undefined) throw new UsageError('--out applies to merging ci.json files only');
+  const reports = texts.map(({ file, text }) => parseReport(file, text));
   let docs = new Map<string, string>();
   try {
     const catalog = await (options.catalog ?? defaultCatalog)();
