@@ -110,6 +110,17 @@ export const HTML_SCRIPT = String.raw`
   var SVGNS = 'http://www.w3.org/2000/svg';
   var data = JSON.parse(document.getElementById('nlring-data').textContent);
   var sections = Array.prototype.slice.call(document.querySelectorAll('section.cx'));
+  var pool = data.pool;
+  /** A packed view (html.ts, pack) back to the StateView shape. */
+  function unpack(p) {
+    return {
+      rings: p.r.map(function (r) { var ring = Object.assign({}, pool[r[0]]); ring.frames = r[1].map(function (i) { return pool[i]; }); return ring; }),
+      socket: pool[p.s],
+      threads: p.t.map(function (i) { return pool[i]; }),
+      idLock: p.l
+    };
+  }
+  data.counterexamples.forEach(function (cx) { if (cx.packed) cx.views = cx.views.map(unpack); });
   var views = sections.map(function (sec) { return { sec: sec, cx: data.counterexamples[Number(sec.getAttribute('data-cx'))], step: 0 }; });
   var active = null;
 

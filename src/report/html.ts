@@ -109,7 +109,9 @@ export function formatHtml(input: HtmlReportInput): string {
   });
 
   const title = input.title ?? 'nlring report';
-  const data = { counterexamples: cxs.map(cxData) };
+  const pool = new Pool();
+  const counterexamples = cxs.map((c) => cxData(c, pool));
+  const data = { pool: pool.entries, counterexamples };
   const body = [
     `<h1>${e(title)}</h1>`,
     header(input, runs),
@@ -322,10 +324,63 @@ function cxSection(c: HtmlCounterexample, i: number): string {
   ].join('\n');
 }
 
-/** What the page's script needs of a counterexample: the state views (or, for a spec without them, the text drawings). */
-function cxData(c: HtmlCounterexample): { steps: number; views?: unknown[]; texts?: string[] } {
+/**
+ * Distinct JSON values of the page, each stored once. A frame, a thread or the socket
+ * is mostly the same from one step to the next and across the counterexamples of a
+ * scenario, so the page keeps one copy and the views refer to it by index: a matrix's
+ * hundreds of counterexamples stay a few megabytes instead of tens.
+ */
+class Pool {
+  readonly entries: unknown[] = [];
+  private readonly index = new Map<string, number>();
+  add(value: unknown): number {
+    const k = JSON.stringify(value);
+    let i = this.index.get(k);
+    if (i === undefined) {
+      i = this.entries.length;
+      this.entries.push(value);
+      this.index.set(k, i);
+    }
+    return i;
+  }
+}
+
+/** A state view of the netlink spec (src/model/view.ts), as far as packing it needs. */
+interface PackableView {
+  readonly rings: readonly { readonly frames: readonly unknown[] }[];
+  readonly socket: unknown;
+  readonly threads: readonly unknown[];
+  readonly idLock: string | null;
+}
+
+function packable(v: unknown): v is PackableView {
+  const x = v as PackableView | null;
+  return typeof x === 'object' && x !== null && Array.isArray(x.rings) && x.rings.every((r) => Array.isArray(r?.frames)) && Array.isArray(x.threads) && 'socket' in x;
+}
+
+/** `{r: [[ring without frames, [frame...]]...], s: socket, t: [thread...], l: idLock}`, every object a pool index; the page's script unpacks it. */
+function pack(v: PackableView, pool: Pool): unknown {
+  return {
+    r: v.rings.map((ring) => {
+      const { frames, ...meta } = ring;
+      return [pool.add(meta), frames.map((f) => pool.add(f))];
+    }),
+    s: pool.add(v.socket),
+    t: v.threads.map((t) => pool.add(t)),
+    l: v.idLock,
+  };
+}
+
+/**
+ * What the page's script needs of a counterexample: the state views, packed (`packed`)
+ * when they are the netlink spec's and as they are otherwise, or for a spec without
+ * views the text drawings.
+ */
+function cxData(c: HtmlCounterexample, pool: Pool): { steps: number; packed?: boolean; views?: unknown[]; texts?: string[] } {
   const trace = c.violation.trace;
   const steps = trace.length - 1;
-  if (trace.every((t) => t.view !== undefined)) return { steps, views: trace.map((t) => t.view) };
+  const views = trace.map((t) => t.view);
+  if (views.every(packable)) return { steps, packed: true, views: views.map((v) => pack(v, pool)) };
+  if (views.every((v) => v !== undefined)) return { steps, views };
   return { steps, texts: trace.map((t) => t.state) };
 }

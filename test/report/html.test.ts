@@ -27,6 +27,23 @@ function dataOf(html: string): { json: string; scripts: number } {
   return { json: html.slice(start, html.indexOf('</script>', start)), scripts: html.split('<script').length - 1 };
 }
 
+interface Packed {
+  readonly r: [number, number[]][];
+  readonly s: number;
+  readonly t: number[];
+  readonly l: string | null;
+}
+interface PageData {
+  readonly pool: unknown[];
+  readonly counterexamples: { steps: number; packed?: boolean; views: Packed[]; texts?: string[] }[];
+}
+
+/** What the page's script does with a packed view (html-assets.ts, unpack). */
+function unpack(data: PageData, p: Packed): unknown {
+  const at = (i: number) => data.pool[i];
+  return { rings: p.r.map(([m, fs]) => ({ ...(at(m) as object), frames: fs.map(at) })), socket: at(p.s), threads: p.t.map(at), idLock: p.l };
+}
+
 const sections = (html: string) => [...html.matchAll(/<section class="cx" id="(cx-\d+)"[^>]*data-property="([^"]*)" data-variant="([^"]*)" data-scenario="([^"]*)"/g)];
 
 describe('formatHtml', () => {
@@ -67,11 +84,15 @@ describe('formatHtml', () => {
     expect(cx).toContain(escapeHtml(v.doc));
     if (v.explanation) expect(cx).toContain(escapeHtml(v.explanation));
 
-    // The views the script draws from: one per state, the claimed frame among them.
-    const data = JSON.parse(dataOf(html).json) as { counterexamples: { steps: number; views: { rings: { frames: { holder: unknown }[] }[] }[] }[] };
+    // The views the script draws from: one per state, each as it was once unpacked, the claimed frame among them.
+    const data = JSON.parse(dataOf(html).json) as PageData;
     expect(data.counterexamples.map((c) => c.steps)).toEqual(failed.flatMap((r) => (r.violations ?? [r.violation!]).map((x) => x.steps.length)));
-    expect(data.counterexamples[0].views.length).toBe(7);
-    expect(data.counterexamples[0].views[6].rings[0].frames[0].holder).toEqual({ thread: 'plain', how: 'claimed' });
+    expect(data.counterexamples.every((c) => c.packed)).toBe(true);
+    const views = data.counterexamples[0].views.map((p) => unpack(data, p));
+    expect(views).toEqual(v.trace.map((t) => t.view));
+    expect((views[6] as { rings: { frames: { holder: unknown }[] }[] }).rings[0].frames[0].holder).toEqual({ thread: 'plain', how: 'claimed' });
+    // Each distinct frame, thread, socket and ring is stored once.
+    expect(new Set(data.pool.map((x) => JSON.stringify(x))).size).toBe(data.pool.length);
     // The verdict table links each failure to its section.
     expect(html).toContain('<a href="#cx-1">POLL-IN-AT-CURSOR after 6 steps</a>');
   });
@@ -133,7 +154,7 @@ describe('formatHtml', () => {
     const r = bfs(toyTarget({ bug: [1, 1] }));
     const html = formatHtml({ version: '0.1.0', results: [r] });
     expect(html).toContain('<pre class="fallback"></pre>');
-    const data = JSON.parse(dataOf(html).json) as { counterexamples: { texts: string[] }[] };
+    const data = JSON.parse(dataOf(html).json) as PageData;
     expect(data.counterexamples[0].texts).toEqual(r.violation!.trace.map((t) => t.state));
     // The toy's planted doc has markup characters: escaped.
     expect(html).toContain('The pair never equals the planted bug &lt;a &amp; &quot;b&quot;&gt;.');
