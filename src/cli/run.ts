@@ -28,6 +28,7 @@ import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown,
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
 import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
+import { deadSteps, formatDeadSteps } from '../report/statespace.js';
 import { liveness } from '../check/liveness.js';
 import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
@@ -109,6 +110,12 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
   --liveness        instead of the invariants: non-progress cycles (livelocks) under weak
                     fairness of the threads, and terminal states with work left undone,
                     each shown as a lasso, stem then loop (bfs only; docs/liveness.md)
+state space (bfs; JSON reports always carry it, as stateSpace):
+  --stats           check: after the witnesses, the new states at each depth, the steps that
+                    fired most often and the step labels (\`nlring list --steps\`) that never fired
+  --dead-steps      check-all: after the summary, the step labels of each variant that fired
+                    in none of its scenarios (spec code no scenario exercises); the runs go on
+                    after a violation (as with --all-violations) so that every step has its chance
 simulate:
   --seed N          seed of the run, an integer >= 0 (default 0); walk W draws from
                     ${PRNG_NAME} seeded with "N/W", so it is the same in every run and shard
@@ -193,7 +200,7 @@ const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'liveness'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'liveness', 'stats', 'dead-steps'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -231,14 +238,14 @@ const TRACE_FLAGS: Record<string, FlagKind> = { verbose: 'switch', cite: 'switch
 /** The text drawing options: --verbose, --cite, and colour only on a terminal without NO_COLOR (no-color.org: any non-empty value). */
 function textOptions(flags: Record<string, string>, io: Io): TextOptions {
   const color = io.stdout.isTTY === true && !process.env.NO_COLOR && flags.format !== 'json';
-  return { verbose: flags.verbose === 'true', cite: flags.cite === 'true', color };
+  return { verbose: flags.verbose === 'true', cite: flags.cite === 'true', color, stats: flags.stats === 'true' };
 }
 
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
-  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, format: 'format' },
+  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, stats: 'switch', format: 'format' },
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, format: 'format' },
-  'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS },
+  'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, 'dead-steps': 'switch' },
   ci: { config: 'string', out: 'string', shard: 'shard', strict: 'switch', jobs: 'count', format: 'format' },
   merge: { out: 'string', format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
@@ -375,6 +382,8 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         if (flags.variant !== undefined && flags.variants !== undefined) throw new UsageError('check-all takes --variant V or --variants A,B, not both');
         const variants = flags.variants === undefined ? [variant] : names(flags.variants, '--variants');
         const scenarios = catalog.listScenarios();
+        // --dead-steps: a violation must not end a run before the steps behind it had their chance to fire.
+        if (flags['dead-steps'] === 'true') flags['all-violations'] = 'true';
         // Every target first, so a bad --variant is refused before any exploration starts.
         const targets: CheckTarget<any, any>[] = [];
         for (const v of variants) for (const s of scenarios) targets.push(await targetFor(catalog, v, s.id));
@@ -393,6 +402,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
           });
         }
         io.stdout.write(summary);
+        if (flags['dead-steps'] === 'true') io.stdout.write('\n' + formatDeadSteps(deadSteps(results)));
         return exitCodeFor(worstVerdict(results.map((r) => r.verdict)));
       }
       case 'matrix': {
