@@ -34,6 +34,8 @@ import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
 import { ciCommand, isCiDocument, mergeCi } from './ci.js';
 import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, writeReports } from './io.js';
+import { checkFileDestination, openOutputs, runSettings, writeFileAtomic, type RunOutputs } from '../report/outputs.js';
+import { formatItf, itfOfReplay } from '../report/itf.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -69,11 +71,13 @@ export const USAGE = `nlring: model checker for Linux memory-mapped netlink ring
 usage:
   nlring list [--steps | --coverage] [--format text|json]
   nlring check --scenario S [--variant V] [--property IDS] [--engine E] [engine flags] [--verbose] [--cite] [--format text|json]
+               [--junit FILE] [--events FILE] [--itf DIR]
   nlring check --scenario S [--variant V] --liveness [bfs budgets] [--verbose] [--cite] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --path P [--loop K] [--verbose] [--cite] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --seed N --walk W [--depth D] [--format text|json]
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V | --variants A,B,...] [--out DIR] [--engine E] [engine flags]
+                   [--junit FILE] [--events FILE] [--itf DIR]
   nlring ci [--config FILE] [--out DIR] [--shard i/n] [--strict] [--jobs N] [--format text|json]
   nlring merge FILE... [--out DIR] [--format text|json]
   nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--jobs N] [--format text|json|md]
@@ -174,6 +178,18 @@ bugs:
   ID...             only these entries of the bug catalogue (default: all)
   --check           run each entry: the buggy variant fails the expected properties, each
                     counterexample replays, the fixed variant passes them
+outputs for tools (check and check-all; every path is checked before the first run starts,
+and one that cannot be written is exit 2; README "Output for tools"):
+  --junit FILE      JUnit XML: one testsuite per (variant, scenario), one testcase per
+                    invariant and witness; a violation or a vacuous witness is a <failure>
+                    with the counterexample and its replay line, and what an INCOMPLETE run
+                    did not prove is <skipped>, never passed (check-all --out also writes it)
+  --events FILE     JSON Lines written as the runs go, one whole line per event: start,
+                    progress, violation, finish of each run (schemas/events.schema.json,
+                    docs/events.md)
+  --itf DIR         each counterexample as DIR/<variant>__<scenario>__<property>.itf.json,
+                    in the Informal Trace Format of Apalache and Quint (schemas/itf.schema.json)
+  replay --itf FILE the replayed trace as one ITF file (with --loop: ITF's "loop")
 other:
   --out DIR         check-all also writes DIR/summary.json, DIR/summary.txt, DIR/junit.xml
                     and DIR/index.html (one self-contained page: the verdicts, and each
@@ -234,6 +250,8 @@ function parseShard(value: string): Shard {
 
 /** check and replay: how a counterexample is drawn as text (report/timeline.ts). */
 const TRACE_FLAGS: Record<string, FlagKind> = { verbose: 'switch', cite: 'switch' };
+/** check and check-all: machine-readable outputs (src/report/outputs.ts), each checked before the first run. */
+const TOOL_FLAGS: Record<string, FlagKind> = { junit: 'string', events: 'string', itf: 'string' };
 
 /** The text drawing options: --verbose, --cite, and colour only on a terminal without NO_COLOR (no-color.org: any non-empty value). */
 function textOptions(flags: Record<string, string>, io: Io): TextOptions {
@@ -243,9 +261,9 @@ function textOptions(flags: Record<string, string>, io: Io): TextOptions {
 
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
-  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, stats: 'switch', format: 'format' },
-  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, format: 'format' },
-  'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, 'dead-steps': 'switch' },
+  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, ...TOOL_FLAGS, stats: 'switch', format: 'format' },
+  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, itf: 'string', format: 'format' },
+  'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, ...TOOL_FLAGS, 'dead-steps': 'switch' },
   ci: { config: 'string', out: 'string', shard: 'shard', strict: 'switch', jobs: 'count', format: 'format' },
   merge: { out: 'string', format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
@@ -368,12 +386,18 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         const engine = engineOf(flags);
         if (flags.liveness === 'true') return await livenessCheck(await targetFor(catalog, variant, need('scenario')), flags, io, options);
         const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
-        const result = await runEngine(engine, target, flags, io, target.scenario, options, properties);
+        const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check', version());
+        outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags), properties), 1, 1);
+        const result = await runEngine(engine, target, flags, io, target.scenario, options, properties, outputs);
+        outputs.runFinished(result);
+        outputs.finish([result]);
         io.stdout.write(json ? formatJson(result) : formatText(result, textOptions(flags, io)));
         return exitCodeFor(result.verdict);
       }
       case 'replay': {
+        if (flags.itf !== undefined) checkFileDestination(flags.itf, '--itf');
         const { result, origin, properties } = await replayCommand(catalog, variant, flags, need);
+        if (flags.itf !== undefined) writeFileAtomic(flags.itf, formatItf(itfOfReplay(result, version(), properties)));
         io.stdout.write(json ? formatReplayJson(result, origin, properties) : formatReplayText(result, origin, properties, textOptions(flags, io)));
         return result.violation ? EXIT.fail : EXIT.pass;
       }
@@ -388,10 +412,14 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         const targets: CheckTarget<any, any>[] = [];
         for (const v of variants) for (const s of scenarios) targets.push(await targetFor(catalog, v, s.id));
         const results: CheckResult[] = [];
+        const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check-all', version());
         for (const [i, target] of targets.entries()) {
           const name = variants.length > 1 ? `${target.variant} ${target.scenario}` : target.scenario;
-          results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${targets.length}] ${name}`, options));
+          outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags)), i + 1, targets.length);
+          results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${targets.length}] ${name}`, options, undefined, outputs));
+          outputs.runFinished(results[i]);
         }
+        outputs.finish(results);
         const summary = formatSummary(results);
         if (flags.out !== undefined) {
           await writeReports(flags.out, {
@@ -542,6 +570,7 @@ async function runEngine(
   label: string,
   options: RunOptions,
   properties?: readonly string[],
+  outputs?: RunOutputs,
 ): Promise<CheckResult> {
   const progress = progressPrinter(io, label);
   const progressIntervalMs = options.progressIntervalMs;
@@ -553,7 +582,10 @@ async function runEngine(
           allViolations: flags['all-violations'] === 'true',
           symmetry: flags.symmetry === 'true',
           properties,
-          onProgress: (p) => progress.show(bfsProgressLine(p)),
+          onProgress: (p) => {
+            progress.show(bfsProgressLine(p));
+            outputs?.bfsProgress(p);
+          },
           progressIntervalMs,
         });
       case 'simulate':
@@ -564,7 +596,10 @@ async function runEngine(
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
           timeBudgetSeconds: count(flags, 'time-budget'),
           properties,
-          onProgress: (p) => progress.show(simulateProgressLine(p)),
+          onProgress: (p) => {
+            progress.show(simulateProgressLine(p));
+            outputs?.simulateProgress(p);
+          },
           progressIntervalMs,
         });
       case 'pbt': {
@@ -645,7 +680,7 @@ async function replayCommand(
  * does not combine with (--property, --all-violations, --symmetry) is refused.
  */
 async function livenessCheck(target: CheckTarget<any, any>, flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
-  for (const name of ['property', 'all-violations', 'symmetry']) {
+  for (const name of ['property', 'all-violations', 'symmetry', 'junit', 'events', 'itf']) {
     if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
   }
   const progress = progressPrinter(io, target.scenario);
