@@ -5,6 +5,7 @@
  */
 import type { CheckTarget, Property } from './model/interface.js';
 import { UsageError } from './errors.js';
+import { didYouMean } from './ci/suggest.js';
 import { VARIANTS } from './model/variants/index.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { FEATURES, pairCoverage } from './scenarios/features.js';
@@ -63,7 +64,8 @@ export const DEFAULT_VARIANT = 'linux-4.5';
 
 export function findVariant(id: string) {
   const v = VARIANTS.find((x) => x.id === id);
-  if (!v) throw new UsageError(`unknown variant '${id}' (known: ${VARIANTS.map((x) => x.id).join(', ')})`);
+  const ids = VARIANTS.map((x) => x.id);
+  if (!v) throw new UsageError(`unknown variant '${id}'${didYouMean(id, ids) || ` (known: ${ids.join(', ')})`}`);
   return v;
 }
 
@@ -71,7 +73,10 @@ export function findVariant(id: string) {
 export function findScenario(id: string): ScenarioConfig {
   const { base, style } = splitStyled(id);
   const s = SCENARIOS.find((x) => x.id === base);
-  if (!s) throw new UsageError(`unknown scenario '${base}' (known: ${SCENARIOS.map((x) => x.id).join(', ')}; any with a consumer also as <id>@<style>, style one of ${CONSUMER_STYLES.join(', ')})`);
+  if (!s) {
+    const near = didYouMean(base, SCENARIOS.map((x) => x.id));
+    throw new UsageError(`unknown scenario '${base}'${near || ` (known: ${SCENARIOS.map((x) => x.id).join(', ')}; any with a consumer also as <id>@<style>, style one of ${CONSUMER_STYLES.join(', ')})`}`);
+  }
   return style === undefined ? s : withConsumerStyle(s, style);
 }
 

@@ -29,6 +29,7 @@ import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.
 import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '../report/bugs.js';
 import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
 import { deadSteps, formatDeadSteps } from '../report/statespace.js';
+import { didYouMean } from '../ci/suggest.js';
 import { liveness } from '../check/liveness.js';
 import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
@@ -289,7 +290,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
   if (command === '--help' || command === '-h' || command === 'help') return 'help';
   if (command === '--version') return 'version';
   const spec = COMMANDS[command];
-  if (!spec) throw new UsageError(`unknown command '${command}' (try nlring --help)`);
+  if (!spec) throw new UsageError(`unknown command '${command}'${didYouMean(command, Object.keys(COMMANDS)) || ' (try nlring --help)'}`);
 
   const flags: Record<string, string> = {};
   const operands: string[] = [];
@@ -307,7 +308,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
     const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown flag --${name} for ${command}`);
+    if (kind === undefined) throw new UsageError(`unknown flag --${name} for ${command}${didYouMean(name, Object.keys(spec)).replace(/mean /, 'mean --')}`);
     let value: string;
     if (kind === 'switch') {
       if (eq !== -1) throw new UsageError(`--${name} takes no value`);
@@ -501,7 +502,9 @@ function restrict(target: CheckTarget<any, any>, value: string | undefined, cata
     if (target.witnesses.some((w) => w.id === id)) throw new UsageError(`'${id}' is a witness of ${where}, not an invariant: --property selects invariants (witnesses are always checked)`);
     const known = catalog.listProperties().find((p) => p.id === id);
     if (known?.kind === 'always') throw new UsageError(`property '${id}' is not checked in ${where} (the scenario excludes it)`);
-    throw new UsageError(`unknown property '${id}' (${where} checks: ${checked.join(', ')})`);
+    // A typo of an id the scenario checks first, else of any property the catalogue knows.
+    const near = didYouMean(id, checked) || didYouMean(id, catalog.listProperties().map((p) => p.id));
+    throw new UsageError(near ? `unknown property '${id}'${near}` : `unknown property '${id}' (${where} checks: ${checked.join(', ')})`);
   }
   const invariants = target.invariants.filter((p) => ids.includes(p.id));
   return { target: { ...target, invariants }, properties: invariants.map((p) => p.id) };
@@ -531,7 +534,9 @@ function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
   if (value === undefined) return known;
   const list = names(value, '--scenarios');
   // A path (a scenario file) is left to the loader, and so is S@STYLE (another consumer's loop), which it checks.
-  for (const s of list) if (!known.includes(s) && !s.includes('@') && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}' (known: ${known.join(', ')})`);
+  for (const s of list) {
+    if (!known.includes(s) && !s.includes('@') && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}'${didYouMean(s, known) || ` (known: ${known.join(', ')})`}`);
+  }
   return list;
 }
 
@@ -701,7 +706,8 @@ async function livenessCheck(target: CheckTarget<any, any>, flags: Record<string
 /** `nlring bugs [--check] [ID...]`: the bug catalogue (src/bugs.ts), and with --check its reproduction by the checker. */
 async function bugsCommand(ids: readonly string[], flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
   const { bugs, unknown } = selectBugs(ids);
-  if (unknown.length > 0) throw new UsageError(`unknown bug '${unknown[0]}' (known: ${selectBugs([]).bugs.map((b) => b.id).join(', ')})`);
+  const catalogued = selectBugs([]).bugs.map((b) => b.id);
+  if (unknown.length > 0) throw new UsageError(`unknown bug '${unknown[0]}'${didYouMean(unknown[0], catalogued) || ` (known: ${catalogued.join(', ')})`}`);
   const json = flags.format === 'json';
   // src/catalog.ts also exports findVariant, which a cost entry (D2) needs for its numbers.
   const catalog: Catalog & BugSource = await (options.catalog ?? defaultCatalog)();
