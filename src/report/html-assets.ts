@@ -39,6 +39,7 @@ a { color: #1f55c0; }
 .legend { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .3rem 1.2rem; margin: .4rem 0 1rem; padding: .6rem .8rem; border: 1px solid var(--line); background: #fff; }
 .legend div { display: flex; gap: .5rem; align-items: center; }
 .legend svg { flex: none; }
+.legend .chip { white-space: nowrap; }
 .keys kbd { border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 3px; padding: 0 .3rem; background: #fff; font-family: inherit; font-size: 12px; }
 section.cx { border: 1px solid var(--line); background: #fff; padding: .8rem 1rem 1rem; margin: 1.4rem 0; outline: none; }
 section.cx.active { border-color: #1f55c0; box-shadow: 0 0 0 2px #1f55c033; }
@@ -172,7 +173,9 @@ export const HTML_SCRIPT = String.raw`
       fg.appendChild(s('text', { x: x + 8, y: top + 17, 'font-size': 12, fill: '#5b6475' }, 'frame ' + f.index));
       fg.appendChild(s('text', { x: x + 8, y: top + 38, 'font-size': 16, 'font-weight': 700 }, f.status));
       var content = f.msg ? msgText(f.msg, f.seq) + '  nm_len ' + f.len : (f.len ? 'nm_len ' + f.len : 'no message');
-      fg.appendChild(s('text', { x: x + 8, y: top + 58, 'font-size': 13 }, content));
+      // A free frame still holds what was last written in it: shown, but as left over, not as a message to read.
+      var stale = f.status === 'UNUSED' && (f.msg || f.len);
+      fg.appendChild(s('text', stale ? { x: x + 8, y: top + 58, 'font-size': 12, fill: '#5b6475', 'font-style': 'italic' } : { x: x + 8, y: top + 58, 'font-size': 13 }, (stale ? 'left over: ' : '') + content));
       if (f.msg && f.offset !== 24 && f.offset !== 0) fg.appendChild(s('text', { x: x + 8, y: top + 74, 'font-size': 11 }, 'message at offset ' + f.offset));
       // The skb queued for this frame (a COPY): shown on the frame, since its status alone may still read UNUSED.
       if (queue) queue.filter(function (q) { return q.frame === f.index; }).slice(0, 1).forEach(function (q) {

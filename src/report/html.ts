@@ -261,9 +261,11 @@ function howToRead(): string {
     ['<svg width="34" height="22" aria-hidden="true"><path class="cursor" d="M17 4 l-7 12 h14 z"/></svg>', 'cursor of T: the frame userspace thread T looks at next (it cannot see the kernel head)'],
     ['<span class="chip">m3 #1</span>', 'message 3 carrying id (sequence number) 1; nm_len is the length in the frame header'],
     ['<span class="chip">queued skb: m3 #1</span>', 'on a frame: the skb on the receive queue that this frame stands for (a COPY: recvmsg reads it from the queue)'],
+    ['<span class="chip small"><i>left over: m1</i></span>', 'on an UNUSED frame: what it last held; free, nothing to read'],
     ['<span class="mark">\u2717</span>', 'the step after which the property is violated'],
   ];
   return [
+    '<p>Each counterexample is a shortest run of the model that breaks a property: the kernel\'s and the programs\' steps, interleaved as the checker found them, from the initial state to the state that breaks it. Step through it and watch the rings change; the symbols are these:</p>',
     '<div class="legend" id="legend">',
     ...items.map(([sym, text]) => `<div>${sym}<span>${text}</span></div>`),
     '</div>',
