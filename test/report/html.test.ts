@@ -97,6 +97,15 @@ describe('formatHtml', () => {
     expect(html).toContain('<a href="#cx-1">POLL-IN-AT-CURSOR after 6 steps</a>');
   });
 
+  it('shows counterexamples given on their own, and each one once when also given by its run', () => {
+    const given = counterexamplesOf(results);
+    const alone = formatHtml({ version: '0.1.0', counterexamples: given });
+    expect(sections(alone).map((m) => m[2])).toEqual(given.map((c) => c.violation.property));
+    expect(alone).not.toContain('Verdicts: scenarios by variants'); // no runs, no table
+    const both = formatHtml({ version: '0.1.0', results, counterexamples: given });
+    expect(both).toBe(formatHtml({ version: '0.1.0', results }));
+  });
+
   it('escapes hostile variant, scenario, thread names, explanations and citations', () => {
     const r = results[0];
     const v = r.violation!;
