@@ -38,12 +38,12 @@ export function frameState(s: State, ring: number, i: number): string {
   if (f.owner >= 0) {
     const who = nameOf(s, f.owner);
     if (f.status === UNUSED) return `${what} (${who} has claimed it for a COPY and not yet marked it COPY)`;
-    if (f.status === RESERVED) return `${what}, reserved by ${who}, which has not published it`;
-    return `${what}, held by ${who} while it writes it`;
+    if (f.status === RESERVED) return `${what} (reserved by ${who}, not yet published)`;
+    return `${what} (held by ${who} while it writes it)`;
   }
   if (ring === RX && f.status === SKIP) {
     const ti = s.threads.findIndex((t) => t.l.held.toArray().includes(i));
-    if (ti >= 0) return `${what}, held by ${nameOf(s, ti)}`;
+    if (ti >= 0) return `${what} (kept by ${nameOf(s, ti)} to release later)`;
   }
   return what;
 }
@@ -152,10 +152,11 @@ function acctNoFreeInUse(s: State): string {
 
 function copyQueueMatch(s: State): string {
   const g = s.ghost;
-  const ti = s.threads.findIndex((t) => t.l.rFrame === g.copyPaired && t.l.rMsg !== 0);
-  const got = ti >= 0 ? `${nameOf(s, ti)}'s recvmsg returned ${msgName(s.threads[ti].l.rMsg, s.threads[ti].l.rSeq)}` : 'recvmsg returned a message';
+  // The consumer's read step notes what recvmsg returned (consumer.ts c.copied): the tag, or for an id-carrying message its id.
+  const who = g.noteThread >= 0 ? nameOf(s, g.noteThread) : 'the consumer';
+  const got = g.note === 'read' ? `m${g.noteValue}` : g.note === 'read-id' ? `the message with id ${s.threads[g.noteThread].l.seqLast}` : 'a message';
   const paired = g.copyPaired < 0 ? 'an ordinary message queued with no frame' : `the message queued for rx frame ${g.copyPaired}`;
-  return `the consumer found rx frame ${g.copyFrame} marked COPY and called recvmsg, but ${got}, ${paired}: the COPY frames and the receive queue are out of step.`;
+  return `${who} found rx frame ${g.copyFrame} marked COPY and called recvmsg, which returned ${got}, ${paired}: the COPY frames and the receive queue are out of step.`;
 }
 
 function lossReported(s: State): string {

@@ -183,14 +183,15 @@ interface Row {
   readonly to: number;
 }
 
-/** Split steps 1..n into rows: a run of minor steps by one thread (not the violating one, not across a loop start) shares a row. */
+/** Split steps 1..n into rows: a run of minor steps by one thread in one lane (not the violating one, not across a loop start) shares a row. */
 function rowsOf(trace: readonly TraceStep[], changes: readonly Change[], o: TimelineOptions): Row[] {
   const rows: Row[] = [];
   const groupable = (i: number) => minor(changes[i]) && i !== o.violation?.step;
   for (let i = 1; i < trace.length; ) {
     let j = i;
     if (groupable(i)) {
-      while (j + 1 < trace.length && groupable(j + 1) && trace[j + 1].step?.actor === trace[i].step?.actor && j + 1 !== (o.loopFrom ?? -1) + 1) j++;
+      const sameRow = (k: number) => trace[k].step?.actor === trace[i].step?.actor && trace[k].step?.lane === trace[i].step?.lane && k !== (o.loopFrom ?? -1) + 1;
+      while (j + 1 < trace.length && groupable(j + 1) && sameRow(j + 1)) j++;
     }
     rows.push({ from: i, to: j });
     i = j + 1;
@@ -304,9 +305,14 @@ export function frameHistory(trace: readonly TraceStep[], ring: 0 | 1, frame: nu
     const fb = b.frames[frame];
     if (!fa || !fb) continue;
     const by = trace[i].step?.actor ?? '?';
-    if (fa.status !== fb.status) events.push(`set ${fb.status} by ${by} at step ${i}`);
-    else if (fa.msg !== fb.msg || fa.len !== fb.len || fa.offset !== fb.offset) events.push(`written by ${by} at step ${i} (${fb.msg ? msgName(fb.msg, fb.seq) : 'no message'}, nm_len ${fb.len})`);
-    if (!same(fa.holder, fb.holder) && fb.holder) events.push(`${holderPhrase(fb.holder)} at step ${i}`);
+    const gained = !same(fa.holder, fb.holder) && fb.holder ? fb.holder : null;
+    // A reservation or a SKIP hold is its own status change: say it once, by the holder.
+    const said = gained && ((gained.how === 'reserved' && fb.status === 'RESERVED') || (gained.how === 'held' && fb.status === 'SKIP'));
+    if (fa.status !== fb.status && !said) events.push(`set ${fb.status} by ${by} at step ${i}`);
+    else if (fa.status === fb.status && (fa.msg !== fb.msg || fa.len !== fb.len || fa.offset !== fb.offset)) {
+      events.push(`written by ${by} at step ${i} (${fb.msg ? msgName(fb.msg, fb.seq) : 'no message'}${fb.len ? `, nm_len ${fb.len}` : ''})`);
+    }
+    if (gained) events.push(`${holderPhrase(gained)} at step ${i}`);
     else if (fa.holder && !fb.holder && fa.status === fb.status) events.push(`let go by ${fa.holder.thread} at step ${i}`);
   }
   return events.slice(-4);
