@@ -802,7 +802,8 @@ function stepsText(steps: readonly { label: string; kind: 'step' | 'continuation
 
 /** How check-all's runs were made, for the HTML report's header: the engine, then the flags that shape the runs, by name. */
 function htmlSettings(engine: Engine, flags: Record<string, string>): [string, string][] {
-  const shaping = Object.keys(flags).filter((k) => !['out', 'variant', 'variants', 'engine'].includes(k)).sort();
+  // Budgets and engine flags only: output paths (--out, --junit, ...) say nothing about the runs and would make the page depend on where it is written.
+  const shaping = Object.keys(flags).filter((k) => k !== 'engine' && (k in BUDGET_FLAGS || k in ENGINE_FLAGS)).sort();
   return [['engine', engine], ...shaping.map((k): [string, string] => [`--${k}`, flags[k] === 'true' ? 'on' : flags[k]])];
 }
 

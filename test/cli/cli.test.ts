@@ -200,6 +200,12 @@ describe('nlring check-all', () => {
     expect(html).toContain('Settings: engine <b>bfs</b>.');
   });
 
+  it('names in the HTML report the engine and the budgets, not the output paths', async () => {
+    const out = join(dir, 'settings');
+    await nlring(['check-all', '--max-states', '100', '--junit', join(out, 'j.xml'), '--all-violations', '--out', out]);
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('Settings: engine <b>bfs</b>; --all-violations <b>on</b>; --max-states <b>100</b>.');
+  });
+
   it('exits 3 when the worst is incomplete, 0 when all pass', async () => {
     const options = (s: Record<string, ToyOptions>) => ({ catalog: async () => toyCatalog(s) });
     expect((await nlring(['check-all', '--max-states', '5'], options({ good: { bug: null } }))).code).toBe(3);
