@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { bfs } from '../check/bfs.js';
 import { exitCodeFor, EXIT, type CheckResult, type Shard } from '../check/result.js';
 import { DEFAULT_DEPTH, DEFAULT_WALKS, simulate } from '../check/simulate.js';
@@ -136,8 +136,10 @@ function interruptedResult(job: Job): CheckResult {
   };
 }
 
-function digestOf(config: CiConfig, shard: Shard | null, results: CiDocument['results']): string {
-  return createHash('sha256').update(JSON.stringify({ config, shard, results })).digest('hex');
+/** SHA-256 of the document without its digest, as JSON: a merge recomputes it to refuse an edited file. */
+function digestOf(doc: Omit<CiDocument, 'digest'>): string {
+  const { digest: _, ...rest } = doc as CiDocument;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
 export async function ciCommand(flags: Record<string, string>, io: Io, options: RunOptions, catalog: Catalog): Promise<number> {
@@ -188,7 +190,7 @@ export async function ciCommand(flags: Record<string, string>, io: Io, options: 
     interrupted,
     gate: {},
     results: finished,
-    digest: digestOf(config, shard, finished),
+    digest: '',
   };
   return report(doc, out, io, f.json, catalog);
 }
@@ -199,7 +201,8 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
   const gate = evaluateGate(doc.config, runs, doc.strict);
   const incompleteWhy = doc.interrupted ? 'interrupted by SIGINT' : missingShards.length > 0 ? `shard${missingShards.length === 1 ? '' : 's'} ${missingShards.join(', ')} missing` : undefined;
   const gateJson = gateToJson(gate, { shard: doc.shard, jobs: doc.jobs, ran: runs.length, incompleteWhy });
-  const full: CiDocument = { ...doc, gate: gateJson };
+  const full: CiDocument = { ...doc, gate: gateJson, digest: '' };
+  (full as { digest: string }).digest = digestOf(full);
   const text = formatGateText(gate, { shard: doc.shard, jobs: doc.jobs, ran: runs.length, incompleteWhy });
   const files: Record<string, string> = {
     'ci.json': JSON.stringify(full, null, 2) + '\n',
@@ -340,7 +343,7 @@ export async function mergeCi(files: readonly { file: string; text: string }[], 
     shard: null,
     interrupted: docs.some(({ doc }) => doc.interrupted),
     results,
-    digest: digestOf(first.doc.config, null, results),
+    digest: '',
   };
   const dir = out ?? first.doc.config.out ?? DEFAULT_OUT;
   await checkOutputDir(dir, out !== undefined ? '--out' : 'out of the config');
@@ -369,11 +372,8 @@ export function parseCiDocument(file: string, text: string): { file: string; doc
   if (typeof d.config !== 'object' || !Array.isArray(d.results) || typeof d.digest !== 'string' || typeof d.jobs !== 'number' || typeof d.strict !== 'boolean') {
     throw new UsageError(`${file}: missing or invalid config, results, jobs, strict or digest`);
   }
-  if (digestOf(d.config as CiConfig, d.shard ?? null, d.results) !== d.digest) {
+  if (digestOf(d as CiDocument) !== d.digest) {
     throw new UsageError(`${file}: its digest does not match its content: the file was edited or damaged after nlring wrote it`);
   }
   return { file, doc: d as CiDocument };
 }
-
-/** Where a report dir's ci.json is, for messages. */
-export const ciJsonIn = (dir: string) => join(dir, 'ci.json');

@@ -4,6 +4,7 @@ import { buildTarget } from '../../src/catalog.js';
 import type { CiConfig } from '../../src/ci/config.js';
 import { evaluateGate } from '../../src/ci/gate.js';
 import type { CheckResult } from '../../src/check/result.js';
+import type { State } from '../../src/model/state.js';
 
 // Real runs, small ones: linux-4.5 tx-batch fails RET-TX-SENDMSG (README finding 14), the reference passes it.
 const run = (variant: string, scenario: string, maxStates?: number): CheckResult => bfs(buildTarget(variant, scenario), { allViolations: true, maxStates });
@@ -44,7 +45,7 @@ describe('the CI gate', () => {
   it('fails the moment a property is made stricter', () => {
     // The same scenario with one invariant tightened: it now fails where it held.
     const t = buildTarget('reference', 'tx-batch');
-    const strict = { ...t, invariants: t.invariants.map((p) => (p.id === 'RET-TX-SENDMSG' ? { ...p, explain: undefined, holds: (s: never) => p.holds(s) && (s as { sock: { tx: { head: number } } }).sock.tx.head === 0 } : p)) };
+    const strict = { ...t, invariants: t.invariants.map((p) => (p.id === 'RET-TX-SENDMSG' ? { ...p, explain: undefined, holds: (s: State) => p.holds(s) && s.sock.tx.head === 0 } : p)) };
     const stricter = bfs(strict, { allViolations: true });
     const g = evaluateGate(config([entry('linux-4.5')]), [shipped, stricter], false);
     expect(g.verdict).toBe('fail');
