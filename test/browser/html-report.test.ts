@@ -5,7 +5,8 @@
  * keyboard to its violation and checks what the reader must see there (frame 0 of the
  * RX ring claimed for a COPY by `plain`, the property POLL-IN-AT-CURSOR), that next and
  * previous redraw the rings, that another counterexample is reachable by key, and that
- * the page logged no error and asked for nothing over the network. It keeps a screenshot
+ * the page logged no error and asked for nothing over the network, and that hostile names
+ * (markup in a variant, scenario or thread name) stay text in the browser. It keeps a screenshot
  * in test-artifacts/html-report.png (CI keeps it as an artefact).
  *
  * Without /usr/bin/chromium the test is skipped, saying so, unless NLRING_REQUIRE_BROWSER=1
@@ -66,7 +67,7 @@ describe.skipIf(!present)(`HTML report in Chromium (${present ? CHROMIUM : `skip
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('request', (r) => {
-      if (r.url() !== url) requests.push(r.url());
+      if (!r.url().startsWith(pathToFileURL(dir).href + '/') || !r.url().endsWith('.html')) requests.push(r.url());
     });
     await page.goto(url);
   }, 60_000);
@@ -150,6 +151,26 @@ describe.skipIf(!present)(`HTML report in Chromium (${present ? CHROMIUM : `skip
     expect(await next.locator('.violated').textContent()).toContain(`This state violates ${property}`);
     // The TX ring is drawn: the sibling rewrote nm_len of tx frame 0.
     expect(await next.locator('svg.rings g.frame[data-ring="tx"][data-index="0"]').count()).toBe(1);
+  });
+
+  it('shows hostile names as text: no element, no script, no request comes from them', async () => {
+    const hostile = '</script><img src=x onerror="window.pwned=1"><b id="bold">';
+    const r = bfs(buildTarget('linux-4.5', 'copy-mixed'));
+    const v = r.violation!;
+    // The names as a scenario or patch file could set them: the variant, the scenario, a thread (in every view) and the explanation.
+    const trace = v.trace.map((t) => ({ ...t, view: JSON.parse(JSON.stringify(t.view).replaceAll('"plain"', JSON.stringify(hostile))) }));
+    const bad = { ...r, variant: hostile, scenario: hostile, violation: { ...v, explanation: hostile, trace } };
+    const file = join(dir, 'hostile.html');
+    writeFileSync(file, formatHtml({ version: hostile, results: [bad] }));
+    await page.goto(pathToFileURL(file).href);
+    const section = page.locator('section.cx').first();
+    await section.locator('h3').click();
+    await page.keyboard.press('v');
+    expect(await page.locator('img, #bold').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await section.locator('g.frame[data-index="0"]').getAttribute('data-holder-thread')).toBe(hostile);
+    expect(await section.locator('h3').textContent()).toContain(hostile);
+    await page.goto(url); // back to the report the other tests read
   });
 
   it('logged no error and made no network request', () => {
