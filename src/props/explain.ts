@@ -112,7 +112,8 @@ function notoctouTxLen(s: State): string {
   for (let ti = 0; ti < s.threads.length; ti++) {
     const reads = s.threads[ti].l.txReads.toArray();
     if (reads.some((x) => x !== reads[0])) {
-      return `${nameOf(s, ti)} read nm_len of tx frame ${s.threads[ti].l.txFrame} ${reads.length} times and got ${reads.join(', then ')}: its length decisions do not come from one read.`;
+      const times = reads.length === 2 ? 'twice' : `${reads.length} times`;
+      return `${nameOf(s, ti)} read nm_len of tx frame ${s.threads[ti].l.txFrame} ${times} and got ${reads.join(', then ')}: its length decisions do not come from one read.`;
     }
   }
   return 'every thread read one nm_len per frame (the predicate failed on another field).';

@@ -15,6 +15,11 @@ import { formatJson, formatReplayJson } from '../../src/report/json.js';
 import { traceLines } from '../../src/report/trace.js';
 import { frameHistory, timelineLines } from '../../src/report/timeline.js';
 import { run } from '../../src/cli/run.js';
+import { liveness } from '../../src/check/liveness.js';
+import { formatLivenessText } from '../../src/report/liveness.js';
+import { readFileSync } from 'node:fs';
+
+const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
 
 const copyMixed = bfs(buildTarget('linux-4.5', 'copy-mixed'));
 const setup = bfs(buildTarget('linux-4.5', 'setup-concurrent'));
@@ -186,5 +191,27 @@ describe('CLI flags and colour', () => {
     const replayText = await cli(['replay', '--variant', 'linux-4.5', '--scenario', 'copy-mixed', '--path', path, '--cite', '--verbose'], false);
     expect(replayText).toContain('  6. kernel[consumer]: poll: datagram_poll');
     expect(replayText).toContain('cites: ');
+  });
+});
+
+describe('the documentation shows the real output', () => {
+  it('README: the tx-sibling report of the tour, from its violated: line on', () => {
+    const block = /```\n(violated: NOTOCTOU-TX-LEN[\s\S]*?)```\n/.exec(read('README.md'))?.[1];
+    expect(block).toBeDefined();
+    const text = formatText(bfs(buildTarget('linux-3.10', 'tx-sibling')));
+    expect(text.slice(text.indexOf('violated:'))).toBe(block);
+  });
+
+  it('docs/liveness.md: every line of the lasso it reads (its long path elided) is in the report, in order', () => {
+    const doc = read('docs/liveness.md').split('## Reading a lasso\n\n```\n')[1].split('```')[0];
+    const text = formatLivenessText(liveness(buildTarget('linux-4.5', 'dump-full-ring'), {}));
+    let at = 0;
+    for (const line of doc.trimEnd().split('\n')) {
+      if (line === '  ...') continue;
+      const [shown] = line.split('0/1/1/...');
+      const next = text.indexOf(shown, at);
+      expect(next, line).toBeGreaterThanOrEqual(at);
+      at = next + shown.length;
+    }
   });
 });
