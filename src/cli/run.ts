@@ -34,7 +34,7 @@ import { liveness } from '../check/liveness.js';
 import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
 import { ciCommand, isCiDocument, mergeCi } from './ci.js';
-import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, writeReports } from './io.js';
+import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, version, writeReports } from './io.js';
 import { checkFileDestination, openOutputs, runSettings, writeFileAtomic, type RunOutputs } from '../report/outputs.js';
 import { formatItf, itfOfReplay } from '../report/itf.js';
 
@@ -807,16 +807,3 @@ function htmlSettings(engine: Engine, flags: Record<string, string>): [string, s
   return [['engine', engine], ...shaping.map((k): [string, string] => [`--${k}`, flags[k] === 'true' ? 'on' : flags[k]])];
 }
 
-/** The package version: package.json is two levels up from src/cli, three from dist/src/cli. */
-function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'nlring' && pkg.version) return pkg.version;
-    } catch {
-      // not here: keep walking up
-    }
-  }
-  return 'unknown';
-}

@@ -215,7 +215,13 @@ export function itfOfReplay(r: ReplayResult, version: string, properties?: reado
   return r.loopFrom !== undefined ? { ...trace, loop: r.loopFrom } : trace;
 }
 
-/** The text of a trace file: two-space JSON, so two runs of the same check give the same bytes. */
+/**
+ * The text of a trace file: the trace's fields indented, each state on one line (a
+ * state per line keeps a long trace readable and diffable), the same bytes on every run.
+ */
 export function formatItf(trace: ItfTrace): string {
-  return JSON.stringify(trace, null, 2) + '\n';
+  const { states, ...rest } = trace;
+  const head = JSON.stringify(rest, null, 2).slice(0, -2); // without the closing "\n}"
+  const body = states.map((s) => `    ${JSON.stringify(s)}`).join(',\n');
+  return `${head},\n  "states": [${states.length > 0 ? `\n${body}\n  ` : ''}]\n}\n`;
 }

@@ -172,3 +172,21 @@ describe('the event sink', () => {
     expect(() => openEventSink(join(file, 'events.jsonl'))).toThrow(/^cannot write --events file '.*': ENOTDIR$/);
   });
 });
+
+describe('docs/events.md', () => {
+  const doc = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
+
+  it('describes every field of every event type in its own section', () => {
+    for (const type of ['start', 'progress', 'violation', 'finish']) {
+      const section = doc.split(`\n## \`${type}\`\n`)[1]?.split('\n## ')[0];
+      expect(section, type).toBeDefined();
+      for (const field of Object.keys(schema.$defs[type].properties).filter((f) => f !== 'type')) expect(section, `${type}.${field}`).toContain(`\`${field}\``);
+    }
+  });
+
+  it('shows example lines that the schema accepts', () => {
+    const lines = doc.split('```json\n')[1].split('```')[0].trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['start', 'violation', 'finish']);
+    for (const l of lines) expect(validate(JSON.parse(l)), l).toBe(true);
+  });
+});

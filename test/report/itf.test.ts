@@ -93,7 +93,13 @@ describe('ITF traces of counterexamples', () => {
     const expected = runs.flatMap((r) => (r.violations ?? [r.violation!]).map((v) => `${r.variant}__${r.scenario}__${v.property}.itf.json`));
     expect(files.map((f) => f.name)).toEqual(expected);
     expect(files.length).toBeGreaterThan(4);
-    for (const f of files) expectValid(JSON.parse(formatItf(f.trace)));
+    for (const f of files) {
+      const text = formatItf(f.trace);
+      expect(JSON.parse(text)).toEqual(f.trace);
+      // One line per state, after the indented #meta and vars.
+      expect(text.split('\n').filter((l) => l.startsWith('    {"#meta":{"index":'))).toHaveLength(f.trace.states.length);
+      expectValid(JSON.parse(text));
+    }
   });
 
   it('has the view and the action as variables, and the counterexample in #meta', () => {
@@ -128,7 +134,7 @@ describe('ITF traces of counterexamples', () => {
     expectOneTypePerVariable(files.map((f) => f.trace));
     const text = files.map((f) => formatItf(f.trace)).join('');
     // The traces do exercise both sides of each option and a non-empty map.
-    for (const form of ['"tag": "Some"', '"tag": "None"', '"#map": [\n']) expect(text).toContain(form);
+    for (const form of ['"tag":"Some"', '"tag":"None"', '"#map":[["']) expect(text).toContain(form);
   });
 
   it('would catch a field that changes type: the check itself can fail', () => {
