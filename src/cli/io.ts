@@ -4,7 +4,9 @@
  */
 import { access, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import type { Progress } from '../check/bfs.js';
 import type { SimulateProgress } from '../check/simulate.js';
@@ -77,4 +79,18 @@ export async function checkOutputDir(dir: string, what: string): Promise<void> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${what} '${dir}' is not a writable directory${code ? ` (${code})` : ''}`);
   }
+}
+
+/** The package version: package.json is two levels up from src/cli, three from dist/src/cli. */
+export function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'nlring' && pkg.version) return pkg.version;
+    } catch {
+      // not here: keep walking up
+    }
+  }
+  return 'unknown';
 }
