@@ -85,9 +85,8 @@ export interface DeadSteps {
   readonly runs: number;
   /** Runs that did not explore their whole state space (a budget, or a violation that ended the search): they count only what they saw. */
   readonly partial: number;
-  /** How many step labels the variant has. */
-  readonly labels: number;
-  /** The labels that fired in no run, in the spec's order. */
+  /** The variant's labels that fired in some run, and (in the spec's order) those that fired in none. */
+  readonly fired: string[];
   readonly dead: string[];
 }
 
@@ -107,12 +106,14 @@ export function deadSteps(results: readonly CheckResult[]): DeadSteps[] {
       return { ss, unfired: new Set(ss.neverFired) };
     });
     const first = never[0].ss;
+    const labels = [...Object.keys(first.fired), ...first.neverFired!];
+    const dead = first.neverFired!.filter((k) => never.every((n) => n.unfired.has(k)));
     return {
       variant,
       runs: runs.length,
       partial: runs.filter((r) => !r.complete).length,
-      labels: Object.keys(first.fired).length + first.neverFired!.length,
-      dead: first.neverFired!.filter((k) => never.every((n) => n.unfired.has(k))),
+      fired: labels.filter((k) => !dead.includes(k)),
+      dead,
     };
   });
 }
@@ -122,8 +123,14 @@ export function formatDeadSteps(found: readonly DeadSteps[]): string {
   const out: string[] = [];
   for (const d of found) {
     const partial = d.partial > 0 ? ` (${d.partial} of them did not explore everything and count only what they saw)` : '';
-    out.push(`dead steps of ${d.variant}: ${d.dead.length} of ${d.labels} step labels fired in none of its ${d.runs} runs${partial}`);
+    out.push(`dead steps of ${d.variant}: ${d.dead.length} of ${d.fired.length + d.dead.length} step labels fired in none of its ${d.runs} runs${partial}`);
     if (d.dead.length > 0) out.push(...wrap(d.dead, ', ', '  '));
+  }
+  if (found.length > 1) {
+    // A label dead on one variant may be another version's code; dead on all of them, no scenario reaches it at all.
+    const everywhere = [...new Set(found.flatMap((d) => d.dead))].filter((k) => found.every((d) => !d.fired.includes(k)));
+    out.push(`dead on all ${found.length} variants: ${everywhere.length === 0 ? 'none' : everywhere.length}`);
+    if (everywhere.length > 0) out.push(...wrap(everywhere, ', ', '  '));
   }
   return out.join('\n') + '\n';
 }

@@ -102,15 +102,27 @@ describe('dead steps', () => {
       result('v1', 's2', ss({ c: 2 }, ['a', 'b', 'd']), false),
     ]);
     expect(found).toEqual([
-      { variant: 'v1', runs: 2, partial: 1, labels: 4, dead: ['b', 'd'] },
-      { variant: 'v2', runs: 1, partial: 0, labels: 4, dead: ['a', 'b', 'c', 'd'] },
+      { variant: 'v1', runs: 2, partial: 1, fired: ['a', 'c'], dead: ['b', 'd'] },
+      { variant: 'v2', runs: 1, partial: 0, fired: [], dead: ['a', 'b', 'c', 'd'] },
     ]);
     expect(formatDeadSteps(found)).toBe(
       'dead steps of v1: 2 of 4 step labels fired in none of its 2 runs (1 of them did not explore everything and count only what they saw)\n' +
         '  b, d\n' +
         'dead steps of v2: 4 of 4 step labels fired in none of its 1 runs\n' +
-        '  a, b, c, d\n',
+        '  a, b, c, d\n' +
+        // What one variant fires is not dead code, whatever the others do.
+        'dead on all 2 variants: 2\n' +
+        '  b, d\n',
     );
+    // One variant: no line for all of them.
+    expect(formatDeadSteps(found.slice(1))).not.toMatch(/all/);
+  });
+
+  it('a label only some variants have is dead on all of them when none of those fires it', () => {
+    const found = deadSteps([result('v1', 's', ss({ a: 1 }, ['x'])), result('v2', 's', ss({ a: 1 }, []))]);
+    expect(formatDeadSteps(found).split('\n').slice(-3)).toEqual(['dead on all 2 variants: 1', '  x', '']);
+    const none = deadSteps([result('v1', 's', ss({ a: 1 }, ['x'])), result('v2', 's', ss({ a: 1, x: 1 }, []))]);
+    expect(formatDeadSteps(none)).toMatch(/\ndead on all 2 variants: none\n$/);
   });
 
   it('refuses a run that cannot say what did not fire', () => {
