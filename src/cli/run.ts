@@ -685,7 +685,7 @@ async function replayCommand(
  * does not combine with (--property, --all-violations, --symmetry) is refused.
  */
 async function livenessCheck(target: CheckTarget<any, any>, flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
-  for (const name of ['property', 'all-violations', 'symmetry', 'junit', 'events', 'itf']) {
+  for (const name of ['property', 'all-violations', 'symmetry', 'junit', 'events', 'itf', 'stats']) {
     if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
   }
   const progress = progressPrinter(io, target.scenario);

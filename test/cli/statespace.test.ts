@@ -61,6 +61,9 @@ describe('check --stats', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('nlring: --stats does not apply to --engine simulate (only to bfs)\n');
     expect(USAGE).toMatch(/^ {2}--stats {11}check: /m);
+    const live = await nlring(['check', '--scenario', 'good', '--stats', '--liveness']);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toMatch(/^nlring: --stats does not apply to --liveness/);
   });
 
   it('the JSON report carries stateSpace with or without the flag', async () => {
