@@ -178,8 +178,9 @@ export function resultEvents(r: CheckResult): NlringEvent[] {
     maxDepth: r.maxDepth,
     seconds: r.seconds,
     exitCode: exitCodeFor(r.verdict),
-    ...(r.stats?.stoppedBy !== undefined ? { stoppedBy: r.stats.stoppedBy } : {}),
-    ...(r.stats?.hash !== undefined ? { hash: r.stats.hash } : {}),
+    // A result made up for a run that never ran (nlring ci after SIGINT) records no hash: leave it out rather than write ''.
+    ...(r.stats?.stoppedBy ? { stoppedBy: r.stats.stoppedBy } : {}),
+    ...(r.stats?.hash ? { hash: r.stats.hash } : {}),
   });
   return events;
 }

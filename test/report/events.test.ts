@@ -122,6 +122,14 @@ describe('events of check and check-all', () => {
     ]);
   });
 
+  it('leaves out a hash the result does not record (a run SIGINT stopped before it started)', () => {
+    const r = bfs(toyTarget({ bug: null }), { maxStates: 3 });
+    const [finish] = resultEvents({ ...r, stats: { ...r.stats!, hash: '', stoppedBy: 'interrupted (SIGINT) before the run finished' } });
+    expect(validate(finish), JSON.stringify(validate.errors)).toBe(true);
+    expect(finish).not.toHaveProperty('hash');
+    expect(finish).toMatchObject({ verdict: 'incomplete', exitCode: 3, stoppedBy: 'interrupted (SIGINT) before the run finished' });
+  });
+
   it('the schema rejects what a broken writer would produce', () => {
     const good = resultEvents(bfs(toyTarget({ bug: [3, 2] })));
     for (const e of good) expect(validate(e)).toBe(true);
