@@ -61,7 +61,7 @@ function consumable(s: State): string[] {
 function queueText(s: State): string {
   const q = s.sock.rcvq.toArray();
   if (q.length === 0) return 'nothing';
-  return q.map((x) => `${msgName(x.msg, x.seq)}${x.frame >= 0 ? ` (queued for a COPY into rx frame ${x.frame}, which is ${statusName(s.sock.rx.frames[x.frame]?.status ?? UNUSED)})` : ''}`).join(', ');
+  return q.map((x) => `${msgName(x.msg, x.seq)}${x.frame >= 0 ? ` (queued for a COPY into rx frame ${x.frame}, now ${statusName(s.sock.rx.frames[x.frame]?.status ?? UNUSED)})` : ''}`).join(', ');
 }
 
 /** The threads asleep in poll (at the consumer's sleep step), by name. */
@@ -78,7 +78,7 @@ function ownRxKernelWrite(s: State): string {
   const wrote = e.after >= 0 ? `${who} set ${frame} from ${statusName(e.before)} to ${statusName(e.after)}` : `${who} wrote into ${frame} (${statusName(e.before)})`;
   if (e.after === UNUSED) return `${wrote}: only the user releases an RX frame, the kernel never sets one UNUSED.`;
   if (e.before === UNUSED && e.ownerBefore >= 0) {
-    return `${wrote}, but ${nameOf(s, e.ownerBefore)} had claimed ${frame} for a COPY: the frame was not ${who}'s to write.`;
+    return `${wrote}, but ${nameOf(s, e.ownerBefore)} had claimed ${frame} for a COPY and still held it: only the claimer may write it.`;
   }
   if (e.before === RESERVED) {
     return e.ownerBefore >= 0
@@ -322,7 +322,7 @@ function retKernelSend(s: State): string {
   }
   const taken = (g.recvTags & tagBit(g.toldMsg)) !== 0;
   return (
-    `${who} was told ${m} was delivered (${g.toldValue} bytes), but it is in no VALID rx frame, not on the receive queue (${queueText(s)})${taken ? '' : ', not read by anyone'},` +
+    `${who} was told ${m} was delivered (${g.toldValue} bytes), but it is in no VALID rx frame, not on the receive queue (which holds ${queueText(s)})${taken ? '' : ', not read by anyone'},` +
     ` and sk_err is ${errnoName(s.sock.skErr)}, not ENOBUFS: the message is gone without a trace.`
   );
 }

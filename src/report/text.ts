@@ -128,7 +128,10 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
     // each restricted to its own property (another one may fail earlier on the same path).
     lines.push(`also violated (${r.violations.length - 1} more, each its shortest counterexample):`);
     r.violations.forEach((x, i) => {
-      if (i > 0) lines.push(`  ${x.property} (${x.family}) after ${x.steps.length} steps: ${violationReplay(r, i)}`);
+      if (i === 0) return;
+      lines.push(`  ${x.property} (${x.family}) after ${x.steps.length} steps: ${violationReplay(r, i)}`);
+      // What broke it, in one sentence: its replay draws the timeline and the history.
+      if (x.explanation) lines.push(`    why: ${x.explanation}`);
     });
   }
   const origin = originLine(r);
