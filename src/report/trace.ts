@@ -1,5 +1,7 @@
 /**
- * The numbered timeline shared by the text formatter and the replay output:
+ * The full dump of a trace, every state drawn after every step: what `--verbose`
+ * prints, and what a trace without structured views falls back to. The default
+ * text output is the timeline of timeline.ts, which shows only what changed.
  *
  *     0. init
  *          <drawing of the initial state>
