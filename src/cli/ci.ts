@@ -24,10 +24,13 @@ import { UsageError } from '../errors.js';
 import { assemble } from '../matrix.js';
 import type { CheckTarget } from '../model/interface.js';
 import { formatGateText, gateToJson } from '../report/ci.js';
-import { formatMatrixJson, formatMatrixMarkdown } from '../report/matrix.js';
+import { formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
+import { formatHtml } from '../report/html.js';
+import { withTraces } from '../report/html-traces.js';
+import { openOutputs, runSettings, type RunOutputs, type RunSettings } from '../report/outputs.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
-import { bfsProgressLine, checkOutputDir, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, writeReports } from './io.js';
+import { bfsProgressLine, checkOutputDir, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, version, writeReports } from './io.js';
 import type { Catalog, Io, RunOptions } from './run.js';
 
 export const CI_FORMAT = 'nlring-ci/1';
@@ -64,6 +67,8 @@ interface CiFlags {
   readonly strict: boolean;
   readonly jobs?: number;
   readonly json: boolean;
+  readonly events?: string;
+  readonly itf?: string;
 }
 
 function readText(file: string, what: string): string {
@@ -150,6 +155,8 @@ export async function ciCommand(flags: Record<string, string>, io: Io, options: 
     strict: flags.strict === 'true',
     jobs: flags.jobs === undefined ? undefined : Number(flags.jobs),
     json: flags.format === 'json',
+    events: flags.events,
+    itf: flags.itf,
   };
   const configFile = f.config ?? DEFAULT_CONFIG;
   const config = rebase(configFile, parseConfig(configFile, readText(configFile, 'config file'), knownNames(catalog)));
@@ -159,11 +166,13 @@ export async function ciCommand(flags: Record<string, string>, io: Io, options: 
 
   const all = jobsOf(config, catalog.listScenarios().map((s) => s.id));
   const mine = f.shard ? all.filter((j) => j.index % f.shard!.count === f.shard!.index) : all;
+  // --events and --itf are checked (and the events file opened) before the first run too.
+  const outputs = openOutputs({ events: f.events, itf: f.itf }, 'ci', version());
   // Every target loads before anything runs, so a broken patch file is refused at once.
   const targets = new Map<string, CheckTarget<any, any>>();
   for (const j of mine) {
     const k = `${j.variant}\0${j.scenario}`;
-    if (!targets.has(k)) targets.set(k, await (catalog.loadTarget ? catalog.loadTarget(j.variant, j.scenario) : Promise.resolve(catalog.buildTarget(j.variant, j.scenario))));
+    if (!targets.has(k)) targets.set(k, await loadTarget(catalog, j.variant, j.scenario));
   }
 
   const controller = new AbortController();
@@ -174,12 +183,17 @@ export async function ciCommand(flags: Record<string, string>, io: Io, options: 
   process.once('SIGINT', onSigint);
   let results: (CheckResult | undefined)[];
   try {
-    results = await runJobs(mine, config, f.jobs ?? config.jobs ?? 1, targets, io, options, controller.signal);
+    results = await runJobs(mine, config, f.jobs ?? config.jobs ?? 1, targets, io, options, controller.signal, outputs);
+  } catch (e) {
+    outputs.close();
+    throw e;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
   const interrupted = controller.signal.aborted;
   const finished = mine.map((j, i) => ({ job: j.index, result: results[i] ?? interruptedResult(j) }));
+  for (const [i, j] of mine.entries()) if (results[i] === undefined) outputs.runFinished(finished[i].result);
+  outputs.finish(finished.map((x) => x.result));
   const shard = f.shard ?? null;
   const doc: CiDocument = {
     format: CI_FORMAT,
@@ -201,7 +215,8 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
   const gate = evaluateGate(doc.config, runs, doc.strict);
   const incompleteWhy = doc.interrupted ? 'interrupted by SIGINT' : missingShards.length > 0 ? `shard${missingShards.length === 1 ? '' : 's'} ${missingShards.join(', ')} missing` : undefined;
   const gateJson = gateToJson(gate, { shard: doc.shard, jobs: doc.jobs, ran: runs.length, incompleteWhy });
-  const full: CiDocument = { ...doc, gate: gateJson, digest: '' };
+  // ci.json keeps each counterexample's path and steps, not its drawings: the HTML page replays them.
+  const full: CiDocument = { ...doc, gate: gateJson, results: doc.results.map((r) => ({ job: r.job, result: withoutTraces(r.result) })), digest: '' };
   (full as { digest: string }).digest = digestOf(full);
   const text = formatGateText(gate, { shard: doc.shard, jobs: doc.jobs, ran: runs.length, incompleteWhy });
   const files: Record<string, string> = {
@@ -215,11 +230,42 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
   if (grid) {
     files['matrix.json'] = formatMatrixJson(grid);
     files['matrix.md'] = formatMatrixMarkdown(grid);
+    files['matrix.txt'] = formatMatrixText(grid);
   }
+  const traced = await Promise.all(runs.map(async (r) => (r.states === 0 ? r : withTraces(r, await loadTarget(catalog, r.variant, r.scenario)))));
+  files['index.html'] = formatHtml({
+    version: version(),
+    title: 'nlring ci',
+    results: traced,
+    ...(grid ? { matrix: { ...grid, runs: traced.filter((r) => r.engine === 'bfs') } } : {}),
+    settings: [
+      ['gate', verdictLine(gateJson)],
+      ...Object.entries(budgetsOf(doc.config)).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]),
+      ...(doc.shard ? [['shard', `${doc.shard.index}/${doc.shard.count}`] as [string, string]] : []),
+    ],
+    ...(incompleteWhy !== undefined ? { notices: [`INCOMPLETE: ${incompleteWhy}; runs that did not finish are marked INCOMPLETE`] } : {}),
+  });
   await writeReports(out, files);
   io.stdout.write(json ? JSON.stringify(gateJson, null, 2) + '\n' : text);
   if (incompleteWhy !== undefined) return EXIT.incomplete;
   return exitCodeFor(gate.verdict);
+}
+
+/** A result without the drawings of its counterexamples (paths and steps stay). */
+function withoutTraces(r: CheckResult): CheckResult {
+  return {
+    ...r,
+    ...(r.violation ? { violation: { ...r.violation, trace: [] } } : {}),
+    ...(r.violations ? { violations: r.violations.map((v) => ({ ...v, trace: [] })) } : {}),
+  };
+}
+
+function verdictLine(gate: Record<string, unknown>): string {
+  return `${String(gate.verdict).toUpperCase()} (${(gate.new as unknown[]).length} new, ${(gate.accepted as unknown[]).length} accepted, ${(gate.fixed as unknown[]).length} fixed)`;
+}
+
+function loadTarget(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
+  return catalog.loadTarget ? catalog.loadTarget(variant, scenario) : Promise.resolve(catalog.buildTarget(variant, scenario));
 }
 
 /** The bfs runs as a variant matrix, when they cover the whole grid of the config (an unsharded or merged gate). */
@@ -252,15 +298,22 @@ async function runJobs(
   io: Io,
   options: RunOptions,
   signal: AbortSignal,
+  outputs: RunOutputs,
 ): Promise<(CheckResult | undefined)[]> {
   const results: (CheckResult | undefined)[] = new Array(jobs.length).fill(undefined);
+  // Events: a start when a run begins, its violations and finish when it ends. Runs in
+  // parallel workers overlap, so their progress goes to stderr only, not to the events.
+  const started = (i: number) => outputs.runStarted(jobs[i], settingsOf(jobs[i], targets.get(`${jobs[i].variant}\0${jobs[i].scenario}`)!, config), i + 1, jobs.length);
+  const ended = (i: number) => outputs.runFinished(results[i]!);
   const b = budgetsOf(config);
   const label = (i: number) => `[${i + 1}/${jobs.length}] ${jobs[i].engine.engine} ${jobs[i].variant} ${jobs[i].scenario}`;
   const bfsAt = jobs.flatMap((j, i) => (j.engine.engine === 'bfs' ? [i] : []));
   if (bfsAt.length > 0) {
     if (options.catalog === undefined) {
       const { runInWorkers } = await import('../matrix-jobs.js');
+      const byLabel = new Map(bfsAt.map((i) => [label(i), i]));
       const progress = (l: string) => {
+        started(byLabel.get(l)!);
         const p = progressPrinter(io, l);
         return { show: (x: import('../check/bfs.js').Progress) => p.show(bfsProgressLine(x)), done: p.done };
       };
@@ -271,19 +324,27 @@ async function runJobs(
         progress,
         signal,
       );
-      bfsAt.forEach((i, k) => (results[i] = done[k]));
+      bfsAt.forEach((i, k) => {
+        results[i] = done[k];
+        if (done[k]) ended(i);
+      });
     } else {
       for (const i of bfsAt) {
         if (signal.aborted) break;
         const p = progressPrinter(io, label(i));
+        started(i);
         try {
           results[i] = bfs(targets.get(`${jobs[i].variant}\0${jobs[i].scenario}`)!, {
             ...b,
             maxMemoryMiB: b.maxMemoryMiB ?? defaultMemoryCeilingMiB(),
             allViolations: true,
-            onProgress: (x) => p.show(bfsProgressLine(x)),
+            onProgress: (x) => {
+              p.show(bfsProgressLine(x));
+              outputs.bfsProgress(x);
+            },
             progressIntervalMs: options.progressIntervalMs,
           });
+          ended(i);
         } finally {
           p.done();
         }
@@ -294,6 +355,7 @@ async function runJobs(
     if (j.engine.engine === 'bfs' || signal.aborted) continue;
     const target = targets.get(`${j.variant}\0${j.scenario}`)!;
     const p = progressPrinter(io, label(i));
+    started(i);
     try {
       if (j.engine.engine === 'simulate') {
         results[i] = simulate(target, {
@@ -301,18 +363,30 @@ async function runJobs(
           walks: j.engine.walks ?? DEFAULT_WALKS,
           depth: j.engine.depth ?? DEFAULT_DEPTH,
           timeBudgetSeconds: b.timeBudgetSeconds,
-          onProgress: (x) => p.show(simulateProgressLine(x)),
+          onProgress: (x) => {
+            p.show(simulateProgressLine(x));
+            outputs.simulateProgress(x);
+          },
           progressIntervalMs: options.progressIntervalMs,
         });
       } else {
         const { pbt } = await import('../check/pbt.js');
         results[i] = pbt(target, { seed: j.engine.seed ?? 0, numRuns: j.engine.runs, maxSteps: j.engine.depth });
       }
+      ended(i);
     } finally {
       p.done();
     }
   }
   return results;
+}
+
+/** The start event's settings of a job: what `check` would record for the same engine, budgets and options. */
+function settingsOf(job: Job, target: CheckTarget<any, any>, config: CiConfig): RunSettings {
+  const e = job.engine;
+  const flags: Record<string, string> = e.engine === 'bfs' ? { 'all-violations': 'true' } : {};
+  for (const k of ['seed', 'walks', 'runs', 'depth'] as const) if (e[k] !== undefined) flags[k] = String(e[k]);
+  return runSettings(e.engine, target, flags, budgetsOf(config));
 }
 
 /**

@@ -79,7 +79,7 @@ usage:
   nlring replay --scenario S [--variant V] [--property IDS] --engine pbt --seed N --fc-path P [--depth D] [--format text|json]
   nlring check-all [--variant V | --variants A,B,...] [--out DIR] [--engine E] [engine flags]
                    [--junit FILE] [--events FILE] [--itf DIR]
-  nlring ci [--config FILE] [--out DIR] [--shard i/n] [--strict] [--jobs N] [--format text|json]
+  nlring ci [--config FILE] [--out DIR] [--shard i/n] [--strict] [--jobs N] [--events FILE] [--itf DIR] [--format text|json]
   nlring merge FILE... [--out DIR] [--format text|json]
   nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--jobs N] [--format text|json|md]
   nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--jobs N] [--format text|json]
@@ -153,12 +153,14 @@ ci (the CI gate; README "The CI gate"):
   --config FILE     the configuration (default nlring.config.json): variants, scenarios,
                     engines, budgets, and the baseline of accepted findings
   --out DIR         where the reports go (default: the config's "out", else reports/):
-                    ci.json, ci.txt, summary.*, junit.xml, matrix.* (whole grids)
+                    ci.json, ci.txt, summary.*, junit.xml, index.html, matrix.* (whole grids)
   --shard i/n       run only the jobs j with j % n = i; \`nlring merge\` combines the shards'
                     DIR/ci.json files and judges the whole
   --strict          also fail when a baseline entry is no longer found (fixed), or an
                     accepted-incomplete run now completes
   --jobs N          worker threads for the bfs runs (default: the config's "jobs", else 1)
+  --events FILE     JSON Lines events as for check (start, violation, finish per run; progress
+                    only with one worker); --itf DIR: each counterexample as an ITF trace
   exit: 0 nothing new, 1 a finding not in the baseline, 2 bad config or input,
   3 a run stopped at a budget the config does not accept, or SIGINT (reports so far written)
 merge:
@@ -260,12 +262,13 @@ function textOptions(flags: Record<string, string>, io: Io): TextOptions {
   return { verbose: flags.verbose === 'true', cite: flags.cite === 'true', color, stats: flags.stats === 'true' };
 }
 
-const COMMANDS: Record<string, Record<string, FlagKind>> = {
+/** Each command's flags and their kinds; exported for the help (cli/help.ts) and its test. */
+export const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, ...TOOL_FLAGS, stats: 'switch', format: 'format' },
   replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, itf: 'string', format: 'format' },
   'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, ...TOOL_FLAGS, 'dead-steps': 'switch' },
-  ci: { config: 'string', out: 'string', shard: 'shard', strict: 'switch', jobs: 'count', format: 'format' },
+  ci: { config: 'string', out: 'string', shard: 'shard', strict: 'switch', jobs: 'count', events: 'string', itf: 'string', format: 'format' },
   merge: { out: 'string', format: 'format' },
   matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
   diff: { scenarios: 'string', ...MATRIX_FLAGS, format: 'format' },
