@@ -14,12 +14,12 @@
  * - Counts are sums (steps, walks, seconds: total work, not wall time across
  *   machines), `maxDepth` the maximum, a witness is reached if any shard reached it.
  *
- * A report carries a violation's steps but not its drawings; the merged result's
- * `replay` line regenerates the full trace.
+ * A report carries a violation's steps and its trace (drawings, citations, views), which
+ * the merged result keeps; its `replay` line regenerates the same trace.
  */
 import { UsageError } from '../errors.js';
 import { simulateCommand } from './simulate.js';
-import type { CheckResult, EngineStats, RandomOrigin, Shard, SimulationParams, Verdict, Violation, WitnessStatus } from './result.js';
+import type { CheckResult, EngineStats, RandomOrigin, Shard, SimulationParams, TraceStep, Verdict, Violation, WitnessStatus } from './result.js';
 
 /** A report read back from a file, with the file's name for error messages. */
 export interface ShardReport {
@@ -33,6 +33,21 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** One entry of a report's `violation.trace`: action, summary and drawing, and for a step its lane, thread, label and citation, and the view. */
+function traceStep(t: unknown, i: number, bad: (what: string) => never): TraceStep {
+  const where = `invalid 'violation.trace[${i}]'`;
+  if (!isObject(t) || !isString(t.action) || !isString(t.summary) || !isString(t.state)) return bad(where);
+  const st = t.step;
+  if (st !== undefined && !(isObject(st) && (st.lane === 'kernel' || st.lane === 'user') && isString(st.actor) && isString(st.label) && isString(st.cites))) return bad(where);
+  return {
+    action: t.action,
+    summary: t.summary,
+    state: t.state,
+    ...(t.view !== undefined ? { view: t.view } : {}),
+    ...(st !== undefined ? { step: { lane: st.lane as 'kernel' | 'user', actor: st.actor as string, label: st.label as string, cites: st.cites as string } } : {}),
+  };
+}
 
 /**
  * Read one report written by `nlring check --engine simulate --format json`.
@@ -106,7 +121,9 @@ export function parseReport(file: string, text: string): ShardReport {
       doc: '',
       path: field(v, 'path', isString, 'violation.'),
       steps,
-      trace: [],
+      // The trace (drawings, step citations, views) and the explanation, when the report has them (reports since issue 11).
+      trace: v.trace === undefined ? [] : field(v, 'trace', Array.isArray, 'violation.').map((t, i) => traceStep(t, i, bad)),
+      ...(v.explanation !== undefined ? { explanation: field(v, 'explanation', isString, 'violation.') } : {}),
       message: field(v, 'message', isString, 'violation.'),
     };
     const o = field(j, 'origin', isObject);

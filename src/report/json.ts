@@ -22,7 +22,7 @@ export interface ReplayOrigin extends RandomOrigin {
  * and `merged?` (which shards `nlring merge` combined), and last `stateSpace?` (bfs: `depths`, new states per
  * depth; `fired`, transitions per step label; `neverFired`, the step labels that never fired). `nlring merge` reads this shape back.
  * A violation's documented keys are followed by `explanation?` (the values that broke the property)
- * and `trace` (per step: action, `step` {lane, actor, label, cites} and `view`), with or without --cite.
+ * and `trace` (per step, as in a replay: action, summary, state, `step` {lane, actor, label, cites} and `view`), with or without --cite.
  */
 const KNOWN_STATS = new Set(['hash', 'collisionProbability', 'bytesPerState', 'statesPerSecond', 'stoppedBy', 'steps', 'walks', 'stepsPerSecond']);
 
@@ -99,11 +99,11 @@ function traceDetail(t: TraceStep): Record<string, unknown> {
   return { ...(t.step ? { step: { lane: t.step.lane, actor: t.step.actor, label: t.step.label, cites: t.step.cites } } : {}), ...(t.view !== undefined ? { view: t.view } : {}) };
 }
 
-/** A check's violation, after its documented keys: the explanation (when the property has one) and the trace (each step's citation and view). */
+/** A check's violation, after its documented keys: the explanation (when the property has one) and the trace, each entry as in a replay's (`nlring merge` reads it back). */
 function violationDetail(v: Violation): Record<string, unknown> {
   return {
     ...(v.explanation ? { explanation: v.explanation } : {}),
-    ...(v.trace.length > 0 ? { trace: v.trace.map((t) => ({ action: t.action, ...traceDetail(t) })) } : {}),
+    ...(v.trace.length > 0 ? { trace: v.trace.map((t) => ({ action: t.action, summary: t.summary, state: t.state, ...traceDetail(t) })) } : {}),
   };
 }
 

@@ -18,6 +18,8 @@ import { run } from '../../src/cli/run.js';
 import { liveness } from '../../src/check/liveness.js';
 import { formatLivenessText } from '../../src/report/liveness.js';
 import { readFileSync } from 'node:fs';
+import { simulate } from '../../src/check/simulate.js';
+import { mergeReports, parseReport } from '../../src/check/merge.js';
 
 const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
 
@@ -154,6 +156,25 @@ describe('JSON carries citations, views and explanations whatever the text flags
     expect(Object.keys(j.trace[0])).toEqual(['action', 'summary', 'state', 'view']);
     expect(Object.keys(j.trace[1])).toEqual(['action', 'summary', 'state', 'step', 'view']);
     for (const t of j.trace.slice(1)) expect(t.step.cites).not.toBe('');
+  });
+});
+
+describe('a simulate report keeps its trace through nlring merge', () => {
+  const sim = simulate(buildTarget('linux-4.5', 'copy-mixed'), { seed: 0, walks: 20, depth: 12 });
+
+  it('reads back the trace and the explanation, and draws the same timeline', () => {
+    expect(sim.verdict).toBe('fail');
+    const merged = mergeReports([parseReport('shard.json', formatJson(sim))], () => sim.violation!.doc);
+    expect(merged.violation!.trace).toEqual(sim.violation!.trace);
+    expect(merged.violation!.explanation).toBe(sim.violation!.explanation);
+    expect(JSON.parse(formatJson(merged)).violation).toEqual(JSON.parse(formatJson(sim)).violation);
+    expect(fromCounterexample(formatText(merged))).toContain(timelineLines(sim.violation!.trace, { violation: { property: sim.violation!.property, step: sim.violation!.steps.length } }).join('\n'));
+  });
+
+  it('refuses a trace entry that is not one, in one line', () => {
+    const j = JSON.parse(formatJson(sim));
+    j.violation.trace[1].step = { lane: 'elsewhere' };
+    expect(() => parseReport('shard.json', JSON.stringify(j))).toThrow(/^shard\.json is not an nlring simulate report: invalid 'violation\.trace\[1\]'$/);
   });
 });
 
