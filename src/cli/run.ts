@@ -177,6 +177,11 @@ matrix and diff (bfs with --all-violations on every (variant, scenario) pair; no
                     verdict differs, with the counterexample of the failing side
   --jobs N          run N pairs at a time, in worker threads (default 1); the same output,
                     N times the memory
+list:
+  --steps           every step label of the spec (what a variant's override names), with the
+                    kernel or userspace code it models
+  --coverage        which features each catalogue scenario combines, and the pairs of features
+                    no scenario combines (exit 1 while there is one)
 bugs:
   ID...             only these entries of the bug catalogue (default: all)
   --check           run each entry: the buggy variant fails the expected properties, each
@@ -263,6 +268,7 @@ function textOptions(flags: Record<string, string>, io: Io): TextOptions {
 }
 
 /** Each command's flags and their kinds; exported for the help (cli/help.ts) and its test. */
+export /** Each command's flags and their kinds; exported for the help (cli/help.ts) and its test. */
 export const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, ...TOOL_FLAGS, stats: 'switch', format: 'format' },

@@ -1,0 +1,58 @@
+/**
+ * Help for one command (src/cli/help.ts), cut out of the whole usage text: every
+ * flag a command accepts (its table in run.ts) is in its help, so a flag added
+ * later without its USAGE entry fails here; nothing of another command's sections
+ * leaks in; `nlring <command> --help` and `nlring help <command>` print it, and
+ * `nlring --help` the whole text.
+ */
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, USAGE, run } from '../../src/cli/run.js';
+import { commandHelp, undocumentedFlags } from '../../src/cli/help.js';
+
+const commands = Object.keys(COMMANDS);
+
+describe('help of one command, cut out of USAGE', () => {
+  it.each(commands)('%s: every flag it accepts is documented in its help', (c) => {
+    expect(undocumentedFlags(USAGE, COMMANDS, c)).toEqual([]);
+  });
+
+  it.each(commands)('%s: its usage lines, none of another command', (c) => {
+    const help = commandHelp(USAGE, COMMANDS, c);
+    const forms = help.split('\n').filter((l) => /^ {2}nlring /.test(l));
+    expect(forms.length).toBeGreaterThan(0);
+    for (const f of forms) expect(f.startsWith(`  nlring ${c} `) || f === `  nlring ${c}`).toBe(true);
+    // Every line of the help is a line of USAGE.
+    const whole = new Set(USAGE.split('\n'));
+    for (const line of help.split('\n')) expect(whole.has(line), line).toBe(true);
+  });
+
+  it('keeps a flag in the section of its command: ci gets its own --shard and --out, not simulate\'s or check-all\'s', () => {
+    const ci = commandHelp(USAGE, COMMANDS, 'ci');
+    expect(ci).not.toMatch(/^simulate:/m);
+    expect(ci.match(/^ {2}--shard /gm)).toHaveLength(1);
+    expect(ci).toMatch(/^ {2}--shard i\/n {7}run only the jobs/m);
+    expect(ci.match(/^ {2}--out /gm)).toHaveLength(1);
+    const check = commandHelp(USAGE, COMMANDS, 'check');
+    expect(check).toMatch(/^simulate:\n {2}--seed N/m);
+    expect(check).not.toMatch(/--dead-steps|^matrix and diff|^ci \(|^ {2}FILE\.\.\./m);
+    expect(check).not.toMatch(/^ {2}replay --itf/m); // replay's own --itf entry
+    expect(commandHelp(USAGE, COMMANDS, 'replay')).toMatch(/^ {2}replay --itf FILE/m);
+    // An operand entry goes to the command it names: A B is diff's, not matrix's.
+    expect(commandHelp(USAGE, COMMANDS, 'diff')).toMatch(/^ {2}A B {15}diff:/m);
+    expect(commandHelp(USAGE, COMMANDS, 'matrix')).not.toMatch(/^ {2}A B/m);
+  });
+
+  it('finds a flag missing from USAGE', () => {
+    const tables = { ...COMMANDS, check: { ...COMMANDS.check, 'no-such-flag': 'switch' } };
+    expect(undocumentedFlags(USAGE, tables, 'check')).toEqual(['no-such-flag']);
+    // Documented for another command only is still missing.
+    const list = { ...COMMANDS, list: { ...COMMANDS.list, 'max-states': 'count' } };
+    expect(undocumentedFlags(USAGE, list, 'list')).toEqual([]); // bfs budgets name no command: the entry goes to whoever takes the flag
+    const merge = { ...COMMANDS, merge: { ...COMMANDS.merge, strict: 'switch' } };
+    expect(undocumentedFlags(USAGE, merge, 'merge')).toEqual(['strict']); // ci's section is ci's
+  });
+
+  it('ends with the exit codes', () => {
+    for (const c of commands) expect(commandHelp(USAGE, COMMANDS, c)).toMatch(/\nexit codes: [^]*\n$/);
+  });
+});
