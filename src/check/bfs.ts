@@ -67,6 +67,12 @@ export interface BfsOptions extends Budgets {
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
   readonly progressIntervalMs?: number;
+  /**
+   * Asked where the clock is read (every 64th expanded state): true stops the run as
+   * `interrupted`, with what it explored so far. The CLI's SIGINT flag, read from a
+   * worker thread, since a signal handler cannot run while this loop holds its thread.
+   */
+  readonly interrupted?: () => boolean;
 }
 
 export interface Progress {
@@ -307,6 +313,10 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         const now = performance.now();
         if ((now - started) / 1000 >= timeBudget) {
           stoppedBy = 'time-budget';
+          break search;
+        }
+        if (options.interrupted?.()) {
+          stoppedBy = 'interrupted';
           break search;
         }
         if ((expanded & 16383) === 1 && memoryMiB(heldBytes(level, next)) >= maxMemory) {

@@ -55,7 +55,7 @@ export interface EngineStats {
   readonly statesPerSecond: number;
   /**
    * Why the run stopped before exploring everything: a `StopReason` (`max-states`, `max-depth`,
-   * `time-budget` or `memory`). A string, because merged reports are read back from JSON.
+   * `time-budget`, `memory` or `interrupted`). A string, because merged reports are read back from JSON.
    */
   readonly stoppedBy?: string;
   /** simulate: steps taken (`spec.next` calls) over all walks run. */
@@ -65,8 +65,8 @@ export interface EngineStats {
   readonly stepsPerSecond?: number;
 }
 
-/** Why an engine stopped before it had explored everything it was asked to. */
-export type StopReason = 'max-states' | 'max-depth' | 'time-budget' | 'memory';
+/** Why an engine stopped before it had explored everything it was asked to (`interrupted`: SIGINT, by the CLI). */
+export type StopReason = 'max-states' | 'max-depth' | 'time-budget' | 'memory' | 'interrupted';
 
 /** What every report (text, summary, JUnit) says for each stop reason: one table, so they cannot disagree. */
 export const STOP_REASONS: Readonly<Record<StopReason, string>> = {
@@ -74,6 +74,7 @@ export const STOP_REASONS: Readonly<Record<StopReason, string>> = {
   'max-depth': 'depth budget reached',
   'time-budget': 'time budget ran out',
   memory: 'memory ceiling reached',
+  interrupted: 'interrupted by SIGINT',
 };
 
 /**

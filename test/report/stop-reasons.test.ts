@@ -18,6 +18,7 @@ const stopped: Record<StopReason, CheckResult> = {
   'max-depth': bfs(toyTarget({ bug: null }), { maxDepth: 2 }),
   'time-budget': bfs(toyTarget({ bug: null }), { timeBudgetSeconds: 0 }),
   memory: bfs(buildTarget('linux-4.5', 'poll'), { maxMemoryMiB: 1 }),
+  interrupted: bfs(toyTarget({ bug: null }), { interrupted: () => true }),
 };
 const reasons = Object.keys(STOP_REASONS) as StopReason[];
 
