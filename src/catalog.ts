@@ -11,6 +11,7 @@ import { SCENARIOS } from './scenarios/index.js';
 import { FEATURES, pairCoverage } from './scenarios/features.js';
 import { splitStyled, withConsumerStyle } from './scenarios/styles.js';
 import { PROPERTIES } from './props/index.js';
+import { W } from './props/witnesses.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
 import type { Variant } from './model/variant.js';
 import { CONSUMER_STYLES, type ScenarioConfig } from './model/config.js';
@@ -58,6 +59,11 @@ export function coverage() {
 
 export function listProperties(): readonly Property<NlState>[] {
   return PROPERTIES;
+}
+
+/** Every reachability witness a catalogue scenario can declare (a CI baseline may name one a run never reaches). */
+export function listWitnesses(): readonly Property<NlState>[] {
+  return Object.values(W);
 }
 
 export const DEFAULT_VARIANT = 'linux-4.5';

@@ -83,7 +83,7 @@ function knownNames(catalog: Catalog): KnownNames {
   return {
     variants: catalog.listVariants().map((v) => v.id),
     scenarios: catalog.listScenarios().map((s) => s.id),
-    properties: catalog.listProperties().map((p) => p.id),
+    properties: [...catalog.listProperties(), ...(catalog.listWitnesses?.() ?? [])].map((p) => p.id),
   };
 }
 

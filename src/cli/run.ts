@@ -46,6 +46,8 @@ export interface Catalog {
   listSteps?(): readonly { label: string; kind: 'step' | 'continuation'; who?: string; cites?: string }[];
   listScenarios(): readonly { id: string; description: string }[];
   listProperties(): readonly { id: string; family: string; kind: PropertyKind; doc: string }[];
+  /** The reachability witnesses scenarios declare (for `nlring ci` baselines); src/catalog.ts has it. */
+  listWitnesses?(): readonly { id: string }[];
   /** Features of the catalogue scenarios and the pairs they combine (`list --coverage`); src/catalog.ts has it. */
   coverage?(): { features: readonly Feature[]; table: PairCoverage };
   // The CLI never looks inside states or actions, so their types do not matter here.

@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { listProperties, listScenarios, listVariants } from '../../src/catalog.js';
+import { listProperties, listScenarios, listVariants, listWitnesses } from '../../src/catalog.js';
 import { parseConfig } from '../../src/ci/config.js';
 import { UsageError } from '../../src/errors.js';
 
 const root = new URL('../../', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('schemas/nlring.config.schema.json', root), 'utf8'));
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-const known = { variants: listVariants().map((v) => v.id), scenarios: listScenarios().map((s) => s.id), properties: listProperties().map((p) => p.id) };
+const known = { variants: listVariants().map((v) => v.id), scenarios: listScenarios().map((s) => s.id), properties: [...listProperties(), ...listWitnesses()].map((p) => p.id) };
 const accepts = (config: unknown) => {
   try {
     parseConfig('c.json', JSON.stringify(config), known);
