@@ -26,6 +26,7 @@ import type { CheckTarget } from '../model/interface.js';
 import { formatGateText, gateToJson } from '../report/ci.js';
 import { formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
 import { formatHtml } from '../report/html.js';
+import { deadSteps, formatDeadSteps } from '../report/statespace.js';
 import { withTraces } from '../report/html-traces.js';
 import { openOutputs, runSettings, type RunOutputs, type RunSettings } from '../report/outputs.js';
 import { formatJunit } from '../report/junit.js';
@@ -231,6 +232,8 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
     files['matrix.json'] = formatMatrixJson(grid);
     files['matrix.md'] = formatMatrixMarkdown(grid);
     files['matrix.txt'] = formatMatrixText(grid);
+    // Spec code no scenario exercises, per variant: only a whole grid can say "no scenario".
+    files['dead-steps.txt'] = formatDeadSteps(deadSteps(grid.runs));
   }
   const traced = await Promise.all(runs.map(async (r) => (r.states === 0 ? r : withTraces(r, await loadTarget(catalog, r.variant, r.scenario)))));
   files['index.html'] = formatHtml({

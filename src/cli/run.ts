@@ -155,7 +155,8 @@ ci (the CI gate; README "The CI gate"):
   --config FILE     the configuration (default nlring.config.json): variants, scenarios,
                     engines, budgets, and the baseline of accepted findings
   --out DIR         where the reports go (default: the config's "out", else reports/):
-                    ci.json, ci.txt, summary.*, junit.xml, index.html, matrix.* (whole grids)
+                    ci.json, ci.txt, summary.*, junit.xml, index.html; for whole grids
+                    matrix.* and dead-steps.txt (step labels no scenario fired)
   --shard i/n       run only the jobs j with j % n = i; \`nlring merge\` combines the shards'
                     DIR/ci.json files and judges the whole
   --strict          also fail when a baseline entry is no longer found (fixed), or an

@@ -43,7 +43,7 @@ describe('nlring ci', () => {
     expect(r2.status).toBe(0);
     expect(r2.stdout).toMatch(/^nlring ci: PASS {2}4 runs \(2 pass, 2 fail, 0 incomplete\)\nfindings: 2 \(2 in the baseline, 0 new\)\n$/);
     expect(readFileSync(join(ok.out, 'ci.txt'), 'utf8')).toBe(r2.stdout);
-    for (const f of ['ci.json', 'summary.txt', 'summary.json', 'junit.xml', 'matrix.json', 'matrix.md']) expect(existsSync(join(ok.out, f))).toBe(true);
+    for (const f of ['ci.json', 'summary.txt', 'summary.json', 'junit.xml', 'index.html', 'matrix.json', 'matrix.md', 'matrix.txt', 'dead-steps.txt']) expect(existsSync(join(ok.out, f)), f).toBe(true);
     const doc = JSON.parse(readFileSync(join(ok.out, 'ci.json'), 'utf8'));
     expect(doc.gate.verdict).toBe('pass');
     expect(doc.gate.accepted.map((f: { property: string }) => f.property).sort()).toEqual(['POLL-IN-AT-CURSOR', 'RET-TX-SENDMSG']);
