@@ -25,7 +25,13 @@ export interface Pair {
  *
  * `signal` (optional) interrupts the runs: on abort the workers are terminated
  * at once and the promise resolves with the results finished so far; the
- * entries of the unfinished pairs are `undefined`.
+ * entries of the unfinished pairs are `undefined`. With `options.interrupt`
+ * the abort is gentler: the flag is raised, the running bfs runs stop and
+ * return what they explored (INCOMPLETE, `interrupted`), and only the pairs
+ * not yet started are `undefined`.
+ *
+ * `onResult` (optional) hears each result as it arrives, before the worker
+ * is given its next pair (check-all writes its events as the runs go).
  */
 export function runInWorkers(
   pairs: readonly Pair[],
@@ -33,12 +39,16 @@ export function runInWorkers(
   jobs: number,
   progress?: (label: string) => { show(p: Progress): void; done(): void },
   signal?: AbortSignal,
+  onResult?: (index: number, result: CheckResult) => void,
 ): Promise<(CheckResult | undefined)[]> {
   const results: (CheckResult | undefined)[] = new Array(pairs.length).fill(undefined);
   const shown = new Map<number, { show(p: Progress): void; done(): void }>();
   const workers: Worker[] = [];
   let next = 0;
   let finished = 0;
+  let running = 0;
+  /** Interrupted through options.interrupt: no new pair is given, the running ones are waited for. */
+  let draining = false;
   return new Promise<(CheckResult | undefined)[]>((resolve, reject) => {
     let failed = false;
     const stop = (e?: Error) => {
@@ -56,6 +66,7 @@ export function runInWorkers(
       const pair = pairs[index];
       const p = progress?.(pair.label);
       if (p) shown.set(index, p);
+      running++;
       w.postMessage({ index, variant: pair.variant, scenario: pair.scenario } satisfies WorkerJob);
     };
     for (let i = 0; i < Math.min(jobs, pairs.length); i++) {
@@ -74,8 +85,10 @@ export function runInWorkers(
           return;
         }
         results[m.index] = m.result;
-        if (++finished === pairs.length) stop();
-        else give(w);
+        running--;
+        onResult?.(m.index, m.result);
+        if (++finished === pairs.length || (draining && running === 0)) stop();
+        else if (!draining) give(w);
       });
       w.on('error', (e) => {
         if (!failed) stop(e);
@@ -85,6 +98,12 @@ export function runInWorkers(
     if (pairs.length === 0) stop();
     if (signal) {
       const interrupt = () => {
+        if (options.interrupt && !failed) {
+          Atomics.store(new Int32Array(options.interrupt), 0, 1);
+          draining = true;
+          if (running === 0) stop();
+          return;
+        }
         if (!failed) stop();
         failed = true; // late messages from terminating workers are ignored
       };

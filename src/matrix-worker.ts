@@ -3,6 +3,10 @@
  * one (variant, scenario) pair at a time, loads its target as the CLI does
  * (catalogue ids or files), runs bfs with allViolations and posts the
  * CheckResult back (plain data, so it crosses threads as it is).
+ *
+ * check and check-all run their bfs here too, so that the main thread stays free
+ * to hear SIGINT: they say allViolations and --property themselves, and share an
+ * interrupt flag the main thread raises and bfs reads as it goes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { bfs, type BfsOptions } from './check/bfs.js';
@@ -20,18 +24,29 @@ export type WorkerMessage =
   | { readonly kind: 'done'; readonly index: number; readonly result: import('./check/result.js').CheckResult }
   | { readonly kind: 'error'; readonly index: number; readonly message: string; readonly usage: boolean };
 
-/** What every run shares: the budgets and switches of the matrix (functions cannot cross threads). */
-export type WorkerOptions = Pick<BfsOptions, 'maxStates' | 'maxDepth' | 'timeBudgetSeconds' | 'maxMemoryMiB' | 'symmetry' | 'progressIntervalMs'>;
+/**
+ * What every run shares: the budgets and switches of the matrix (functions cannot cross threads).
+ * allViolations is the matrix's (true) unless given; `properties` restricts the invariants as
+ * check --property does; `interrupt` is an Int32Array's buffer whose element 0 becomes non-zero
+ * when the runs are to stop (they end as INCOMPLETE, `interrupted`, with what they explored).
+ */
+export type WorkerOptions = Pick<BfsOptions, 'maxStates' | 'maxDepth' | 'timeBudgetSeconds' | 'maxMemoryMiB' | 'symmetry' | 'progressIntervalMs' | 'allViolations' | 'properties'> & {
+  readonly interrupt?: SharedArrayBuffer;
+};
 
 const port = parentPort;
 if (port) {
-  const options = workerData as WorkerOptions;
+  const { interrupt, ...options } = workerData as WorkerOptions;
+  const flag = interrupt ? new Int32Array(interrupt) : undefined;
   port.on('message', async (job: WorkerJob) => {
     try {
-      const target = await loadTarget(job.variant, job.scenario);
+      const loaded = await loadTarget(job.variant, job.scenario);
+      // As check's restrict(): the listed invariants, in the scenario's order.
+      const target = options.properties ? { ...loaded, invariants: loaded.invariants.filter((p) => options.properties!.includes(p.id)) } : loaded;
       const result = bfs(target, {
         ...options,
-        allViolations: true,
+        allViolations: options.allViolations ?? true,
+        ...(flag ? { interrupted: () => Atomics.load(flag, 0) !== 0 } : {}),
         onProgress: (progress) => port.postMessage({ kind: 'progress', index: job.index, progress } satisfies WorkerMessage),
       });
       port.postMessage({ kind: 'done', index: job.index, result } satisfies WorkerMessage);

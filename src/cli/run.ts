@@ -37,6 +37,7 @@ import { ciCommand, isCiDocument, mergeCi } from './ci.js';
 import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, version, writeReports } from './io.js';
 import { checkFileDestination, openOutputs, runSettings, writeFileAtomic, type RunOutputs } from '../report/outputs.js';
 import { formatItf, itfOfReplay } from '../report/itf.js';
+import { bfsInWorker, exitCodeOf, interruptNotices, listenForSigint, notStartedResult, wasInterrupted, workerAvailable, type Sigint, type WorkerRun } from './interrupt.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -401,11 +402,20 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
         const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check', version());
         outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags), properties), 1, 1);
-        const result = await runEngine(engine, target, flags, io, target.scenario, options, properties, outputs);
-        outputs.runFinished(result);
+        // The real catalogue's bfs runs in a worker thread, so that SIGINT is heard (cli/interrupt.ts).
+        const sigint = engine === 'bfs' && options.catalog === undefined && workerAvailable() ? listenForSigint(io) : undefined;
+        let result: CheckResult;
+        try {
+          result = sigint
+            ? (await workerBfs([{ variant, scenario: need('scenario'), label: target.scenario }], flags, options, properties, sigint, io, outputs, () => {}))[0]!
+            : await runEngine(engine, target, flags, io, target.scenario, options, properties, outputs);
+        } finally {
+          sigint?.dispose();
+        }
+        if (!sigint) outputs.runFinished(result);
         outputs.finish([result]);
         io.stdout.write(json ? formatJson(result) : formatText(result, textOptions(flags, io)));
-        return exitCodeFor(result.verdict);
+        return exitCodeOf([result]);
       }
       case 'replay': {
         if (flags.itf !== undefined) checkFileDestination(flags.itf, '--itf');
@@ -426,11 +436,29 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         for (const v of variants) for (const s of scenarios) targets.push(await targetFor(catalog, v, s.id));
         const results: CheckResult[] = [];
         const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check-all', version());
-        for (const [i, target] of targets.entries()) {
-          const name = variants.length > 1 ? `${target.variant} ${target.scenario}` : target.scenario;
-          outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags)), i + 1, targets.length);
-          results.push(await runEngine(engine, target, flags, io, `[${i + 1}/${targets.length}] ${name}`, options, undefined, outputs));
-          outputs.runFinished(results[i]);
+        const label = (i: number) => `[${i + 1}/${targets.length}] ${variants.length > 1 ? `${targets[i].variant} ${targets[i].scenario}` : targets[i].scenario}`;
+        const started = (i: number) => outputs.runStarted(targets[i], runSettings(engine, targets[i], flags, budgets(flags)), i + 1, targets.length);
+        // SIGINT: the runs so far are reported, the rest INCOMPLETE (cli/interrupt.ts); the real catalogue's bfs runs in a worker thread.
+        const sigint = listenForSigint(io);
+        try {
+          if (engine === 'bfs' && options.catalog === undefined && workerAvailable()) {
+            const runs = variants.flatMap((v) => scenarios.map((s) => ({ variant: v, scenario: s.id }))).map((r, i) => ({ ...r, label: label(i) }));
+            for (const r of await workerBfs(runs, flags, options, undefined, sigint, io, outputs, started)) if (r) results.push(r);
+          } else {
+            for (const [i, target] of targets.entries()) {
+              if (await sigint.heard()) break;
+              started(i);
+              results.push(await runEngine(engine, target, flags, io, label(i), options, undefined, outputs));
+              outputs.runFinished(results[i]);
+            }
+          }
+        } finally {
+          sigint.dispose();
+        }
+        // Runs SIGINT stopped before they started, each with a finish event (as nlring ci writes them).
+        for (const target of targets.slice(results.length)) {
+          results.push(notStartedResult(target, engine, count(flags, 'seed') ?? 0));
+          outputs.runFinished(results[results.length - 1]);
         }
         outputs.finish(results);
         const summary = formatSummary(results);
@@ -439,12 +467,15 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
             'summary.json': formatSummaryJson(results),
             'summary.txt': summary,
             'junit.xml': formatJunit(results),
-            'index.html': formatHtml({ version: version(), results, settings: htmlSettings(engine, flags) }),
+            'index.html': formatHtml({ version: version(), results, settings: htmlSettings(engine, flags), ...interruptNotices(results) }),
           });
         }
         io.stdout.write(summary);
-        if (flags['dead-steps'] === 'true') io.stdout.write('\n' + formatDeadSteps(deadSteps(results)));
-        return exitCodeFor(worstVerdict(results.map((r) => r.verdict)));
+        if (flags['dead-steps'] === 'true') {
+          // Steps of runs that SIGINT cut short never had their chance: no list rather than a wrong one.
+          io.stdout.write('\n' + (results.some(wasInterrupted) ? 'dead steps: not computed, SIGINT stopped runs before every step had its chance\n' : formatDeadSteps(deadSteps(results))));
+        }
+        return exitCodeOf(results);
       }
       case 'matrix': {
         const variants = flags.variants === undefined ? catalog.listVariants().map((v) => v.id) : names(flags.variants, '--variants');
@@ -576,6 +607,27 @@ async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[
   const jobs = count(flags, 'jobs') ?? 1;
   if (jobs > 1 && options.catalog === undefined) return computeMatrixInWorkers(source, variants, scenarios, opts, jobs);
   return computeMatrix(source, variants, scenarios, opts);
+}
+
+/** bfs runs of check and check-all in a worker thread (cli/interrupt.ts), with the options runEngine gives bfs. */
+function workerBfs(
+  runs: readonly WorkerRun[],
+  flags: Record<string, string>,
+  options: RunOptions,
+  properties: readonly string[] | undefined,
+  sigint: Sigint,
+  io: Io,
+  outputs: RunOutputs,
+  started: (i: number) => void,
+): Promise<(CheckResult | undefined)[]> {
+  const bfsOptions = {
+    ...budgets(flags),
+    allViolations: flags['all-violations'] === 'true',
+    symmetry: flags.symmetry === 'true',
+    ...(properties ? { properties: [...properties] } : {}),
+    progressIntervalMs: options.progressIntervalMs,
+  };
+  return bfsInWorker(runs, bfsOptions, sigint, io, outputs, started);
 }
 
 /** Run one engine on one target, with progress lines on stderr; `properties`: the --property restriction, for reproduce lines. */

@@ -1,0 +1,132 @@
+// SIGINT (Ctrl-C) during check and check-all (issue 11, "Bad input and interruption"):
+// the reports of the runs so far are written, the interrupted run and those not
+// started are INCOMPLETE "interrupted by SIGINT", and the exit code is 3. These spawn
+// the built CLI (dist/) and send a real SIGINT once the long run reports progress.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const BIN = join(root, 'dist/src/cli/main.js');
+const schema = JSON.parse(readFileSync(join(root, 'schemas/events.schema.json'), 'utf8'));
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+
+/** Run the CLI and send SIGINT the first time stderr matches `when`; its exit code and output. */
+function interrupt(args: string[], when: RegExp): Promise<{ code: number | null; stdout: string; stderr: string; sent: boolean }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: root });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  child.stdout.on('data', (d) => (stdout += d));
+  return new Promise((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr, sent }));
+  });
+}
+
+/** Every line of an events file, each checked against the schema. */
+function events(file: string): Record<string, unknown>[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  expect(lines.pop()).toBe('');
+  return lines.map((l) => {
+    const e = JSON.parse(l);
+    expect(validate(e), JSON.stringify(validate.errors)).toBe(true);
+    return e;
+  });
+}
+
+const dir = () => mkdtempSync(join(tmpdir(), 'nlring-sigint-'));
+
+describe('SIGINT during check', () => {
+  it('bfs: reports what it explored as INCOMPLETE (interrupted by SIGINT), with its events, and exits 3', async () => {
+    // rx-basic on the reference variant passes after tens of millions of states: minutes.
+    const d = dir();
+    const ev = join(d, 'events.jsonl');
+    const junit = join(d, 'junit.xml');
+    const r = await interrupt(['check', '--variant', 'reference', '--scenario', 'rx-basic', '--events', ev, '--junit', junit], /rx-basic: \d+ states/);
+    expect(r.sent).toBe(true);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('nlring: interrupted: writing the reports of the runs finished so far');
+    const [head, why] = r.stdout.split('\n');
+    expect(head).toMatch(/^INCOMPLETE +variant reference +scenario rx-basic +states \d+/);
+    const states = Number(/states (\d+)/.exec(head)![1]);
+    expect(states).toBeGreaterThan(1000);
+    expect(why).toBe(`incomplete: interrupted by SIGINT after ${states} distinct states; nothing is proved beyond them`);
+    const all = events(ev);
+    expect(all[0]).toMatchObject({ type: 'start', scenario: 'rx-basic' });
+    expect(all.at(-1)).toMatchObject({ type: 'finish', verdict: 'incomplete', stoppedBy: 'interrupted', states, exitCode: 3 });
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain(`<skipped message="not proved: interrupted by SIGINT after ${states} states"/>`);
+    expect(xml).not.toContain('<failure');
+  }, 60_000);
+
+  it('bfs --format json: the result records stoppedBy interrupted', async () => {
+    const r = await interrupt(['check', '--variant', 'reference', '--scenario', 'rx-basic', '--format', 'json'], /rx-basic: \d+ states/);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.stdout);
+    expect([j.verdict, j.complete, j.stats.stoppedBy]).toEqual(['incomplete', false, 'interrupted']);
+  }, 60_000);
+});
+
+describe('SIGINT during check-all', () => {
+  it('bfs: writes --out, --junit and --events with the finished runs and the interrupted one INCOMPLETE, and exits 3', async () => {
+    // linux-4.5's 30 runs take a second or two; reference's rx-basic, the 31st, runs for minutes.
+    const d = dir();
+    const out = join(d, 'reports');
+    const ev = join(d, 'events.jsonl');
+    const junit = join(d, 'junit.xml');
+    const r = await interrupt(
+      ['check-all', '--variants', 'linux-4.5,reference', '--out', out, '--events', ev, '--junit', junit],
+      /reference rx-basic: \d+ states/,
+    );
+    expect(r.sent).toBe(true);
+    expect(r.code).toBe(3);
+    const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|INCOMPLETE) /.test(l));
+    expect(rows).toHaveLength(60);
+    // The first variant's runs finished as they do without SIGINT.
+    expect(rows.slice(0, 30).every((l) => / linux-4\.5 /.test(l) && !l.startsWith('INCOMPLETE'))).toBe(true);
+    // The interrupted run kept what it explored; the runs after it never started.
+    expect(rows[30]).toMatch(/^INCOMPLETE +reference +rx-basic +[1-9]\d* .* interrupted by SIGINT$/);
+    for (const l of rows.slice(31)) expect(l).toMatch(/^INCOMPLETE +reference +\S+ +0 +0 +0 +0\.000 +interrupted by SIGINT$/);
+    expect(r.stdout).toMatch(/60 runs: \d+ pass, \d+ fail, 30 incomplete => FAIL/);
+
+    expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.results[30]).toMatchObject({ verdict: 'incomplete', scenario: 'rx-basic', detail: 'interrupted by SIGINT', stats: { stoppedBy: 'interrupted' } });
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toBe(readFileSync(junit, 'utf8'));
+    expect(readFileSync(junit, 'utf8')).toContain('not proved: interrupted by SIGINT after 0 states');
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('INCOMPLETE: interrupted by SIGINT');
+
+    const all = events(ev);
+    const finishes = all.filter((e) => e.type === 'finish');
+    expect(finishes).toHaveLength(60);
+    expect(finishes[30]).toMatchObject({ variant: 'reference', scenario: 'rx-basic', verdict: 'incomplete', stoppedBy: 'interrupted' });
+    expect(all.filter((e) => e.type === 'start')).toHaveLength(31);
+    expect(all.at(-1)).toMatchObject({ type: 'finish', verdict: 'incomplete', stoppedBy: 'interrupted', states: 0 });
+  }, 120_000);
+
+  it('simulate: the run that was going finishes, no further run starts, and the rest are INCOMPLETE', async () => {
+    // A simulate run holds this thread until it ends: SIGINT is heard between runs.
+    const d = dir();
+    const out = join(d, 'reports');
+    const r = await interrupt(['check-all', '--variant', 'reference', '--engine', 'simulate', '--walks', '20000', '--out', out], /\[1\/30\] rx-basic: walk \d+/);
+    expect(r.sent).toBe(true);
+    expect(r.code).toBe(3);
+    const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|INCOMPLETE) /.test(l));
+    expect(rows).toHaveLength(30);
+    expect(rows[0]).toMatch(/^INCOMPLETE +reference +rx-basic +\d+ .*no violation in 20000 random walks \(seed 0\)$/);
+    for (const l of rows.slice(1)) expect(l).toMatch(/ 0 +0 +0 +0\.000 +interrupted by SIGINT; no violation in 0 random walks \(seed 0\)$/);
+    expect(r.stderr).not.toMatch(/\[2\/30\]/);
+    expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
+  }, 60_000);
+});
