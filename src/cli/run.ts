@@ -212,9 +212,10 @@ other:
 exit codes: 0 all properties hold (exploration complete), 1 property violated or a
 witness never reached (vacuous), 2 usage error, unreadable report or a path that does
 not fit, 3 incomplete (budget reached or random search without a violation), 4 internal error.
-matrix and check-all exit with the worst of their runs. diff: 0 no verdict differs, 1 some
-verdict differs, 3 none differs but a budget left cells incomplete. bugs --check: 0 every
-runnable entry reproduces, 1 one does not
+matrix and check-all exit with the worst of their runs; check and check-all exit 3 on SIGINT,
+after writing every report with the runs cut short marked INCOMPLETE (README "Output for
+tools"). diff: 0 no verdict differs, 1 some verdict differs, 3 none differs but a budget left
+cells incomplete. bugs --check: 0 every runnable entry reproduces, 1 one does not
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
