@@ -164,7 +164,8 @@ ci (the CI gate; README "The CI gate"):
                     accepted-incomplete run now completes
   --jobs N          worker threads for the bfs runs (default: the config's "jobs", else 1)
   --events FILE     JSON Lines events as for check (start, violation, finish per run; progress
-                    only with one worker); --itf DIR: each counterexample as an ITF trace
+                    only with one worker)
+  --itf DIR         each counterexample as an ITF trace, as for check
   exit: 0 nothing new, 1 a finding not in the baseline, 2 bad config or input,
   3 a run stopped at a budget the config does not accept, or SIGINT (reports so far written)
 merge:
