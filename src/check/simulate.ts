@@ -59,6 +59,8 @@ export interface SimulateOptions {
   readonly onProgress?: (p: SimulateProgress) => void;
   /** Milliseconds between progress calls; 1000 unless given (tests use 0). */
   readonly progressIntervalMs?: number;
+  /** Asked where the clock is read (between walks and every few steps): true stops the run as `interrupted` (SIGINT; see BfsOptions.interrupted). */
+  readonly interrupted?: () => boolean;
 }
 
 export interface SimulateProgress {
@@ -207,6 +209,10 @@ export function simulate<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
     }
     if (seconds >= timeBudget) {
       stoppedBy = 'time-budget';
+      return true;
+    }
+    if (options.interrupted?.()) {
+      stoppedBy = 'interrupted';
       return true;
     }
     return false;

@@ -7,13 +7,18 @@
  * synchronous bfs holds for the whole run. So the CLI's bfs runs go to a worker
  * thread (src/matrix-worker.ts) while the main thread only waits. Its handler raises
  * a flag in shared memory; the worker's bfs reads the flag where it reads the clock
- * and returns what it explored, counterexamples included. simulate and pbt run in
- * the main thread, so SIGINT is heard between runs: check-all starts no further run.
+ * and returns what it explored, counterexamples included. simulate runs go to a worker
+ * too (cli/simulate-worker.ts) and stop between walks. pbt runs in the main thread, so
+ * SIGINT is heard between runs: check-all starts no further run.
  * A second SIGINT finds no handler and ends the process at once (Node's default).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Progress } from '../check/bfs.js';
+import type { SimulateProgress } from '../check/simulate.js';
+import { UsageError } from '../errors.js';
+import type { SimulateJob, SimulateMessage } from './simulate-worker.js';
 import { checkCommand, EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine } from '../check/result.js';
 import type { WorkerOptions } from '../matrix-worker.js';
 import type { CheckTarget } from '../model/interface.js';
@@ -95,6 +100,45 @@ export async function bfsInWorker(
     };
   };
   return runInWorkers(runs, { ...options, interrupt: sigint.flag }, 1, progress, sigint.signal, (_, result) => outputs.runFinished(result));
+}
+
+/**
+ * simulate runs of check and check-all in a worker thread (cli/simulate-worker.ts), one at
+ * a time, so that SIGINT stops a run between walks; a run SIGINT stopped returns what it
+ * walked. The worker starts with the first run and lives until close().
+ */
+export class SimulateWorker {
+  private worker: Worker | undefined;
+
+  constructor(private readonly sigint: Sigint) {}
+
+  run(job: SimulateJob, onProgress: (p: SimulateProgress) => void): Promise<CheckResult> {
+    const w = (this.worker ??= new Worker(new URL('./simulate-worker.js', import.meta.url), { workerData: { interrupt: this.sigint.flag } }));
+    return new Promise<CheckResult>((resolve, reject) => {
+      const end = () => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+      };
+      const onMessage = (m: SimulateMessage) => {
+        if (m.kind === 'progress') return onProgress(m.progress);
+        end();
+        if (m.kind === 'done') resolve(m.result);
+        else reject(m.usage ? new UsageError(m.message) : new Error(`simulate worker: ${m.message}`));
+      };
+      const onError = (e: Error) => {
+        end();
+        reject(e);
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.postMessage(job);
+    });
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
 }
 
 /** The result of a run SIGINT stopped before it started: INCOMPLETE, nothing explored, every property unproved. */

@@ -16,7 +16,7 @@ import { ReplayError, UsageError } from '../errors.js';
 import { bfs, type Budgets } from '../check/bfs.js';
 import { replay, type ReplayResult } from '../check/replay.js';
 import { EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine, type Shard } from '../check/result.js';
-import { DEFAULT_DEPTH, DEFAULT_WALKS, PRNG_NAME, replayWalk, simulate } from '../check/simulate.js';
+import { DEFAULT_DEPTH, DEFAULT_WALKS, PRNG_NAME, replayWalk, simulate, type SimulateProgress } from '../check/simulate.js';
 import { mergeReports, parseReport } from '../check/merge.js';
 import { formatText, formatReplayText, type TextOptions } from '../report/text.js';
 import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
@@ -37,7 +37,7 @@ import { ciCommand, isCiDocument, mergeCi } from './ci.js';
 import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, version, writeReports } from './io.js';
 import { checkFileDestination, openOutputs, runSettings, writeFileAtomic, type RunOutputs } from '../report/outputs.js';
 import { formatItf, itfOfReplay } from '../report/itf.js';
-import { bfsInWorker, exitCodeOf, interruptNotices, listenForSigint, notStartedResult, wasInterrupted, workerAvailable, type Sigint, type WorkerRun } from './interrupt.js';
+import { bfsInWorker, exitCodeOf, interruptNotices, listenForSigint, notStartedResult, SimulateWorker, wasInterrupted, workerAvailable, type Sigint, type WorkerRun } from './interrupt.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -404,17 +404,19 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
         const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check', version());
         outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags), properties), 1, 1);
-        // The real catalogue's bfs runs in a worker thread, so that SIGINT is heard (cli/interrupt.ts).
-        const sigint = engine === 'bfs' && options.catalog === undefined && workerAvailable() ? listenForSigint(io) : undefined;
+        // The real catalogue's bfs and simulate run in a worker thread, so that SIGINT is heard (cli/interrupt.ts).
+        const sigint = engine !== 'pbt' && options.catalog === undefined && workerAvailable() ? listenForSigint(io) : undefined;
+        const simulateWorker = sigint && engine === 'simulate' ? new SimulateWorker(sigint) : undefined;
         let result: CheckResult;
         try {
-          result = sigint
+          result = sigint && engine === 'bfs'
             ? (await workerBfs([{ variant, scenario: need('scenario'), label: target.scenario }], flags, options, properties, sigint, io, outputs, () => {}))[0]!
-            : await runEngine(engine, target, flags, io, target.scenario, options, properties, outputs);
+            : await runEngine(engine, target, flags, io, target.scenario, options, properties, outputs, simulateWorker && { worker: simulateWorker, variant, scenario: need('scenario') });
         } finally {
           sigint?.dispose();
+          simulateWorker?.close();
         }
-        if (!sigint) outputs.runFinished(result);
+        if (!(sigint && engine === 'bfs')) outputs.runFinished(result);
         outputs.finish([result]);
         io.stdout.write(json ? formatJson(result) : formatText(result, textOptions(flags, io)));
         return exitCodeOf([result]);
@@ -443,15 +445,23 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         // SIGINT: the runs so far are reported, the rest INCOMPLETE (cli/interrupt.ts); the real catalogue's bfs runs in a worker thread.
         const sigint = listenForSigint(io);
         try {
-          if (engine === 'bfs' && options.catalog === undefined && workerAvailable()) {
-            const runs = variants.flatMap((v) => scenarios.map((s) => ({ variant: v, scenario: s.id }))).map((r, i) => ({ ...r, label: label(i) }));
+          // As the command line names them: a worker loads each target itself.
+          const named = variants.flatMap((v) => scenarios.map((s) => ({ variant: v, scenario: s.id })));
+          const worker = options.catalog === undefined && workerAvailable();
+          if (engine === 'bfs' && worker) {
+            const runs = named.map((r, i) => ({ ...r, label: label(i) }));
             for (const r of await workerBfs(runs, flags, options, undefined, sigint, io, outputs, started)) if (r) results.push(r);
           } else {
-            for (const [i, target] of targets.entries()) {
-              if (await sigint.heard()) break;
-              started(i);
-              results.push(await runEngine(engine, target, flags, io, label(i), options, undefined, outputs));
-              outputs.runFinished(results[i]);
+            const simulateWorker = engine === 'simulate' && worker ? new SimulateWorker(sigint) : undefined;
+            try {
+              for (const [i, target] of targets.entries()) {
+                if (await sigint.heard()) break;
+                started(i);
+                results.push(await runEngine(engine, target, flags, io, label(i), options, undefined, outputs, simulateWorker && { worker: simulateWorker, ...named[i] }));
+                outputs.runFinished(results[i]);
+              }
+            } finally {
+              simulateWorker?.close();
             }
           }
         } finally {
@@ -642,6 +652,7 @@ async function runEngine(
   options: RunOptions,
   properties?: readonly string[],
   outputs?: RunOutputs,
+  inWorker?: { readonly worker: SimulateWorker; readonly variant: string; readonly scenario: string },
 ): Promise<CheckResult> {
   const progress = progressPrinter(io, label);
   const progressIntervalMs = options.progressIntervalMs;
@@ -659,20 +670,24 @@ async function runEngine(
           },
           progressIntervalMs,
         });
-      case 'simulate':
-        return simulate(target, {
+      case 'simulate': {
+        const simulateOptions = {
           seed: count(flags, 'seed') ?? 0,
           walks: count(flags, 'walks') ?? DEFAULT_WALKS,
           depth: count(flags, 'depth') ?? DEFAULT_DEPTH,
           ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
           timeBudgetSeconds: count(flags, 'time-budget'),
           properties,
-          onProgress: (p) => {
-            progress.show(simulateProgressLine(p));
-            outputs?.simulateProgress(p);
-          },
           progressIntervalMs,
-        });
+        };
+        const onProgress = (p: SimulateProgress) => {
+          progress.show(simulateProgressLine(p));
+          outputs?.simulateProgress(p);
+        };
+        // In a worker thread (cli/interrupt.ts), SIGINT stops the run between walks.
+        if (inWorker) return await inWorker.worker.run({ variant: inWorker.variant, scenario: inWorker.scenario, options: simulateOptions }, onProgress);
+        return simulate(target, { ...simulateOptions, onProgress });
+      }
       case 'pbt': {
         const { pbt } = await loadPbt();
         return pbt(target, { seed: count(flags, 'seed') ?? 0, numRuns: count(flags, 'runs'), maxSteps: count(flags, 'depth'), properties });

@@ -77,6 +77,20 @@ describe('SIGINT during check', () => {
   }, 60_000);
 });
 
+describe('SIGINT during check', () => {
+  it('simulate: stops between walks and reports the walks run as INCOMPLETE, exit 3', async () => {
+    const d = dir();
+    const ev = join(d, 'events.jsonl');
+    const r = await interrupt(['check', '--variant', 'reference', '--scenario', 'rx-basic', '--engine', 'simulate', '--walks', '200000', '--events', ev], /rx-basic: walk \d+/);
+    expect(r.sent).toBe(true);
+    expect(r.code).toBe(3);
+    const m = /^incomplete: interrupted by SIGINT after (\d+) of 200000 walks, without a violation/m.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(r.stdout).toMatch(new RegExp(`^INCOMPLETE +variant reference +scenario rx-basic +walks ${m![1]} `));
+    expect(events(ev).at(-1)).toMatchObject({ type: 'finish', engine: 'simulate', verdict: 'incomplete', stoppedBy: 'interrupted', exitCode: 3 });
+  }, 60_000);
+});
+
 describe('SIGINT during check-all', () => {
   it('bfs: writes --out, --junit and --events with the finished runs and the interrupted one INCOMPLETE, and exits 3', async () => {
     // linux-4.5's 30 runs take a second or two; reference's rx-basic, the 31st, runs for minutes.
@@ -115,16 +129,17 @@ describe('SIGINT during check-all', () => {
     expect(all.at(-1)).toMatchObject({ type: 'finish', verdict: 'incomplete', stoppedBy: 'interrupted', states: 0 });
   }, 120_000);
 
-  it('simulate: the run that was going finishes, no further run starts, and the rest are INCOMPLETE', async () => {
-    // A simulate run holds this thread until it ends: SIGINT is heard between runs.
+  it('simulate: stops the run that was going between walks, starts no further run, and marks the rest INCOMPLETE', async () => {
     const d = dir();
     const out = join(d, 'reports');
-    const r = await interrupt(['check-all', '--variant', 'reference', '--engine', 'simulate', '--walks', '20000', '--out', out], /\[1\/30\] rx-basic: walk \d+/);
+    const r = await interrupt(['check-all', '--variant', 'reference', '--engine', 'simulate', '--walks', '200000', '--out', out], /\[1\/30\] rx-basic: walk \d+/);
     expect(r.sent).toBe(true);
     expect(r.code).toBe(3);
     const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|INCOMPLETE) /.test(l));
     expect(rows).toHaveLength(30);
-    expect(rows[0]).toMatch(/^INCOMPLETE +reference +rx-basic +\d+ .*no violation in 20000 random walks \(seed 0\)$/);
+    const walked = /^INCOMPLETE +reference +rx-basic +[1-9]\d* .* interrupted by SIGINT; no violation in (\d+) random walks \(seed 0\)$/.exec(rows[0]);
+    expect(walked).not.toBeNull();
+    expect(Number(walked![1])).toBeLessThan(200000);
     for (const l of rows.slice(1)) expect(l).toMatch(/ 0 +0 +0 +0\.000 +interrupted by SIGINT; no violation in 0 random walks \(seed 0\)$/);
     expect(r.stderr).not.toMatch(/\[2\/30\]/);
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
