@@ -2,12 +2,13 @@
 // the reports of the runs so far are written, the interrupted run and those not
 // started are INCOMPLETE "interrupted by SIGINT", and the exit code is 3. These spawn
 // the built CLI (dist/) and send a real SIGINT once the long run reports progress.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { run } from '../../src/cli/run.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const BIN = join(root, 'dist/src/cli/main.js');
@@ -45,6 +46,25 @@ function events(file: string): Record<string, unknown>[] {
 }
 
 const dir = () => mkdtempSync(join(tmpdir(), 'nlring-sigint-'));
+
+/** Wall times and rates are the only things two runs may differ in. */
+const timeless = (s: string) => s.replace(/"(seconds|statesPerSecond|stepsPerSecond)": [0-9.]+/g, '"$1": T');
+
+describe('without SIGINT', () => {
+  // The built CLI runs bfs and simulate in a worker thread; run() from the sources (vitest) in this one.
+  it.each([
+    [['check', '--variant', 'linux-3.10', '--scenario', 'copy-mixed', '--all-violations', '--max-states', '20000', '--format', 'json']],
+    [['check', '--variant', 'linux-4.5', '--scenario', 'tx-sibling', '--property', 'NOTOCTOU-TX-ACT', '--format', 'json']],
+    [['check', '--variant', 'linux-4.5', '--scenario', 'skip-hold', '--symmetry', '--format', 'json']],
+    [['check', '--variant', 'linux-4.5', '--scenario', 'tx-sibling', '--property', 'NOTOCTOU-TX-ACT', '--engine', 'simulate', '--walks', '300', '--shard', '1/2', '--format', 'json']],
+  ])('a worker gives the report this thread gives: %j', async (args) => {
+    const child = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    let stdout = '';
+    const code = await run(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } });
+    expect(child.status).toBe(code);
+    expect(timeless(child.stdout)).toBe(timeless(stdout));
+  }, 60_000);
+});
 
 describe('SIGINT during check', () => {
   it('bfs: reports what it explored as INCOMPLETE (interrupted by SIGINT), with its events, and exits 3', async () => {
