@@ -42,7 +42,8 @@ export function listenForSigint(io: Io): Sigint {
   const controller = new AbortController();
   const flag = new SharedArrayBuffer(4);
   const onSigint = () => {
-    io.stderr.write('nlring: interrupted: writing the reports of the runs finished so far\n');
+    // On a terminal, over the progress line being redrawn in place.
+    io.stderr.write(`${io.stderr.isTTY === true ? '\r\x1b[K' : ''}nlring: interrupted: writing the reports of the runs finished so far\n`);
     Atomics.store(new Int32Array(flag), 0, 1);
     controller.abort();
   };
