@@ -9,7 +9,7 @@
  * look the same in the status word: only who holds it tells them apart.
  * Pure: no I/O.
  */
-import { RESERVED, RING_NAMES, SKIP, STATUS_NAMES, UNUSED, errnoName } from './constants.js';
+import { POLLERR, POLLIN, POLLOUT, RESERVED, RING_NAMES, SKIP, STATUS_NAMES, UNUSED, errnoName } from './constants.js';
 import { labelAt, type Ctx, type StepAction } from './step.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, SKB_TX, type Ring, type State } from './state.js';
 
@@ -101,6 +101,14 @@ export interface ThreadView {
   readonly skb: SkbView | null;
   /** RX frames the thread keeps as SKIP (consumers). */
   readonly held: readonly number[];
+  /**
+   * The mask netlink_poll returned to this thread in the step that led to this state,
+   * as names (`POLLIN`, `POLLIN|POLLOUT`, `0` for none), or null when its poll did not
+   * return in that step. Taken from the step's `poll-return` note: the thread's own
+   * `mask` local is already cleared by the caller's code that runs in the same step.
+   * Always present (null when it says nothing), so ITF gives it one type (an option).
+   */
+  readonly pollMask: string | null;
 }
 
 export interface StateView {
@@ -132,6 +140,24 @@ function holderOf(c: Ctx, s: State, ringIndex: number, i: number): FrameHolder |
     if (ti >= 0) return { thread: c.threads[ti].name, how: 'held' };
   }
   return null;
+}
+
+/** A poll mask as the names of its bits (asm-generic/poll.h order), `0` for none; an unknown bit as hex. */
+export function pollMaskName(mask: number): string {
+  const names: string[] = [];
+  let rest = mask;
+  for (const [bit, name] of [[POLLIN, 'POLLIN'], [POLLOUT, 'POLLOUT'], [POLLERR, 'POLLERR']] as const) {
+    if ((mask & bit) !== 0) names.push(name);
+    rest &= ~bit;
+  }
+  if (rest !== 0) names.push(`0x${rest.toString(16)}`);
+  return names.length > 0 ? names.join('|') : '0';
+}
+
+/** What poll returned to thread `ti` in the last step (its `poll-return` note), or null. */
+function pollReturned(s: State, ti: number): string | null {
+  const g = s.ghost;
+  return g.note === 'poll-return' && g.noteThread === ti ? pollMaskName(g.noteValue) : null;
 }
 
 /** Which userspace threads keep a private cursor on which ring (the same rule as the text drawing). */
@@ -199,6 +225,7 @@ export function stateView(c: Ctx, s: State): StateView {
       stack: t.stack.toArray(),
       skb: t.l.skb === SKB_NONE ? null : { kind: SKB_KINDS[t.l.skb] ?? 'ordinary', frame: t.l.skb === SKB_PLAIN ? -1 : t.l.skbFrame, msg: t.l.skbMsg, seq: t.l.skbSeq, len: t.l.skbLen },
       held: t.l.held.toArray(),
+      pollMask: pollReturned(s, ti),
     })),
     idLock: s.idLock >= 0 ? name(s.idLock) : null,
   };

@@ -26,7 +26,7 @@ import type { ReplayResult } from '../check/replay.js';
 export const ITF_FORMAT_DESCRIPTION = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
 
 /** View fields that may be null: options in ITF (see the header). */
-const OPTION_FIELDS: ReadonlySet<string> = new Set(['holder', 'skb', 'idLock']);
+const OPTION_FIELDS: ReadonlySet<string> = new Set(['holder', 'skb', 'idLock', 'pollMask']);
 /** View fields whose object keys vary between states: maps in ITF. */
 const MAP_FIELDS: ReadonlySet<string> = new Set(['locks']);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTarget } from '../../src/catalog.js';
 import { replay } from '../../src/check/replay.js';
-import type { StateView } from '../../src/model/view.js';
+import { pollMaskName, type StateView } from '../../src/model/view.js';
 
 describe('state view', () => {
   it('names the thread that claimed a COPY frame, which the status word does not show', () => {
@@ -24,6 +24,17 @@ describe('state view', () => {
     expect(step.actor).toBe('plain');
     expect(step.label).toBe('send.copy-claim');
     expect(step.cites).toMatch(/netlink_ring_set_copied/);
+  });
+
+  it('says what poll returned to a thread in the step where it returned, and nothing elsewhere', () => {
+    // linux-4.5 copy-mixed, the POLL-IN-AT-CURSOR counterexample: the consumer polls (steps 4-6) and step 6 returns POLLIN (and POLLOUT: no TX ring, the socket is writable).
+    const r = replay(buildTarget('linux-4.5', 'copy-mixed'), '1/1/1/3/3/3');
+    const mask = (i: number) => Object.fromEntries((r.trace[i].view as StateView).threads.map((t) => [t.name, t.pollMask]));
+    expect(mask(6)).toEqual({ ring: null, plain: null, mcast: null, consumer: 'POLLIN|POLLOUT' });
+    for (let i = 0; i < 6; i++) expect(Object.values(mask(i)), `step ${i}`).toEqual([null, null, null, null]);
+    expect(pollMaskName(0)).toBe('0');
+    expect(pollMaskName(0x1 | 0x4 | 0x8)).toBe('POLLIN|POLLOUT|POLLERR');
+    expect(pollMaskName(0x10 | 0x8)).toBe('POLLERR|0x10');
   });
 
   it('is plain JSON: it survives a round trip unchanged', () => {

@@ -135,6 +135,9 @@ describe('ITF traces of counterexamples', () => {
     const text = files.map((f) => formatItf(f.trace)).join('');
     // The traces do exercise both sides of each option and a non-empty map.
     for (const form of ['"tag":"Some"', '"tag":"None"', '"#map":[["']) expect(text).toContain(form);
+    // A thread's pollMask (null but in the state where its poll returned) is an option of one type: Some of the names.
+    expect(text).toContain('"pollMask":{"tag":"Some","value":"POLLIN|POLLOUT"}');
+    expect(text).toContain('"pollMask":{"tag":"None","value":{"#tup":[]}}');
   });
 
   it('would catch a field that changes type: the check itself can fail', () => {
