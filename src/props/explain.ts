@@ -228,7 +228,13 @@ function pollInAtCursor(s: State): string {
   const where = passed.length > 0 ? `past the frame${passed.length === 1 ? '' : 's'} ${passed.join(', ')} it holds itself, it looks at rx frame ${at}` : `its cursor is on rx frame ${at}`;
   const why = consumable(s);
   const because = why.length > 0 ? `; poll said POLLIN because ${why.join(' and ')}` : '';
-  return `${who} was told POLLIN, but ${where}, which is ${frameState(s, RX, at)}: it finds nothing to read there, polls again and spins${because}.`;
+  // A frame claimed for a COPY turns readable only when its claimer writes COPY into it: that store ends the spin.
+  const f = r.frames[at];
+  const claimer = f.status === UNUSED && f.owner >= 0 ? nameOf(s, f.owner) : '';
+  const spins = claimer
+    ? `polls again and spins until ${claimer} writes COPY into rx frame ${at} (the longer ${claimer} is delayed or preempted, the longer it spins)`
+    : 'polls again and spins';
+  return `${who} was told POLLIN, but ${where}, which is ${frameState(s, RX, at)}: it finds nothing to read there, ${spins}${because}.`;
 }
 
 function layoutMsgAtHdrlen(s: State): string {
