@@ -45,6 +45,8 @@ export interface LivenessOptions extends Budgets {
   /** Called about once a second with what was explored so far. */
   readonly onProgress?: (p: { seconds: number; distinct: number; transitions: number; depth: number }) => void;
   readonly progressIntervalMs?: number;
+  /** Asked where the clock is read: true stops the exploration as `interrupted` (SIGINT; see BfsOptions.interrupted). */
+  readonly interrupted?: () => boolean;
 }
 
 /** What the loop of a lasso does for one actor's weak-fairness obligation. */
@@ -332,6 +334,10 @@ export function liveness<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
       const now = performance.now();
       if ((now - started) / 1000 >= timeBudget) {
         stoppedBy = 'time-budget';
+        break;
+      }
+      if (options.interrupted?.()) {
+        stoppedBy = 'interrupted';
         break;
       }
       if ((expanded & 4095) === 1 && (heldBytes() + getHeapStatistics().used_heap_size) / 2 ** 20 >= maxMemory) {

@@ -7,8 +7,8 @@
  * synchronous bfs holds for the whole run. So the CLI's bfs runs go to a worker
  * thread (src/matrix-worker.ts) while the main thread only waits. Its handler raises
  * a flag in shared memory; the worker's bfs reads the flag where it reads the clock
- * and returns what it explored, counterexamples included. simulate runs go to a worker
- * too (cli/simulate-worker.ts) and stop between walks. pbt runs in the main thread, so
+ * and returns what it explored, counterexamples included. simulate and liveness runs go
+ * to a worker too (cli/engine-worker.ts); simulate stops between walks. pbt runs in the main thread, so
  * SIGINT is heard between runs: check-all starts no further run.
  * A second SIGINT finds no handler and ends the process at once (Node's default).
  */
@@ -18,7 +18,8 @@ import { Worker } from 'node:worker_threads';
 import type { Progress } from '../check/bfs.js';
 import type { SimulateProgress } from '../check/simulate.js';
 import { UsageError } from '../errors.js';
-import type { SimulateJob, SimulateMessage } from './simulate-worker.js';
+import type { LivenessResult } from '../check/liveness.js';
+import type { EngineJob, EngineMessage, LivenessProgress } from './engine-worker.js';
 import { checkCommand, EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine } from '../check/result.js';
 import type { WorkerOptions } from '../matrix-worker.js';
 import type { CheckTarget } from '../model/interface.js';
@@ -104,27 +105,36 @@ export async function bfsInWorker(
 }
 
 /**
- * simulate runs of check and check-all in a worker thread (cli/simulate-worker.ts), one at
- * a time, so that SIGINT stops a run between walks; a run SIGINT stopped returns what it
- * walked. The worker starts with the first run and lives until close().
+ * simulate and liveness runs of check and check-all in a worker thread
+ * (cli/engine-worker.ts), one at a time, so that SIGINT stops a run where the engine
+ * reads the clock (simulate: between walks); a run SIGINT stopped returns what it did.
+ * The worker starts with the first run and lives until close().
  */
-export class SimulateWorker {
+export class EngineWorker {
   private worker: Worker | undefined;
 
   constructor(private readonly sigint: Sigint) {}
 
-  run(job: SimulateJob, onProgress: (p: SimulateProgress) => void): Promise<CheckResult> {
-    const w = (this.worker ??= new Worker(new URL('./simulate-worker.js', import.meta.url), { workerData: { interrupt: this.sigint.flag } }));
-    return new Promise<CheckResult>((resolve, reject) => {
+  simulate(job: Omit<Extract<EngineJob, { engine: 'simulate' }>, 'engine'>, onProgress: (p: SimulateProgress) => void): Promise<CheckResult> {
+    return this.run({ ...job, engine: 'simulate' }, onProgress as (p: unknown) => void) as Promise<CheckResult>;
+  }
+
+  liveness(job: Omit<Extract<EngineJob, { engine: 'liveness' }>, 'engine'>, onProgress: (p: LivenessProgress) => void): Promise<LivenessResult> {
+    return this.run({ ...job, engine: 'liveness' }, onProgress as (p: unknown) => void) as Promise<LivenessResult>;
+  }
+
+  private run(job: EngineJob, onProgress: (p: unknown) => void): Promise<CheckResult | LivenessResult> {
+    const w = (this.worker ??= new Worker(new URL('./engine-worker.js', import.meta.url), { workerData: { interrupt: this.sigint.flag } }));
+    return new Promise<CheckResult | LivenessResult>((resolve, reject) => {
       const end = () => {
         w.off('message', onMessage);
         w.off('error', onError);
       };
-      const onMessage = (m: SimulateMessage) => {
+      const onMessage = (m: EngineMessage) => {
         if (m.kind === 'progress') return onProgress(m.progress);
         end();
         if (m.kind === 'done') resolve(m.result);
-        else reject(m.usage ? new UsageError(m.message) : new Error(`simulate worker: ${m.message}`));
+        else reject(m.usage ? new UsageError(m.message) : new Error(`${job.engine} worker: ${m.message}`));
       };
       const onError = (e: Error) => {
         end();

@@ -37,7 +37,7 @@ import { ciCommand, isCiDocument, mergeCi } from './ci.js';
 import { bfsProgressLine, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, version, writeReports } from './io.js';
 import { checkFileDestination, openOutputs, runSettings, writeFileAtomic, type RunOutputs } from '../report/outputs.js';
 import { formatItf, itfOfReplay } from '../report/itf.js';
-import { bfsInWorker, exitCodeOf, interruptNotices, listenForSigint, notStartedResult, SimulateWorker, wasInterrupted, workerAvailable, type Sigint, type WorkerRun } from './interrupt.js';
+import { bfsInWorker, EngineWorker, exitCodeOf, interruptNotices, listenForSigint, notStartedResult, wasInterrupted, workerAvailable, type Sigint, type WorkerRun } from './interrupt.js';
 
 /** What the CLI needs from src/catalog.ts; tests pass a toy one. */
 export interface Catalog {
@@ -400,13 +400,13 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         return EXIT.pass;
       case 'check': {
         const engine = engineOf(flags);
-        if (flags.liveness === 'true') return await livenessCheck(await targetFor(catalog, variant, need('scenario')), flags, io, options);
+        if (flags.liveness === 'true') return await livenessCheck(await targetFor(catalog, variant, need('scenario')), flags, io, options, { variant, scenario: need('scenario') });
         const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
         const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check', version());
         outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags), properties), 1, 1);
         // The real catalogue's bfs and simulate run in a worker thread, so that SIGINT is heard (cli/interrupt.ts).
         const sigint = engine !== 'pbt' && options.catalog === undefined && workerAvailable() ? listenForSigint(io) : undefined;
-        const simulateWorker = sigint && engine === 'simulate' ? new SimulateWorker(sigint) : undefined;
+        const simulateWorker = sigint && engine === 'simulate' ? new EngineWorker(sigint) : undefined;
         let result: CheckResult;
         try {
           result = sigint && engine === 'bfs'
@@ -452,7 +452,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
             const runs = named.map((r, i) => ({ ...r, label: label(i) }));
             for (const r of await workerBfs(runs, flags, options, undefined, sigint, io, outputs, started)) if (r) results.push(r);
           } else {
-            const simulateWorker = engine === 'simulate' && worker ? new SimulateWorker(sigint) : undefined;
+            const simulateWorker = engine === 'simulate' && worker ? new EngineWorker(sigint) : undefined;
             try {
               for (const [i, target] of targets.entries()) {
                 if (await sigint.heard()) break;
@@ -652,7 +652,7 @@ async function runEngine(
   options: RunOptions,
   properties?: readonly string[],
   outputs?: RunOutputs,
-  inWorker?: { readonly worker: SimulateWorker; readonly variant: string; readonly scenario: string },
+  inWorker?: { readonly worker: EngineWorker; readonly variant: string; readonly scenario: string },
 ): Promise<CheckResult> {
   const progress = progressPrinter(io, label);
   const progressIntervalMs = options.progressIntervalMs;
@@ -685,7 +685,7 @@ async function runEngine(
           outputs?.simulateProgress(p);
         };
         // In a worker thread (cli/interrupt.ts), SIGINT stops the run between walks.
-        if (inWorker) return await inWorker.worker.run({ variant: inWorker.variant, scenario: inWorker.scenario, options: simulateOptions }, onProgress);
+        if (inWorker) return await inWorker.worker.simulate({ variant: inWorker.variant, scenario: inWorker.scenario, options: simulateOptions }, onProgress);
         return simulate(target, { ...simulateOptions, onProgress });
       }
       case 'pbt': {
@@ -765,22 +765,32 @@ async function replayCommand(
  * `check --liveness`: the liveness engine on one target with the bfs budgets. What it
  * does not combine with (--property, --all-violations, --symmetry) is refused.
  */
-async function livenessCheck(target: CheckTarget<any, any>, flags: Record<string, string>, io: Io, options: RunOptions): Promise<number> {
+async function livenessCheck(
+  target: CheckTarget<any, any>,
+  flags: Record<string, string>,
+  io: Io,
+  options: RunOptions,
+  named: { readonly variant: string; readonly scenario: string },
+): Promise<number> {
   for (const name of ['property', 'all-violations', 'symmetry', 'junit', 'events', 'itf', 'stats']) {
     if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
   }
   const progress = progressPrinter(io, target.scenario);
+  // The real catalogue's search runs in a worker thread, so that SIGINT is heard (cli/interrupt.ts).
+  const sigint = options.catalog === undefined && workerAvailable() ? listenForSigint(io) : undefined;
+  const worker = sigint && new EngineWorker(sigint);
   try {
-    const result = liveness(target, {
-      ...budgets(flags),
-      onProgress: (p) => progress.show(`${p.distinct} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`),
-      progressIntervalMs: options.progressIntervalMs,
-    });
+    const livenessOptions = { ...budgets(flags), progressIntervalMs: options.progressIntervalMs };
+    const onProgress = (p: { distinct: number; transitions: number; depth: number; seconds: number }) =>
+      progress.show(`${p.distinct} states, ${p.transitions} transitions, depth ${p.depth}, ${p.seconds.toFixed(0)}s`);
+    const result = worker ? await worker.liveness({ ...named, options: livenessOptions }, onProgress) : liveness(target, { ...livenessOptions, onProgress });
     progress.done();
     io.stdout.write(flags.format === 'json' ? formatLivenessJson(result) : formatLivenessText(result, textOptions(flags, io)));
-    return exitCodeFor(result.verdict);
+    return result.stats.stoppedBy === 'interrupted' ? EXIT.incomplete : exitCodeFor(result.verdict);
   } finally {
     progress.done();
+    sigint?.dispose();
+    worker?.close();
   }
 }
 

@@ -57,6 +57,7 @@ describe('without SIGINT', () => {
     [['check', '--variant', 'linux-4.5', '--scenario', 'tx-sibling', '--property', 'NOTOCTOU-TX-ACT', '--format', 'json']],
     [['check', '--variant', 'linux-4.5', '--scenario', 'skip-hold', '--symmetry', '--format', 'json']],
     [['check', '--variant', 'linux-4.5', '--scenario', 'tx-sibling', '--property', 'NOTOCTOU-TX-ACT', '--engine', 'simulate', '--walks', '300', '--shard', '1/2', '--format', 'json']],
+    [['check', '--liveness', '--variant', 'linux-4.5', '--scenario', 'dump-full-ring', '--format', 'json']],
   ])('a worker gives the report this thread gives: %j', async (args) => {
     const child = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
     let stdout = '';
@@ -108,6 +109,17 @@ describe('SIGINT during check', () => {
     expect(m).not.toBeNull();
     expect(r.stdout).toMatch(new RegExp(`^INCOMPLETE +variant reference +scenario rx-basic +walks ${m![1]} `));
     expect(events(ev).at(-1)).toMatchObject({ type: 'finish', engine: 'simulate', verdict: 'incomplete', stoppedBy: 'interrupted', exitCode: 3 });
+  }, 60_000);
+});
+
+describe('SIGINT during check --liveness', () => {
+  it('reports the graph explored so far as INCOMPLETE, exit 3', async () => {
+    const r = await interrupt(['check', '--liveness', '--variant', 'reference', '--scenario', 'rx-basic'], /rx-basic: \d+ states/);
+    expect(r.sent).toBe(true);
+    expect(r.code).toBe(3);
+    const states = /^INCOMPLETE +variant reference +scenario rx-basic +liveness +states (\d+) /.exec(r.stdout);
+    expect(states).not.toBeNull();
+    expect(r.stdout).toContain(`exploration stopped: interrupted by SIGINT after ${states![1]} distinct states`);
   }, 60_000);
 });
 
