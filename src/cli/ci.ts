@@ -25,7 +25,7 @@ import { assemble } from '../matrix.js';
 import type { CheckTarget } from '../model/interface.js';
 import { formatGateText, gateToJson } from '../report/ci.js';
 import { formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
-import { formatHtml } from '../report/html.js';
+import { formatHtml, scenarioDescriptionsOf } from '../report/html.js';
 import { deadSteps, formatDeadSteps } from '../report/statespace.js';
 import { withTraces } from '../report/html-traces.js';
 import { openOutputs, runSettings, type RunOutputs, type RunSettings } from '../report/outputs.js';
@@ -240,6 +240,7 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
     version: version(),
     title: 'nlring ci',
     results: traced,
+    scenarioDescriptions: scenarioDescriptionsOf(catalog.listScenarios()),
     ...(grid ? { matrix: { ...grid, runs: traced.filter((r) => r.engine === 'bfs') } } : {}),
     settings: [
       ['gate', verdictLine(gateJson)],

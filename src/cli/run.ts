@@ -22,7 +22,7 @@ import { formatText, formatReplayText, type TextOptions } from '../report/text.j
 import { formatJson, formatReplayJson, type ReplayOrigin } from '../report/json.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
-import { formatHtml } from '../report/html.js';
+import { formatHtml, scenarioDescriptionsOf } from '../report/html.js';
 import { computeMatrix, computeMatrixInWorkers, differences, lengthChanges, matrixVerdict, type Matrix, type MatrixOptions } from '../matrix.js';
 import { formatDiffJson, formatDiffText, formatMatrixJson, formatMatrixMarkdown, formatMatrixText } from '../report/matrix.js';
 import { bugsPass, checkBug, costOf, selectBugs, type BugSource } from '../bugs.js';
@@ -479,7 +479,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
             'summary.json': formatSummaryJson(results),
             'summary.txt': summary,
             'junit.xml': formatJunit(results),
-            'index.html': formatHtml({ version: version(), results, settings: htmlSettings(engine, flags), ...interruptNotices(results) }),
+            'index.html': formatHtml({ version: version(), results, settings: htmlSettings(engine, flags), scenarioDescriptions: scenarioDescriptionsOf(scenarios), ...interruptNotices(results) }),
           });
         }
         io.stdout.write(summary);

@@ -36,10 +36,14 @@ td.v-pass { background: #eaf6ec; } td.v-fail { background: #fdecea; } td.v-incom
 td ul { margin: .2rem 0 0; padding-left: 1.1rem; }
 .small { font-size: 12px; color: var(--muted); }
 a { color: #1f55c0; }
-.legend { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: .3rem 1.2rem; margin: .4rem 0 1rem; padding: .6rem .8rem; border: 1px solid var(--line); background: #fff; }
-.legend div { display: flex; gap: .5rem; align-items: center; }
-.legend svg { flex: none; }
+.legend { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: .35rem 1.2rem; margin: .4rem 0 .2rem; padding: .6rem .8rem; border: 1px solid var(--line); background: #fff; }
+/* A fixed symbol column: a wide symbol (a chip) no longer squeezes its text into a narrow column. */
+.legend > div { display: grid; grid-template-columns: 10.5em 1fr; gap: .6rem; align-items: center; transition: opacity .15s; }
+.legend .sym { justify-self: center; }
+.legend svg { display: block; }
 .legend .chip { white-space: nowrap; }
+.legend > div.absent { opacity: .35; }
+.legend-note { margin: 0 0 1rem; }
 .keys kbd { border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 3px; padding: 0 .3rem; background: #fff; font-family: inherit; font-size: 12px; }
 section.cx { border: 1px solid var(--line); background: #fff; padding: .8rem 1rem 1rem; margin: 1.4rem 0; outline: none; }
 section.cx.active { border-color: #1f55c0; box-shadow: 0 0 0 2px #1f55c033; }
@@ -54,9 +58,19 @@ section.cx.active { border-color: #1f55c0; box-shadow: 0 0 0 2px #1f55c033; }
 .controls .pos { font-weight: 600; min-width: 9em; text-align: center; }
 .cx-body { display: grid; grid-template-columns: minmax(320px, 5fr) 7fr; gap: 1rem; align-items: start; }
 @media (max-width: 1100px) { .cx-body { grid-template-columns: 1fr; } }
-.steps { list-style: none; margin: 0; padding: 0; max-height: 78vh; overflow-y: auto; border: 1px solid var(--line); }
+.stepcol { min-width: 0; }
+/* Short traces show every step (the violating one included); long ones scroll, with a hint of what is below. */
+.steps { list-style: none; margin: 0; padding: 0; border: 1px solid var(--line); }
+.steps.long { max-height: 78vh; overflow-y: auto; }
+.more { font-size: 12px; color: var(--muted); text-align: center; padding: .2rem; border: 1px solid var(--line); border-top: none; background: #f7f8fb; }
+.more:empty { display: none; }
+.insys { font-weight: 400; color: var(--muted); font-size: 12px; }
+.ret { margin-top: .15rem; font-weight: 600; }
+.ret .chip { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; font-weight: 400; }
+.intro { margin: .15rem 0; }
 .steps li { display: grid; grid-template-columns: 2.6em 1fr 1fr; border-bottom: 1px solid #e4e7ee; cursor: pointer; }
-.steps li.head { position: sticky; top: 0; background: #eef0f4; font-weight: 600; cursor: default; z-index: 1; }
+.steps li.head { background: #eef0f4; font-weight: 600; cursor: default; }
+.steps.long li.head { position: sticky; top: 0; z-index: 1; }
 .steps li > div { padding: .25rem .4rem; min-width: 0; overflow-wrap: anywhere; }
 .steps .n { text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
 .steps .lane-k { background: var(--kernel); }
@@ -82,6 +96,7 @@ svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
 .h-claimed, .h-reserved, .h-copying { stroke: #c0392b; stroke-width: 3; stroke-dasharray: 7 4; }
 .h-held { stroke: #6a3fa0; stroke-width: 3; stroke-dasharray: 2 3; }
 .chg { fill: none; stroke: var(--changed); stroke-width: 6; }
+.chg-mark { fill: #fff3c4; stroke: var(--changed); stroke-width: 2.5; }
 .hold-label { fill: #c0392b; font-weight: 700; }
 .hold-label.held { fill: #6a3fa0; }
 .queued-label { fill: #1f55c0; font-weight: 600; }
@@ -95,6 +110,7 @@ svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
 .panels table { border-collapse: collapse; width: 100%; }
 .panels td, .panels th { border-bottom: 1px solid #e4e7ee; padding: .1rem .3rem; text-align: left; vertical-align: top; }
 .threads { grid-column: 1 / -1; }
+.panels button.toggle { font: inherit; font-size: 12px; margin: .2rem 0 0 .3rem; padding: 0 .5rem; border: 1px solid #8c94a5; border-radius: 3px; background: #f4f5f8; cursor: pointer; }
 .none { color: var(--muted); font-style: italic; }
 svg.defs { position: absolute; width: 0; height: 0; }
 pre.fallback { background: #f7f8fb; border: 1px solid var(--line); padding: .5rem; overflow-x: auto; }
@@ -122,8 +138,9 @@ export const HTML_SCRIPT = String.raw`
     };
   }
   data.counterexamples.forEach(function (cx) { if (cx.packed) cx.views = cx.views.map(unpack); });
-  var views = sections.map(function (sec) { return { sec: sec, cx: data.counterexamples[Number(sec.getAttribute('data-cx'))], step: 0 }; });
+  var views = sections.map(function (sec) { return { sec: sec, cx: data.counterexamples[Number(sec.getAttribute('data-cx'))], step: 0, showAll: false }; });
   var active = null;
+  var legend = Array.prototype.slice.call(document.querySelectorAll('#legend > div[data-sym]'));
 
   function h(tag, cls, text) {
     var e = document.createElement(tag);
@@ -138,7 +155,10 @@ export const HTML_SCRIPT = String.raw`
     return e;
   }
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
-  function msgText(msg, seq) { return 'm' + msg + (seq ? ' #' + seq : ''); }
+  /** m3#1: as the text timeline spells a message (report/timeline.ts). */
+  function msgText(msg, seq) { return 'm' + msg + (seq ? '#' + seq : ''); }
+  /** A frame without where the kernel head and the cursors are: what the frame itself holds. */
+  function frameBody(f) { var c = Object.assign({}, f); delete c.kernelHead; delete c.cursors; return c; }
 
   /** What a holder is doing with a frame, in two short lines that fit a frame box. */
   var HOLD = {
@@ -163,7 +183,8 @@ export const HTML_SCRIPT = String.raw`
       var x = X0 + i * (W + GAP);
       var old = before && before.present && before.generation === ring.generation ? before.frames[i] : null;
       var fg = s('g', { 'class': 'frame', 'data-ring': ring.name, 'data-index': f.index, 'data-status': f.status, 'data-holder': f.holder ? f.holder.how : 'none', 'data-holder-thread': f.holder ? f.holder.thread : '' });
-      if (before && !same(old, f)) {
+      // The box is outlined only when the frame itself changed; a head or a cursor that moved onto it is outlined on its marker.
+      if (before && (!old || !same(frameBody(old), frameBody(f)))) {
         fg.setAttribute('data-changed', 'true');
         fg.appendChild(s('rect', { 'class': 'chg', x: x - 4, y: top - 4, width: W + 8, height: H + 8, rx: 6 }));
       }
@@ -189,11 +210,19 @@ export const HTML_SCRIPT = String.raw`
       }
       if (f.kernelHead) {
         var cx = x + W / 2;
+        if (before && old && !old.kernelHead) {
+          fg.setAttribute('data-head-moved', 'true');
+          fg.appendChild(s('rect', { 'class': 'chg-mark', x: cx - 13, y: top - 27, width: 118, height: 22, rx: 4 }));
+        }
         fg.appendChild(s('path', { 'class': 'khead', d: 'M' + (cx - 8) + ' ' + (top - 22) + ' h16 l-8 12 z' }));
         fg.appendChild(s('text', { x: cx + 12, y: top - 12, 'font-size': 12, 'font-weight': 700, fill: '#c0392b' }, 'K kernel head'));
       }
       f.cursors.forEach(function (c, k) {
         var cy = top + H + 8 + k * 18;
+        if (before && old && old.cursors.indexOf(c) < 0) {
+          fg.setAttribute('data-cursor-moved', 'true');
+          fg.appendChild(s('rect', { 'class': 'chg-mark', x: x + 2, y: cy - 3, width: W - 4, height: 18, rx: 4 }));
+        }
         fg.appendChild(s('path', { 'class': 'cursor', d: 'M' + (x + 12) + ' ' + cy + ' l-7 12 h14 z' }));
         fg.appendChild(s('text', { x: x + 24, y: cy + 11, 'font-size': 12, 'font-weight': 700, fill: '#1f55c0' }, 'cursor of ' + c));
       });
@@ -207,6 +236,57 @@ export const HTML_SCRIPT = String.raw`
     }
     var most = ring.frames.reduce(function (m, f) { return Math.max(m, f.cursors.length); }, 0);
     return top + H + 14 + most * 18 + 10;
+  }
+
+  /** What the drawings of a counterexample show, for the legend (html.ts, howToRead: each entry's data-sym). */
+  function symbolsOf(cx) {
+    var seen = { always: true };
+    cx.views.forEach(function (view) {
+      view.rings.forEach(function (ring, r) {
+        if (!ring.present) return;
+        seen.khead = true;
+        ring.frames.forEach(function (f) {
+          seen['st-' + f.status] = true;
+          if (f.holder) seen[f.holder.how === 'held' ? 'held' : 'kernel-holds'] = true;
+          if (f.cursors.length) seen.cursor = true;
+          if (f.msg) seen.msg = true;
+          if (f.status === 'UNUSED' && (f.msg || f.len)) seen.leftover = true;
+        });
+        if (r === 0 && view.socket.receiveQueue.some(function (q) { return q.frame >= 0; })) seen.queued = true;
+      });
+      view.socket.receiveQueue.forEach(function () { seen.msg = true; });
+      view.threads.forEach(function (t) { if (t.pollMask) seen.poll = true; if (t.skb && t.skb.msg) seen.msg = true; });
+    });
+    return seen;
+  }
+  function dimLegend(v) {
+    var seen = v && v.cx.symbols;
+    legend.forEach(function (d) {
+      var absent = !!seen && !seen[d.getAttribute('data-sym')];
+      d.classList.toggle('absent', absent);
+      if (absent) d.title = 'not in the chosen counterexample'; else d.removeAttribute('title');
+    });
+  }
+  data.counterexamples.forEach(function (cx) {
+    if (!cx.views || !cx.views.length || !cx.views[0].rings) return;
+    cx.symbols = symbolsOf(cx);
+    cx.pollCol = cx.views.some(function (view) { return view.threads.some(function (t) { return !!t.pollMask; }); });
+    var first = sockFields(cx.views[0].socket);
+    cx.varying = first.map(function (f, i) { return cx.views.some(function (view) { return sockFields(view.socket)[i][1] !== f[1]; }); });
+  });
+
+  /** A long step list scrolls: say how many steps are below its visible part, and where the violation is. */
+  function moreHint(v) {
+    var ol = v.sec.querySelector('ol.steps.long');
+    var hint = v.sec.querySelector('.more');
+    if (!ol || !hint) return;
+    var bottom = ol.scrollTop + ol.clientHeight;
+    var below = 0, violationBelow = false;
+    var violation = v.sec.getAttribute('data-violation');
+    Array.prototype.forEach.call(ol.querySelectorAll('li[data-step]'), function (li) {
+      if (li.offsetTop - ol.offsetTop >= bottom - 4) { below++; if (li.getAttribute('data-step') === violation) violationBelow = true; }
+    });
+    hint.textContent = below === 0 ? '' : below + ' more step' + (below === 1 ? '' : 's') + ' below \u2193' + (violationBelow ? ' (the violation is step ' + violation + ')' : '');
   }
 
   function drawRings(svg, view, before) {
@@ -237,7 +317,17 @@ export const HTML_SCRIPT = String.raw`
     return what + (skb.msg ? ', message ' + msgText(skb.msg, skb.seq) : ', no message yet') + ', len ' + skb.len;
   }
 
-  function drawPanels(box, view, before) {
+  /** The socket's fields as [name, text] pairs, in a fixed order. */
+  function sockFields(sock) {
+    return [
+      ['sk_err', sock.skErr], ['CONGESTED', sock.congested ? 'set' : 'clear'], ['sk_drops', sock.drops], ['mapped (VMAs)', sock.mapped],
+      ['file refs', sock.fileRefs], ['rmem (ordinary skbs charged)', sock.rmem], ['dump', sock.dump.running ? 'running, part ' + sock.dump.part : 'not running'],
+      ['released', sock.released ? 'yes' : 'no'], ['destructed', sock.destructed ? 'yes' : 'no'],
+      ['other socket on this port id', sock.otherSocket.bound ? 'bound, ' + sock.otherSocket.queued + ' queued' : 'none']
+    ].map(function (f) { return [f[0], String(f[1])]; });
+  }
+
+  function drawPanels(box, view, before, varying, showAll, pollCol) {
     while (box.firstChild) box.removeChild(box.firstChild);
     var sock = view.socket, old = before ? before.socket : null;
     box.appendChild(list(panel('Receive queue, oldest first', 'rq'), sock.receiveQueue.map(function (q, i) {
@@ -255,32 +345,36 @@ export const HTML_SCRIPT = String.raw`
     var lp = list(panel('Locks', 'locks'), locks);
     if (locks.length === 0) lp.querySelector('li').textContent = 'all locks free';
     box.appendChild(lp);
-    var fields = [
-      ['sk_err', sock.skErr], ['CONGESTED', sock.congested ? 'set' : 'clear'], ['sk_drops', sock.drops], ['mapped (VMAs)', sock.mapped],
-      ['file refs', sock.fileRefs], ['rmem (ordinary skbs charged)', sock.rmem], ['dump', sock.dump.running ? 'running, part ' + sock.dump.part : 'not running'],
-      ['released', sock.released ? 'yes' : 'no'], ['destructed', sock.destructed ? 'yes' : 'no'],
-      ['other socket on this port id', sock.otherSocket.bound ? 'bound, ' + sock.otherSocket.queued + ' queued' : 'none']
-    ];
-    var oldFields = old ? {
-      sk_err: old.skErr, CONGESTED: old.congested ? 'set' : 'clear', sk_drops: old.drops, 'mapped (VMAs)': old.mapped, 'file refs': old.fileRefs,
-      'rmem (ordinary skbs charged)': old.rmem, dump: old.dump.running ? 'running, part ' + old.dump.part : 'not running',
-      released: old.released ? 'yes' : 'no', destructed: old.destructed ? 'yes' : 'no',
-      'other socket on this port id': old.otherSocket.bound ? 'bound, ' + old.otherSocket.queued + ' queued' : 'none'
-    } : null;
-    box.appendChild(list(panel('Socket', 'sock'), fields.map(function (f) {
-      return { text: f[0] + ': ' + f[1], changed: oldFields && String(oldFields[f[0]]) !== String(f[1]) };
-    })));
-    var tp = panel('Threads: program counter (step label), return labels, frames held', 'threads');
+    var fields = sockFields(sock);
+    var oldFields = old ? sockFields(old) : null;
+    // Fields that never change in this counterexample are hidden unless the reader asks for all of them.
+    var shown = fields.filter(function (f, i) { return showAll || !varying || varying[i]; });
+    var hidden = fields.length - shown.length;
+    var sp = list(panel('Socket', 'sock'), shown.map(function (f) {
+      var i = fields.indexOf(f);
+      return { text: f[0] + ': ' + f[1], changed: oldFields && oldFields[i][1] !== f[1], data: f[0] };
+    }));
+    if (shown.length === 0) sp.querySelector('li').textContent = 'no socket field changes in this counterexample';
+    if (hidden > 0 || showAll) {
+      var tg = h('button', 'toggle', showAll ? 'only the fields that change' : 'show all ' + fields.length + ' fields');
+      tg.type = 'button';
+      tg.setAttribute('data-act', 'sockfields');
+      sp.appendChild(tg);
+    }
+    box.appendChild(sp);
+    var tp = panel('Threads: program counter (step label), return labels, frames held' + (pollCol ? ', what poll returned' : ''), 'threads');
     var table = h('table');
     var head = h('tr');
-    ['thread', 'program', 'at', 'returns to', 'holds (SKIP)'].forEach(function (c) { head.appendChild(h('th', '', c)); });
+    ['thread', 'program', 'at', 'returns to', 'holds (SKIP)'].concat(pollCol ? ['poll returned (this step)'] : []).forEach(function (c) { head.appendChild(h('th', '', c)); });
     table.appendChild(head);
     view.threads.forEach(function (t) {
       var was = before ? before.threads.filter(function (o) { return o.name === t.name; })[0] : null;
       var tr = h('tr', before && !same(was, t) ? 'changed' : '');
       tr.setAttribute('data-thread', t.name);
       [t.name, t.program, t.pc, t.stack.length ? t.stack.slice().reverse().join(' \u2190 ') : '', t.held.length ? 'rx frames ' + t.held.join(', ') : '']
-        .forEach(function (c, i) { tr.appendChild(h('td', i === 2 || i === 3 ? 'mono' : '', c)); });
+        .concat(pollCol ? [t.pollMask || ''] : [])
+        .forEach(function (c, i) { tr.appendChild(h('td', i === 2 || i === 3 || i === 5 ? 'mono' : '', c)); });
+      if (t.pollMask) tr.setAttribute('data-poll', t.pollMask);
       table.appendChild(tr);
     });
     tp.appendChild(table);
@@ -327,10 +421,11 @@ export const HTML_SCRIPT = String.raw`
     if (view) {
       var before = n > 0 ? cx.views[n - 1] : null;
       drawRings(svg, view, before);
-      drawPanels(box, view, before);
+      drawPanels(box, view, before, cx.varying, v.showAll, cx.pollCol);
     } else if (cx.texts) {
       pre.textContent = cx.texts[n];
     }
+    moreHint(v);
   }
 
   function go(v, n) {
@@ -341,6 +436,7 @@ export const HTML_SCRIPT = String.raw`
     if (active === v) return;
     if (active) active.sec.classList.remove('active');
     active = v;
+    dimLegend(v);
     if (v) {
       v.sec.classList.add('active');
       if (scroll) v.sec.scrollIntoView({ block: 'start' });
@@ -353,6 +449,7 @@ export const HTML_SCRIPT = String.raw`
     else if (what === 'first') go(v, 0);
     else if (what === 'last') go(v, v.cx.steps);
     else if (what === 'violation') go(v, violation);
+    else if (what === 'sockfields') { v.showAll = !v.showAll; render(v); }
   }
 
   views.forEach(function (v) {
@@ -364,6 +461,8 @@ export const HTML_SCRIPT = String.raw`
       if (li) go(v, Number(li.getAttribute('data-step')));
     });
     v.sec.addEventListener('focusin', function () { activate(v, false); });
+    var ol = v.sec.querySelector('ol.steps.long');
+    if (ol) ol.addEventListener('scroll', function () { moreHint(v); });
     render(v);
   });
 

@@ -54,6 +54,18 @@ export interface HtmlReportInput {
    * caller rebuilt itself). One equal to another (variant, scenario, property, path) is shown once.
    */
   readonly counterexamples?: readonly HtmlCounterexample[];
+  /**
+   * What each scenario is, by scenario id (the catalogue's `listScenarios()` descriptions):
+   * each counterexample opens with its scenario's, so a reader meets `copy-mixed` with
+   * what it sets up. A scenario not in the map gets no sentence. Given by the callers, so
+   * this module reads no catalogue.
+   */
+  readonly scenarioDescriptions?: Readonly<Record<string, string>>;
+}
+
+/** `scenarioDescriptions` from a catalogue's `listScenarios()` (the callers' one line). */
+export function scenarioDescriptionsOf(scenarios: readonly { readonly id: string; readonly description: string }[]): Record<string, string> {
+  return Object.fromEntries(scenarios.map((x) => [x.id, x.description]));
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -120,7 +132,7 @@ export function formatHtml(input: HtmlReportInput): string {
     input.matrix ? propertyTable(input.matrix, anchors) : '',
     `<h2 id="counterexamples">Counterexamples (${cxs.length})</h2>`,
     cxs.length === 0 ? '<p class="none">No run found a counterexample.</p>' : howToRead(),
-    ...cxs.map((c, i) => cxSection(c, i)),
+    ...cxs.map((c, i) => cxSection(c, i, input.scenarioDescriptions?.[c.scenario])),
   ].filter((x) => x !== '');
 
   const css = HTML_CSS;
@@ -248,28 +260,31 @@ function howToRead(): string {
   const box = (cls: string, extra = '') =>
     `<svg width="34" height="22" viewBox="0 0 34 22" aria-hidden="true"><rect class="fr ${cls}" x="2" y="2" width="30" height="18" rx="3"/>${extra}</svg>`;
   const hatch = '<rect x="2" y="2" width="30" height="18" rx="3" fill="url(#hatch)" stroke="none"/>';
+  // [symbol, text, what the page's script looks for in a counterexample to undim the entry (html-assets.ts, symbolsOf)].
   const items = [
-    [box('st-UNUSED'), 'UNUSED: free, the kernel may fill it'],
-    [box('st-RESERVED'), 'RESERVED: a producer is building a message in it'],
-    [box('st-VALID'), 'VALID: a message for the reader, in the frame'],
-    [box('st-COPY'), 'COPY: the message is on the receive queue; read it with recvmsg'],
-    [box('st-SKIP'), 'SKIP: the reader keeps it for later; the kernel passes it'],
-    [box('st-UNUSED h-claimed', hatch), 'red dashed and hatched: a kernel thread holds the frame (claimed for a COPY, reserved, or writing it); the label names it. A claimed frame still reads UNUSED'],
-    [box('st-SKIP h-held'), 'purple dotted: a reader holds the frame as SKIP'],
-    ['<svg width="34" height="22" aria-hidden="true"><rect class="chg" x="3" y="3" width="28" height="16" rx="3"/></svg>', 'yellow outline (and yellow rows below): changed by this step'],
-    ['<svg width="34" height="22" aria-hidden="true"><path class="khead" d="M9 4 h16 l-8 12 z"/></svg>', 'K: the kernel head, the frame the kernel fills next'],
-    ['<svg width="34" height="22" aria-hidden="true"><path class="cursor" d="M17 4 l-7 12 h14 z"/></svg>', 'cursor of T: the frame userspace thread T looks at next (it cannot see the kernel head)'],
-    ['<span class="chip">m3 #1</span>', 'message 3 carrying id (sequence number) 1; nm_len is the length in the frame header'],
-    ['<span class="chip">queued skb: m3 #1</span>', 'on a frame: the skb on the receive queue that this frame stands for (a COPY: recvmsg reads it from the queue)'],
-    ['<span class="chip small"><i>left over: m1</i></span>', 'on an UNUSED frame: what it last held; free, nothing to read'],
-    ['<span class="mark">\u2717</span>', 'the step after which the property is violated'],
+    [box('st-UNUSED'), 'UNUSED: free, the kernel may fill it', 'st-UNUSED'],
+    [box('st-RESERVED'), 'RESERVED: a producer is building a message in it', 'st-RESERVED'],
+    [box('st-VALID'), 'VALID: a message for the reader, in the frame', 'st-VALID'],
+    [box('st-COPY'), 'COPY: the message is on the receive queue; read it with recvmsg', 'st-COPY'],
+    [box('st-SKIP'), 'SKIP: the reader keeps it for later; the kernel passes it', 'st-SKIP'],
+    [box('st-UNUSED h-claimed', hatch), 'red dashed and hatched: a kernel thread holds the frame (claimed for a COPY, reserved, or writing it); the label names it. A claimed frame still reads UNUSED', 'kernel-holds'],
+    [box('st-SKIP h-held'), 'purple dotted: a reader holds the frame as SKIP', 'held'],
+    ['<svg width="34" height="22" aria-hidden="true"><rect class="chg" x="3" y="3" width="28" height="16" rx="3"/></svg>', 'yellow outline (and yellow rows below): changed by this step; on a K or a cursor: it moved there in this step', 'always'],
+    ['<svg width="34" height="22" aria-hidden="true"><path class="khead" d="M9 4 h16 l-8 12 z"/></svg>', 'K: the kernel head, the frame the kernel fills next', 'khead'],
+    ['<svg width="34" height="22" aria-hidden="true"><path class="cursor" d="M17 4 l-7 12 h14 z"/></svg>', 'cursor of T: the frame userspace thread T looks at next (it cannot see the kernel head)', 'cursor'],
+    ['<span class="chip">m3#1</span>', 'message 3 carrying id (sequence number) 1; nm_len is the length in the frame header', 'msg'],
+    ['<span class="chip">queued skb: m3#1</span>', 'on a frame: the skb on the receive queue that this frame stands for (a COPY: recvmsg reads it from the queue)', 'queued'],
+    ['<span class="chip small"><i>left over: m1</i></span>', 'on an UNUSED frame: what it last held; free, nothing to read', 'leftover'],
+    ['<span class="chip">POLLIN|POLLOUT</span>', 'poll returned this mask to the thread in this step (threads table, and under the step)', 'poll'],
+    ['<span class="mark">\u2717</span>', 'the step after which the property is violated', 'always'],
   ];
   return [
     '<p>Each counterexample is a shortest run of the model that breaks a property: the kernel\'s and the programs\' steps, interleaved as the checker found them, from the initial state to the state that breaks it. Step through it and watch the rings change; the symbols are these:</p>',
     '<div class="legend" id="legend">',
-    ...items.map(([sym, text]) => `<div>${sym}<span>${text}</span></div>`),
+    ...items.map(([sym, text, what]) => `<div data-sym="${what}"><span class="sym">${sym}</span><span>${text}</span></div>`),
     '</div>',
-    '<p class="keys">Step list: each row is one atomic step of the model; <span class="chip lane-k">kernel</span> steps are kernel code running in the named thread (a syscall or a subsystem), <span class="chip lane-u">userspace</span> steps are the program\'s own code. Under each step, in grey, the kernel (or library) code it models. ' +
+    '<p class="small legend-note">An entry is dimmed when its symbol never appears in the chosen counterexample.</p>',
+    '<p class="keys">Step list: each row is one atomic step of the model; <span class="chip lane-k">kernel</span> steps are kernel code running in the named thread (a subsystem\'s kernel thread, or a userspace thread inside a syscall: <i>consumer (in syscall)</i>), <span class="chip lane-u">userspace</span> steps are the program\'s own code. Under each step, in grey, the kernel (or library) code it models. ' +
       'Keys act on the outlined counterexample (click one to choose it): <kbd>\u2192</kbd> or <kbd>j</kbd> next step, <kbd>\u2190</kbd> or <kbd>k</kbd> previous step, <kbd>Home</kbd> / <kbd>End</kbd> first / last step, <kbd>v</kbd> the violating step, <kbd>]</kbd> / <kbd>[</kbd> next / previous counterexample. Clicking a step shows the state after it.</p>',
   ].join('\n');
 }
@@ -282,16 +297,63 @@ function laneOf(t: TraceStep): { lane: 'kernel' | 'user' | null; actor: string; 
   return { lane: null, actor: '', text: t.action };
 }
 
-function cxSection(c: HtmlCounterexample, i: number): string {
+/** Threads of a view as far as this module reads them: name, program, and what poll returned to it in the step. */
+interface ThreadLike {
+  readonly name: string;
+  readonly program: string;
+  readonly pollMask?: string | null;
+}
+
+function threadsOf(view: unknown): readonly ThreadLike[] {
+  const ts = (view as { threads?: unknown } | null | undefined)?.threads;
+  return Array.isArray(ts) ? ts.filter((t): t is ThreadLike => typeof t?.name === 'string' && typeof t?.program === 'string') : [];
+}
+
+/** What each program of the netlink spec is, for the reader meeting a thread name for the first time. */
+const PROGRAM_ROLES: Readonly<Record<string, string>> = {
+  producer: 'kernel code of a subsystem that sends messages to this socket (its steps are in the kernel lane)',
+  consumer: 'the userspace program reading this socket: frames of its RX ring, and recvmsg for a COPY frame; its poll and recvmsg calls run kernel code in its name',
+  txuser: 'a userspace program sending through the TX ring (fills frames, then sendto or sendmsg)',
+  sibling: 'a hostile thread sharing the mapping (CLONE_VM without CLONE_FILES) that may rewrite TX frames at any moment',
+  forker: 'a thread that forks the process owning the mapping; the child then exits',
+  setup: 'a userspace thread that reconfigures the socket (setsockopt of a ring, mmap, munmap, close)',
+};
+
+/** `ring, plain and mcast: producer (...)`: the threads of the initial state grouped by program, with what the program is. */
+function threadIntro(threads: readonly ThreadLike[]): string {
+  const programs = unique(threads.map((t) => t.program));
+  const groups = programs.map((p) => {
+    const names = threads.filter((t) => t.program === p).map((t) => `<b>${e(t.name)}</b>`);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+    const role = PROGRAM_ROLES[p];
+    // A thread named after its program (consumer, txuser) needs its program said once, not twice.
+    const program = names.length === 1 && threads.find((t) => t.program === p)!.name === p ? '' : `: ${e(p)}`;
+    return `${list}${program}${role ? ` (${e(role)})` : ''}`;
+  });
+  return groups.length > 0 ? `<p class="intro"><b>Threads:</b> ${groups.join('; ')}.</p>` : '';
+}
+
+/** More than this many steps: the step list scrolls, with a hint of how many steps are below. */
+const LONG_TRACE = 24;
+
+function cxSection(c: HtmlCounterexample, i: number, description: string | undefined): string {
   const v = c.violation;
   const last = v.trace.length - 1;
   const id = `cx-${i + 1}`;
+  const initialThreads = threadsOf(v.trace[0]?.view);
+  // A kernel step whose actor is a userspace thread runs inside one of its system calls (poll, recvmsg, sendmsg, ...).
+  const userThreads = new Set(initialThreads.filter((t) => t.program !== 'producer').map((t) => t.name));
   const items = v.trace.map((t, n) => {
     const mark = n === last ? `<div class="mark">\u2717 ${e(v.property)} is violated in the state after this step</div>` : '';
     if (n === 0) return `<li data-step="0"><div class="n">0</div><div class="both">initial state${mark}</div></li>`;
     const { lane, actor, text } = laneOf(t);
     const cite = t.step?.cites ? `<div class="cite">${e(t.step.cites)}</div>` : '';
-    const cell = `<span class="actor">${e(actor)}</span>${e(text)}${cite}${mark}`;
+    const insys = lane === 'kernel' && userThreads.has(actor) ? ' <span class="insys">(in syscall)</span>' : '';
+    const polled = threadsOf(t.view)
+      .filter((x) => typeof x.pollMask === 'string')
+      .map((x) => `<div class="ret">poll returned <span class="chip">${e(x.pollMask!)}</span> to ${e(x.name)}</div>`)
+      .join('');
+    const cell = `<span class="actor">${e(actor)}${insys}</span>${e(text)}${polled}${cite}${mark}`;
     const lanes =
       lane === 'kernel' ? `<div class="lane-k">${cell}</div><div class="lane-u"></div>` : lane === 'user' ? `<div class="lane-k"></div><div class="lane-u">${cell}</div>` : `<div class="both">${e(text)}${cite}${mark}</div>`;
     return `<li data-step="${n}" data-lane="${lane ?? 'unknown'}"${n === last ? ' class="violating"' : ''}><div class="n">${n}</div>${lanes}</li>`;
@@ -301,6 +363,8 @@ function cxSection(c: HtmlCounterexample, i: number): string {
   return [
     `<section class="cx" id="${id}" data-cx="${i}" data-violation="${last}" data-steps="${last}" data-property="${e(v.property)}" data-variant="${e(c.variant)}" data-scenario="${e(c.scenario)}" tabindex="0">`,
     `<h3>${e(c.scenario)} on ${e(c.variant)}: <span class="pid">${e(v.property)}</span> violated after ${plural(last, 'step')}</h3>`,
+    description !== undefined ? `<p class="intro"><b>Scenario ${e(c.scenario)}:</b> ${e(description)}.</p>` : '',
+    threadIntro(initialThreads),
     '<div class="prop">',
     `<p><span class="pid">${e(v.property)}</span> <span class="small">(${e(v.family)})</span>: ${e(v.doc)}</p>`,
     explanation,
@@ -315,7 +379,10 @@ function cxSection(c: HtmlCounterexample, i: number): string {
     `<button type="button" class="jump" data-act="violation" title="the violating step (v)">\u2717 jump to the violation (v)</button>`,
     '</div>',
     '<div class="cx-body">',
-    `<ol class="steps"><li class="head"><div class="n">#</div><div class="lane-k">kernel</div><div class="lane-u">userspace</div></li>${items.join('')}</ol>`,
+    '<div class="stepcol">',
+    `<ol class="steps${last > LONG_TRACE ? ' long' : ''}"><li class="head"><div class="n">#</div><div class="lane-k">kernel</div><div class="lane-u">userspace</div></li>${items.join('')}</ol>`,
+    last > LONG_TRACE ? '<div class="more" aria-live="polite"></div>' : '',
+    '</div>',
     '<div class="state">',
     '<div class="now"></div>',
     `<div class="violated" hidden><b>\u2717 This state violates ${e(v.property)}.</b>${v.explanation ? ` ${e(v.explanation)}` : ` ${e(v.doc)}`}</div>`,
@@ -323,7 +390,9 @@ function cxSection(c: HtmlCounterexample, i: number): string {
     '</div>',
     '</div>',
     '</section>',
-  ].join('\n');
+  ]
+    .filter((x) => x !== '')
+    .join('\n');
 }
 
 /**

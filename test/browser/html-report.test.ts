@@ -19,8 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { bfs } from '../../src/check/bfs.js';
-import { buildTarget } from '../../src/catalog.js';
-import { formatHtml } from '../../src/report/html.js';
+import { buildTarget, listScenarios } from '../../src/catalog.js';
+import { formatHtml, scenarioDescriptionsOf } from '../../src/report/html.js';
 
 /** Debian's package; NLRING_CHROMIUM names another binary (and lets the skip and require paths be tried). */
 const CHROMIUM = process.env.NLRING_CHROMIUM ?? '/usr/bin/chromium';
@@ -52,7 +52,7 @@ describe.skipIf(!present)(`HTML report in Chromium (${present ? CHROMIUM : `skip
     dir = mkdtempSync(join(tmpdir(), 'nlring-html-'));
     const results = [bfs(buildTarget('linux-4.5', 'copy-mixed')), bfs(buildTarget('linux-3.10', 'tx-sibling'), { allViolations: true })];
     const file = join(dir, 'index.html');
-    writeFileSync(file, formatHtml({ version: 'test', results, settings: [['engine', 'bfs']] }));
+    writeFileSync(file, formatHtml({ version: 'test', results, settings: [['engine', 'bfs']], scenarioDescriptions: scenarioDescriptionsOf(listScenarios()) }));
     url = pathToFileURL(file).href;
     // playwright starts Chromium with a fresh profile directory of its own (--user-data-dir), removed on close.
     browser = await chromium.launch({
@@ -97,6 +97,9 @@ describe.skipIf(!present)(`HTML report in Chromium (${present ? CHROMIUM : `skip
     const frame0 = `${cx} svg.rings g.frame[data-ring="rx"][data-index="0"]`;
     expect(drawings[3]).not.toBe(drawings[2]);
     expect(drawings[2]).toContain('data-index="0" data-status="UNUSED" data-holder="none"');
+    // In the claim only the kernel head moved onto frame 1: its K marker is outlined, not the frame (frame 0, claimed, is).
+    expect(drawings[3]).toMatch(/data-index="0"[^>]*data-changed="true"/);
+    expect(drawings[3]).toMatch(/data-index="1" data-status="UNUSED" data-holder="none" data-holder-thread="" data-head-moved="true">/);
 
     // At the violation: the step is current and marked, the frame is claimed and says by whom.
     await expect.poll(() => page.locator(`${cx} li[data-step="6"]`).getAttribute('class')).toBe('violating current');
@@ -108,17 +111,51 @@ describe.skipIf(!present)(`HTML report in Chromium (${present ? CHROMIUM : `skip
     expect(text).toContain('claimed for COPY');
     expect(text).toContain('by plain');
     expect(text).toContain('cursor of consumer');
-    expect(text).toContain('queued skb: m3 #1');
+    expect(text).toContain('queued skb: m3#1');
     expect(await page.locator(`${cx} g.frame[data-ring="rx"][data-index="1"]`).getAttribute('data-holder')).toBe('none');
     // The property: its id in the banner shown at this step, the receive queue with m3 for frame 0.
     const banner = page.locator(`${cx} .violated`);
     expect(await banner.isVisible()).toBe(true);
     expect(await banner.textContent()).toContain('This state violates POLL-IN-AT-CURSOR');
     expect(await page.locator(`${cx} .prop .pid`).first().textContent()).toBe('POLL-IN-AT-CURSOR');
-    expect(await page.locator(`${cx} .rq li`).allTextContents()).toEqual(['m3 #1 \u2192 its COPY frame: rx frame 0']);
+    expect(await page.locator(`${cx} .rq li`).allTextContents()).toEqual(['m3#1 \u2192 its COPY frame: rx frame 0']);
+    // What poll returned, in the threads table and under the violating step, and the poll's kernel steps in the consumer's name.
+    const consumer = page.locator(`${cx} .threads tr[data-thread="consumer"]`);
+    expect(await consumer.getAttribute('data-poll')).toBe('POLLIN|POLLOUT');
+    expect(await consumer.textContent()).toContain('POLLIN|POLLOUT');
+    expect(await page.locator(`${cx} .threads tr[data-thread="plain"]`).getAttribute('data-poll')).toBeNull();
+    expect(await page.locator(`${cx} li[data-step="6"] .ret`).textContent()).toBe('poll returned POLLIN|POLLOUT to consumer');
+    expect(await page.locator(`${cx} li[data-step="6"] .actor`).textContent()).toBe('consumer (in syscall)');
+    expect(await page.locator(`${cx} li[data-step="4"] .actor`).textContent()).toBe('consumer');
+    // The scenario and its threads are introduced above the property.
+    const intro = page.locator(`${cx} p.intro`);
+    expect(await intro.first().isVisible()).toBe(true);
+    expect(await intro.first().textContent()).toBe(`Scenario copy-mixed: ${listScenarios().find((x) => x.id === 'copy-mixed')!.description}.`);
+    expect(await intro.nth(1).textContent()).toMatch(/^Threads: ring, plain and mcast: producer \(.*\); consumer \(the userspace program/);
+    // The whole step list shows (no scroll box for 6 steps): the violating step is in view.
+    const list = page.locator(`${cx} ol.steps`);
+    expect(await list.evaluate((ol) => ol.scrollHeight <= ol.clientHeight + 1)).toBe(true);
+    expect(await page.locator(`${cx} li[data-step="6"]`).isVisible()).toBe(true);
+    // Socket fields that never change are hidden until asked for: copy-mixed changes only rmem.
+    const sock = page.locator(`${cx} .sock li`);
+    expect(await sock.allTextContents()).toEqual(['rmem (ordinary skbs charged): 1']);
+    await page.locator(`${cx} .sock button.toggle`).click();
+    expect(await sock.count()).toBe(10);
+    await page.locator(`${cx} .sock button.toggle`).click();
+    expect(await sock.count()).toBe(1);
+    // The legend dims what this counterexample never shows (no VALID frame here), and its entries keep a readable width.
+    const dimmed = (sym: string) => page.locator(`#legend > div[data-sym="${sym}"]`).evaluate((d) => d.classList.contains('absent'));
+    expect(await dimmed('st-VALID')).toBe(true);
+    expect(await dimmed('queued')).toBe(false);
+    expect(await dimmed('poll')).toBe(false);
+    const queued = await page.locator('#legend > div[data-sym="queued"] > span:last-child').boundingBox();
+    expect(queued!.width).toBeGreaterThan(180);
 
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    // Tall enough for the whole section: a taller one than the viewport would be shot in parts, under the sticky buttons.
+    await page.setViewportSize({ width: 1400, height: 1800 });
     await page.locator(cx).screenshot({ path: SCREENSHOT });
+    await page.setViewportSize({ width: 1400, height: 1000 });
 
     // Previous redraws the state before, next goes back to the violation.
     await page.keyboard.press('k');

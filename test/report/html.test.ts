@@ -77,8 +77,22 @@ describe('formatHtml', () => {
     for (const t of v.trace.slice(1)) {
       expect(cx).toContain(`<div class="cite">${escapeHtml(t.step!.cites)}</div>`);
       const lane = t.step!.lane === 'kernel' ? 'lane-k' : 'lane-u';
-      expect(cx).toContain(`<div class="${lane}"><span class="actor">${t.step!.actor}</span>`);
+      // A kernel step in a userspace thread's name is that thread inside a system call, and says so.
+      const insys = t.step!.lane === 'kernel' && t.step!.actor === 'consumer' ? ' <span class="insys">(in syscall)</span>' : '';
+      expect(cx).toContain(`<div class="${lane}"><span class="actor">${t.step!.actor}${insys}</span>`);
     }
+    expect(cx).toContain('<span class="actor">consumer <span class="insys">(in syscall)</span></span>poll: datagram_poll');
+    expect(cx).not.toContain('<span class="actor">plain <span class="insys">');
+    // The poll that breaks the property says what it returned, under its step and only there.
+    expect(cx.match(/<div class="ret">/g)).toHaveLength(1);
+    expect(cx).toMatch(/<li data-step="6"[^]*<div class="ret">poll returned <span class="chip">POLLIN\|POLLOUT<\/span> to consumer<\/div>/);
+    // The threads and their programs introduce the names; a short trace's step list does not scroll.
+    expect(cx).toContain('<p class="intro"><b>Threads:</b> <b>ring</b>, <b>plain</b> and <b>mcast</b>: producer (');
+    expect(cx).toContain('; <b>consumer</b> (the userspace program reading this socket');
+    expect(cx).toContain('<ol class="steps"><li class="head">');
+    expect(cx).not.toContain('class="more"');
+    // The explanation says how long the consumer spins.
+    expect(v.explanation).toContain('polls again and spins until plain writes COPY into rx frame 0 (the longer plain is delayed or preempted, the longer it spins)');
     expect(cx).toMatch(/<li data-step="4" data-lane="user"><div class="n">4<\/div><div class="lane-k"><\/div><div class="lane-u"><span class="actor">consumer<\/span>rx frame 0 is UNUSED: poll/);
     expect(cx).toMatch(/<li data-step="6" data-lane="kernel" class="violating">[^]*\u2717 POLL-IN-AT-CURSOR is violated/);
     expect(cx).toContain(escapeHtml(v.doc));
@@ -95,6 +109,26 @@ describe('formatHtml', () => {
     expect(new Set(data.pool.map((x) => JSON.stringify(x))).size).toBe(data.pool.length);
     // The verdict table links each failure to its section.
     expect(html).toContain('<a href="#cx-1">POLL-IN-AT-CURSOR after 6 steps</a>');
+  });
+
+  it('opens each counterexample with its scenario\'s description when given one, escaped', () => {
+    const plain = formatHtml({ version: '0.1.0', results });
+    expect(plain).not.toContain('<b>Scenario ');
+    const html = formatHtml({ version: '0.1.0', results, scenarioDescriptions: { 'copy-mixed': 'COPY frames <mixed>', 'tx-sibling': 'a sibling' } });
+    const cx = html.slice(html.indexOf('<section class="cx" id="cx-1"'), html.indexOf('</section>'));
+    expect(cx).toMatch(/<\/h3>\n<p class="intro"><b>Scenario copy-mixed:<\/b> COPY frames &lt;mixed&gt;\.<\/p>\n<p class="intro"><b>Threads:/);
+    expect(html.split('<b>Scenario tx-sibling:</b> a sibling.').length - 1).toBe(sections(html).filter((m) => m[4] === 'tx-sibling').length);
+  });
+
+  it('lets a long step list scroll, with a hint of the steps below it, and shows a short one whole', () => {
+    // copy-mixed's 6 steps repeated five times: a 30-step trace (the page does not re-check it).
+    const v = results[0].violation!;
+    const trace = [v.trace[0], ...Array.from({ length: 5 }, () => v.trace.slice(1)).flat()];
+    const long = { variant: 'linux-4.5', scenario: 'long', violation: { ...v, trace, path: 'long' }, replay: 'replay' };
+    const html = formatHtml({ version: '0.1.0', results: [results[0]], counterexamples: [long] });
+    expect([...html.matchAll(/<ol class="(steps[^"]*)">/g)].map((m) => m[1])).toEqual(['steps', 'steps long']);
+    expect(html.split('<div class="more" aria-live="polite"></div>').length - 1).toBe(1);
+    expect(html).toContain('data-violation="30"');
   });
 
   it('shows counterexamples given on their own, and each one once when also given by its run', () => {
