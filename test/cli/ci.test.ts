@@ -46,6 +46,8 @@ describe('nlring ci', () => {
     for (const f of ['ci.json', 'summary.txt', 'summary.json', 'junit.xml', 'index.html', 'matrix.json', 'matrix.md', 'matrix.txt', 'dead-steps.txt']) expect(existsSync(join(ok.out, f)), f).toBe(true);
     const doc = JSON.parse(readFileSync(join(ok.out, 'ci.json'), 'utf8'));
     expect(doc.gate.verdict).toBe('pass');
+    // The page's counterexamples open with their scenario's description from the catalogue.
+    expect(readFileSync(join(ok.out, 'index.html'), 'utf8')).toMatch(/<\/h3>\n<p class="intro"><b>Scenario [a-z0-9-]+:<\/b> [^<]+\.<\/p>/);
     expect(doc.gate.accepted.map((f: { property: string }) => f.property).sort()).toEqual(['POLL-IN-AT-CURSOR', 'RET-TX-SENDMSG']);
   });
 

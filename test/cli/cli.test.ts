@@ -198,6 +198,8 @@ describe('nlring check-all', () => {
     for (const s of ['good', 'buggy', 'vacuous']) expect(html).toContain(`<tr><th scope="row">${s}</th>`);
     expect(html).toContain('<section class="cx" id="cx-1" data-cx="0" data-violation="5" data-steps="5" data-property="NO-BUG" data-variant="toy-v1" data-scenario="buggy"');
     expect(html).toContain('Settings: engine <b>bfs</b>.');
+    // Each counterexample opens with its scenario's description from the catalogue.
+    expect(html).toContain('<p class="intro"><b>Scenario buggy:</b> toy buggy.</p>');
   });
 
   it('names in the HTML report the engine and the budgets, not the output paths', async () => {
