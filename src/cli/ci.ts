@@ -31,6 +31,7 @@ import { withTraces } from '../report/html-traces.js';
 import { openOutputs, runSettings, type RunOutputs, type RunSettings } from '../report/outputs.js';
 import { formatJunit } from '../report/junit.js';
 import { formatSummary, formatSummaryJson } from '../report/summary.js';
+import { listenForSigint, notStartedResult, wasInterrupted, type Sigint } from './interrupt.js';
 import { bfsProgressLine, checkOutputDir, defaultMemoryCeilingMiB, progressPrinter, simulateProgressLine, version, writeReports } from './io.js';
 import type { Catalog, Io, RunOptions } from './run.js';
 
@@ -123,25 +124,6 @@ export function jobsOf(config: CiConfig, allScenarios: readonly string[]): Job[]
   return jobs;
 }
 
-/** A run that SIGINT stopped before it finished (or before it started): INCOMPLETE, and it says why. */
-function interruptedResult(job: Job): CheckResult {
-  return {
-    verdict: 'incomplete',
-    variant: job.variant,
-    scenario: job.scenario,
-    engine: job.engine.engine,
-    states: 0,
-    transitions: 0,
-    maxDepth: 0,
-    seconds: 0,
-    complete: false,
-    invariants: [],
-    witnesses: [],
-    replay: `nlring check --variant ${job.variant} --scenario ${job.scenario}`,
-    stats: { hash: '', collisionProbability: 0, bytesPerState: 0, statesPerSecond: 0, stoppedBy: 'interrupted (SIGINT) before the run finished' },
-  };
-}
-
 /** SHA-256 of the document without its digest, as JSON: a merge recomputes it to refuse an edited file. */
 function digestOf(doc: Omit<CiDocument, 'digest'>): string {
   const { digest: _, ...rest } = doc as CiDocument;
@@ -176,24 +158,20 @@ export async function ciCommand(flags: Record<string, string>, io: Io, options: 
     if (!targets.has(k)) targets.set(k, await loadTarget(catalog, j.variant, j.scenario));
   }
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    io.stderr.write('nlring: interrupted: writing the reports of the runs finished so far\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
+  // SIGINT: the running bfs runs stop where they are and return what they explored (INCOMPLETE, `interrupted`); no new one starts.
+  const sigint = listenForSigint(io);
   let results: (CheckResult | undefined)[];
   try {
-    results = await runJobs(mine, config, f.jobs ?? config.jobs ?? 1, targets, io, options, controller.signal, outputs);
+    results = await runJobs(mine, config, f.jobs ?? config.jobs ?? 1, targets, io, options, sigint, outputs);
   } catch (e) {
     outputs.close();
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    sigint.dispose();
   }
-  const interrupted = controller.signal.aborted;
-  const finished = mine.map((j, i) => ({ job: j.index, result: results[i] ?? interruptedResult(j) }));
-  for (const [i, j] of mine.entries()) if (results[i] === undefined) outputs.runFinished(finished[i].result);
+  const interrupted = sigint.signal.aborted;
+  const finished = mine.map((j, i) => ({ job: j.index, result: results[i] ?? notStartedResult(targets.get(`${j.variant}\0${j.scenario}`)!, j.engine.engine, j.engine.seed ?? 0) }));
+  for (const i of mine.keys()) if (results[i] === undefined) outputs.runFinished(finished[i].result);
   outputs.finish(finished.map((x) => x.result));
   const shard = f.shard ?? null;
   const doc: CiDocument = {
@@ -278,7 +256,7 @@ function matrixOf(doc: CiDocument, catalog: Catalog) {
   const variants = [...new Set(bfsRuns.map((r) => r.variant))];
   const scenarios = [...new Set(bfsRuns.map((r) => r.scenario))];
   if (bfsRuns.length === 0 || variants.length * scenarios.length !== bfsRuns.length) return undefined;
-  if (doc.interrupted || bfsRuns.some((r) => r.stats?.stoppedBy?.startsWith('interrupted'))) return undefined;
+  if (doc.interrupted || bfsRuns.some(wasInterrupted)) return undefined;
   const byPair = new Map(bfsRuns.map((r) => [`${r.variant}\0${r.scenario}`, r]));
   const ordered = variants.flatMap((v) => scenarios.map((s) => byPair.get(`${v}\0${s}`)!));
   const targets = variants.map((v) => scenarios.map((s) => ({ variant: v, scenario: s }) as unknown as CheckTarget<any, any>));
@@ -301,9 +279,10 @@ async function runJobs(
   targets: Map<string, CheckTarget<any, any>>,
   io: Io,
   options: RunOptions,
-  signal: AbortSignal,
+  sigint: Sigint,
   outputs: RunOutputs,
 ): Promise<(CheckResult | undefined)[]> {
+  const signal = sigint.signal;
   const results: (CheckResult | undefined)[] = new Array(jobs.length).fill(undefined);
   // Events: a start when a run begins, its violations and finish when it ends. Runs in
   // parallel workers overlap, so their progress goes to stderr only, not to the events.
@@ -323,15 +302,16 @@ async function runJobs(
       };
       const done = await runInWorkers(
         bfsAt.map((i) => ({ variant: jobs[i].variant, scenario: jobs[i].scenario, label: label(i) })),
-        { ...b, maxMemoryMiB: b.maxMemoryMiB ?? defaultMemoryCeilingMiB(), symmetry: false, progressIntervalMs: options.progressIntervalMs },
+        { ...b, maxMemoryMiB: b.maxMemoryMiB ?? defaultMemoryCeilingMiB(), symmetry: false, progressIntervalMs: options.progressIntervalMs, interrupt: sigint.flag },
         workers,
         progress,
         signal,
+        (k, result) => {
+          results[bfsAt[k]] = result;
+          ended(bfsAt[k]);
+        },
       );
-      bfsAt.forEach((i, k) => {
-        results[i] = done[k];
-        if (done[k]) ended(i);
-      });
+      bfsAt.forEach((i, k) => (results[i] = done[k]));
     } else {
       for (const i of bfsAt) {
         if (signal.aborted) break;
