@@ -36,12 +36,12 @@ td.v-pass { background: #eaf6ec; } td.v-fail { background: #fdecea; } td.v-incom
 td ul { margin: .2rem 0 0; padding-left: 1.1rem; }
 .small { font-size: 12px; color: var(--muted); }
 a { color: #1f55c0; }
-.legend { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: .35rem 1.2rem; margin: .4rem 0 .2rem; padding: .6rem .8rem; border: 1px solid var(--line); background: #fff; }
+.legend { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: .35rem 1.2rem; margin: .4rem 0 .2rem; padding: .6rem .8rem; border: 1px solid var(--line); background: #fff; }
 /* A fixed symbol column: a wide symbol (a chip) no longer squeezes its text into a narrow column. */
-.legend > div { display: grid; grid-template-columns: 10.5em 1fr; gap: .6rem; align-items: center; transition: opacity .15s; }
+.legend > div { display: grid; grid-template-columns: 9em 1fr; gap: .6rem; align-items: center; transition: opacity .15s; }
 .legend .sym { justify-self: center; }
 .legend svg { display: block; }
-.legend .chip { white-space: nowrap; }
+.legend .chip { white-space: nowrap; font-size: 12px; }
 .legend > div.absent { opacity: .35; }
 .legend-note { margin: 0 0 1rem; }
 .keys kbd { border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 3px; padding: 0 .3rem; background: #fff; font-family: inherit; font-size: 12px; }
