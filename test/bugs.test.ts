@@ -7,15 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import * as catalog from '../src/catalog.js';
 import { BUGS, bugsPass, checkBug, missingNames, type BugEntry } from '../src/bugs.js';
-import { run } from '../src/cli/run.js';
 import { toyCatalog } from './fixtures/toy-catalog.js';
+import { runCli } from './fixtures/cli.js';
 
-async function nlring(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-  const code = await run(argv, io, { catalog: async () => catalog });
-  return { code, stdout, stderr };
+function nlring(argv: string[]) {
+  return runCli(argv, { catalog: async () => catalog });
 }
 
 /** The entries reproduced when the catalogue was written; a spec change must not lose any of them. */

@@ -7,17 +7,14 @@
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { bfs } from '../../src/check/bfs.js';
-import { run } from '../../src/cli/run.js';
 import { buildTarget } from '../../src/catalog.js';
 import { StateQueue } from '../../src/check/queue.js';
+import { runCli } from '../fixtures/cli.js';
 
 const heapMiB = () => getHeapStatistics().used_heap_size / 2 ** 20;
 
-async function nlring(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, { stdout: { write: (s: string) => void (stdout += s) }, stderr: { write: (s: string) => void (stderr += s) } });
-  return { code, stdout, stderr };
+function nlring(argv: string[]) {
+  return runCli(argv);
 }
 
 describe('memory ceiling', () => {

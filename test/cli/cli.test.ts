@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, USAGE, type Catalog, type RunOptions } from '../../src/cli/run.js';
 import { UsageError } from '../../src/errors.js';
 import { toyTarget, type ToyOptions } from '../fixtures/toy.js';
+import { runCli } from '../fixtures/cli.js';
 
 const SCENARIOS: Record<string, ToyOptions> = {
   good: { bug: null },
@@ -28,15 +29,8 @@ function toyCatalog(scenarios: Record<string, ToyOptions> = SCENARIOS): Catalog 
   };
 }
 
-async function nlring(argv: string[], options: RunOptions & { tty?: boolean } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false },
-  };
-  const code = await run(argv, io, { catalog: async () => toyCatalog(), ...options });
-  return { code, stdout, stderr };
+function nlring(argv: string[], { tty, ...options }: RunOptions & { tty?: boolean } = {}) {
+  return runCli(argv, { catalog: async () => toyCatalog(), ...options }, tty);
 }
 
 /** Exit 2 with exactly one line on stderr, nothing on stdout. */

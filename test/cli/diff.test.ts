@@ -3,9 +3,10 @@
  * the counterexample of its failing side; exit 0 / 1 / 3; bad input exit 2.
  */
 import { describe, expect, it } from 'vitest';
-import { run, type Catalog } from '../../src/cli/run.js';
+import { type Catalog } from '../../src/cli/run.js';
 import { toyCatalog } from '../fixtures/toy-catalog.js';
 import { toyTarget } from '../fixtures/toy.js';
+import { runCli } from '../fixtures/cli.js';
 
 /** The toy catalogue plus `toy-late`, whose bug sits at (4, 3): seven steps from init instead of five. */
 function withLateBug(): Catalog {
@@ -20,12 +21,8 @@ function withLateBug(): Catalog {
   };
 }
 
-async function nlring(argv: string[], catalog: () => Promise<Catalog> = async () => toyCatalog()) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-  const code = await run(argv, io, { catalog });
-  return { code, stdout, stderr };
+function nlring(argv: string[], catalog: () => Promise<Catalog> = async () => toyCatalog()) {
+  return runCli(argv, { catalog });
 }
 
 describe('nlring diff', () => {

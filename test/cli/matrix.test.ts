@@ -7,17 +7,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, type Catalog } from '../../src/cli/run.js';
+import { type Catalog } from '../../src/cli/run.js';
 import { cellsOf, computeMatrix } from '../../src/matrix.js';
 import { bfs } from '../../src/check/bfs.js';
 import { toyCatalog } from '../fixtures/toy-catalog.js';
+import { runCli } from '../fixtures/cli.js';
 
-async function nlring(argv: string[], catalog: () => Promise<Catalog> = async () => toyCatalog(), progressIntervalMs?: number) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-  const code = await run(argv, io, { catalog, progressIntervalMs });
-  return { code, stdout, stderr };
+function nlring(argv: string[], catalog: () => Promise<Catalog> = async () => toyCatalog(), progressIntervalMs?: number) {
+  return runCli(argv, { catalog, progressIntervalMs });
 }
 
 const realCatalog = () => import('../../src/catalog.js');

@@ -3,12 +3,13 @@
  * with a list of kinds that includes one the toy never takes (`jump`).
  */
 import { describe, expect, it } from 'vitest';
-import { run, USAGE, type Catalog } from '../../src/cli/run.js';
+import { USAGE, type Catalog } from '../../src/cli/run.js';
 import { UsageError } from '../../src/errors.js';
 import { bfs } from '../../src/check/bfs.js';
 import { formatText } from '../../src/report/text.js';
 import { stateSpaceLines } from '../../src/report/statespace.js';
 import { toyTarget, type ToyOptions } from '../fixtures/toy.js';
+import { runCli } from '../fixtures/cli.js';
 
 const SCENARIOS: Record<string, ToyOptions> = {
   good: { bug: null },
@@ -34,12 +35,8 @@ function catalog(scenarios: Record<string, ToyOptions>): Catalog {
   };
 }
 
-async function nlring(argv: string[], scenarios = SCENARIOS) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
-  const code = await run(argv, io, { catalog: async () => catalog(scenarios) });
-  return { code, stdout, stderr };
+function nlring(argv: string[], scenarios = SCENARIOS) {
+  return runCli(argv, { catalog: async () => catalog(scenarios) });
 }
 
 describe('check --stats', () => {

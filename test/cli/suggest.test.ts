@@ -5,14 +5,10 @@
  * guess when nothing is close.
  */
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
+import { runCli } from '../fixtures/cli.js';
 
-async function nlring(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
+function nlring(argv: string[]) {
+  return runCli(argv);
 }
 
 describe('a misspelt name gets one suggestion, on one line, exit 2', () => {

@@ -201,12 +201,8 @@ describe('<scenario>@<style> in the catalogue', () => {
 
 describe('nlring with <scenario>@<style>', () => {
   async function nlring(argv: string[]) {
-    const { run } = await import('../../src/cli/run.js');
-    let stdout = '';
-    let stderr = '';
-    const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-    const code = await run(argv, io, { catalog: () => import('../../src/catalog.js') });
-    return { code, stdout, stderr };
+    const { runCli } = await import('../fixtures/cli.js');
+    return runCli(argv, { catalog: () => import('../../src/catalog.js') });
   }
   it('matrix compares consumers property by property, and its replay lines name the styled scenario', async () => {
     const r = await nlring(['matrix', '--variants', 'reference', '--scenarios', 'copy-hold,copy-hold@ulogd2', '--format', 'json']);

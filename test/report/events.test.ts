@@ -11,12 +11,13 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { bfs } from '../../src/check/bfs.js';
 import { simulate } from '../../src/check/simulate.js';
 import { buildTarget } from '../../src/catalog.js';
-import { run, type RunOptions } from '../../src/cli/run.js';
+import { type RunOptions } from '../../src/cli/run.js';
 import { UsageError } from '../../src/errors.js';
 import { openEventSink, resultEvents, type NlringEvent } from '../../src/report/events.js';
 import { runSettings } from '../../src/report/outputs.js';
 import { toyCatalog } from '../fixtures/toy-catalog.js';
 import { toyTarget } from '../fixtures/toy.js';
+import { runCli } from '../fixtures/cli.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/events.schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -39,12 +40,8 @@ function readEvents(file: string): NlringEvent[] {
     });
 }
 
-async function nlring(argv: string[], options: RunOptions = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-  const code = await run(argv, io, { catalog: async () => toyCatalog(), ...options });
-  return { code, stdout, stderr };
+function nlring(argv: string[], options: RunOptions = {}) {
+  return runCli(argv, { catalog: async () => toyCatalog(), ...options });
 }
 
 describe('events of check and check-all', () => {

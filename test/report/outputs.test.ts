@@ -8,20 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { run, USAGE, type RunOptions } from '../../src/cli/run.js';
+import { USAGE, type RunOptions } from '../../src/cli/run.js';
 import { writeFileAtomic } from '../../src/report/outputs.js';
 import { toyCatalog } from '../fixtures/toy-catalog.js';
+import { runCli } from '../fixtures/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nlring-outputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const itfSchema = new Ajv2020({ strict: true }).compile(JSON.parse(readFileSync(new URL('../../schemas/itf.schema.json', import.meta.url), 'utf8')));
 
-async function nlring(argv: string[], options: RunOptions = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } };
-  const code = await run(argv, io, { catalog: async () => toyCatalog(), ...options });
-  return { code, stdout, stderr };
+function nlring(argv: string[], options: RunOptions = {}) {
+  return runCli(argv, { catalog: async () => toyCatalog(), ...options });
 }
 
 /** Only the real catalogue's modules are loaded for these (the default catalogue). */
