@@ -274,7 +274,6 @@ function textOptions(flags: Record<string, string>, io: Io): TextOptions {
 }
 
 /** Each command's flags and their kinds; exported for the help (cli/help.ts) and its test. */
-/** Each command's flags and their kinds; exported for the help (cli/help.ts) and its test. */
 export const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
   check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, ...TOOL_FLAGS, stats: 'switch', format: 'format' },
