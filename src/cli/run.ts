@@ -30,6 +30,7 @@ import { bugCheckToJson, bugListToJson, formatBugCheck, formatBugList } from '..
 import { formatCoverageJson, formatCoverageText } from '../report/coverage.js';
 import { deadSteps, formatDeadSteps } from '../report/statespace.js';
 import { didYouMean } from '../ci/suggest.js';
+import { commandHelp } from './help.js';
 import { liveness } from '../check/liveness.js';
 import { formatLivenessJson, formatLivenessText } from '../report/liveness.js';
 import type { Feature, PairCoverage } from '../scenarios/features.js';
@@ -88,6 +89,7 @@ usage:
   nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--jobs N] [--format text|json]
   nlring bugs [--check] [ID...] [--format text|json]
   nlring help | --help | -h
+  nlring help COMMAND | COMMAND --help    (that command's usage and flags only)
   nlring --version
 
   --variant V       protocol variant (default: the one marked * by \`nlring list\`), or a file
@@ -298,19 +300,27 @@ interface Parsed {
 }
 
 /** Hand-written on purpose: no dependency, and every mistake gets a one-line UsageError. */
-export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' {
+export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' | { readonly help: string } {
   if (argv.length === 0) throw new UsageError('missing command (try nlring --help)');
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') return 'help';
+  if (command === '--help' || command === '-h' || (command === 'help' && rest.length === 0)) return 'help';
+  if (command === 'help') {
+    // `nlring help COMMAND`: that command's help, as `nlring COMMAND --help` prints it.
+    if (rest[0] === '--help' || rest[0] === '-h') return { help: 'help' };
+    if (rest.length > 1) throw new UsageError(`help takes one command, got ${rest.length}: ${rest.join(' ')}`);
+    if (!Object.hasOwn(COMMANDS, rest[0])) throw new UsageError(`unknown command '${rest[0]}'${didYouMean(rest[0], Object.keys(COMMANDS)) || ' (try nlring --help)'}`);
+    return { help: rest[0] };
+  }
   if (command === '--version') return 'version';
-  const spec = COMMANDS[command];
+  // Own keys only: `nlring constructor` is not a command.
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!spec) throw new UsageError(`unknown command '${command}'${didYouMean(command, Object.keys(COMMANDS)) || ' (try nlring --help)'}`);
 
   const flags: Record<string, string> = {};
   const operands: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg === '--help' || arg === '-h') return 'help';
+    if (arg === '--help' || arg === '-h') return { help: command };
     if (arg === '--version') return 'version';
     if (!arg.startsWith('--')) {
       if (OPERANDS.has(command) && !arg.startsWith('-')) {
@@ -321,7 +331,7 @@ export function parseArgs(argv: readonly string[]): Parsed | 'help' | 'version' 
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    const kind = spec[name];
+    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (kind === undefined) throw new UsageError(`unknown flag --${name} for ${command}${didYouMean(name, Object.keys(spec)).replace(/mean /, 'mean --')}`);
     let value: string;
     if (kind === 'switch') {
@@ -364,6 +374,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
     }
     if (parsed === 'version') {
       io.stdout.write(`${version()}\n`);
+      return EXIT.pass;
+    }
+    if ('help' in parsed) {
+      io.stdout.write(commandHelp(USAGE, COMMANDS, parsed.help));
       return EXIT.pass;
     }
     const { command, flags, operands } = parsed;

@@ -71,9 +71,16 @@ describe('nlring usage errors: one line on stderr, exit 2', () => {
 });
 
 describe('nlring help and version', () => {
-  it.each([['--help'], ['-h'], ['help'], ['check', '--scenario', 'good', '--help']])('%j prints usage on stdout', async (...argv) => {
+  it.each([['--help'], ['-h'], ['help']])('%j prints usage on stdout', async (...argv) => {
     const r = await nlring(argv);
     expect(r).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  it('a command with --help prints the help of that command only (test/cli/help.test.ts)', async () => {
+    const r = await nlring(['check', '--scenario', 'good', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}nlring check --scenario S/m);
+    expect(r.stdout).not.toMatch(/^ {2}nlring replay/m);
   });
 
   it('prints the package version', async () => {

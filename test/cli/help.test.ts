@@ -6,8 +6,9 @@
  * `nlring --help` the whole text.
  */
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, USAGE, run } from '../../src/cli/run.js';
+import { COMMANDS, USAGE } from '../../src/cli/run.js';
 import { commandHelp, undocumentedFlags } from '../../src/cli/help.js';
+import { runCli } from '../fixtures/cli.js';
 
 const commands = Object.keys(COMMANDS);
 
@@ -54,5 +55,37 @@ describe('help of one command, cut out of USAGE', () => {
 
   it('ends with the exit codes', () => {
     for (const c of commands) expect(commandHelp(USAGE, COMMANDS, c)).toMatch(/\nexit codes: [^]*\n$/);
+  });
+});
+
+// The catalogue must not be needed for help.
+const nlring = (argv: string[]) => runCli(argv, { catalog: () => Promise.reject(new Error('help loaded the model')) });
+
+describe('nlring <command> --help, nlring help <command>', () => {
+  it.each(commands)('%s --help, -h and help %s print its help alone', async (c) => {
+    const want = { code: 0, stdout: commandHelp(USAGE, COMMANDS, c), stderr: '' };
+    expect(await nlring([c, '--help'])).toEqual(want);
+    expect(await nlring([c, '-h'])).toEqual(want);
+    expect(await nlring(['help', c])).toEqual(want);
+    expect(want.stdout.length).toBeLessThan(USAGE.length);
+  });
+
+  it('--help wins over the rest of the command line, as before', async () => {
+    expect((await nlring(['check', '--scenario', 'nope', '--max-states', '5', '--help'])).stdout).toBe(commandHelp(USAGE, COMMANDS, 'check'));
+  });
+
+  it.each([[['--help']], [['-h']], [['help']]])('%j prints the whole text', async (argv) => {
+    expect(await nlring(argv)).toEqual({ code: 0, stdout: USAGE, stderr: '' });
+  });
+
+  it.each([
+    [['help', 'chek'], "nlring: unknown command 'chek'; did you mean check?\n"],
+    [['help', 'frobnicate'], "nlring: unknown command 'frobnicate' (try nlring --help)\n"],
+    [['help', 'check', 'replay'], 'nlring: help takes one command, got 2: check replay\n'],
+    [['constructor'], "nlring: unknown command 'constructor' (try nlring --help)\n"],
+    [['help', 'constructor'], "nlring: unknown command 'constructor' (try nlring --help)\n"],
+    [['check', '--constructor'], 'nlring: unknown flag --constructor for check\n'],
+  ])('%j is a usage error', async (argv, stderr) => {
+    expect(await nlring(argv)).toEqual({ code: 2, stdout: '', stderr });
   });
 });
