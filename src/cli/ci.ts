@@ -217,7 +217,8 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
   files['index.html'] = formatHtml({
     version: version(),
     title: 'nlring ci',
-    results: traced,
+    // A whole grid's bfs runs go in as the matrix, which carries them; only the other runs as results, so none counts twice.
+    results: grid ? traced.filter((r) => r.engine !== 'bfs') : traced,
     scenarioDescriptions: scenarioDescriptionsOf(catalog.listScenarios()),
     ...(grid ? { matrix: { ...grid, runs: traced.filter((r) => r.engine === 'bfs') } } : {}),
     settings: [

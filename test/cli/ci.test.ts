@@ -48,6 +48,8 @@ describe('nlring ci', () => {
     expect(doc.gate.verdict).toBe('pass');
     // The page's counterexamples open with their scenario's description from the catalogue.
     expect(readFileSync(join(ok.out, 'index.html'), 'utf8')).toMatch(/<\/h3>\n<p class="intro"><b>Scenario [a-z0-9-]+:<\/b> [^<]+\.<\/p>/);
+    // The page counts each of the 4 runs once (the matrix carries them; they are not also given as results).
+    expect(readFileSync(join(ok.out, 'index.html'), 'utf8')).toContain('<p class="meta">4 runs: 2 pass, 2 fail, 0 incomplete.</p>');
     expect(doc.gate.accepted.map((f: { property: string }) => f.property).sort()).toEqual(['POLL-IN-AT-CURSOR', 'RET-TX-SENDMSG']);
   });
 
