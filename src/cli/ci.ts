@@ -226,7 +226,12 @@ async function report(doc: CiDocument, out: string, io: Io, json: boolean, catal
       ...Object.entries(budgetsOf(doc.config)).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]),
       ...(doc.shard ? [['shard', `${doc.shard.index}/${doc.shard.count}`] as [string, string]] : []),
     ],
-    ...(incompleteWhy !== undefined ? { notices: [`INCOMPLETE: ${incompleteWhy}; runs that did not finish are marked INCOMPLETE`] } : {}),
+    // What the gate judges, at the top: every verdict below is the checker's, most of them accepted by the baseline.
+    notices: [
+      ...(incompleteWhy !== undefined ? [`INCOMPLETE: ${incompleteWhy}; runs that did not finish are marked INCOMPLETE`] : []),
+      ...gate.new.map((f) => `NEW (not in the baseline, fails the gate): ${f.variant} ${f.scenario} ${f.property}`),
+      ...gate.fixed.map((b) => `FIXED (in the baseline, no longer found): ${b.variant} ${b.scenario} ${b.property}`),
+    ],
   });
   await writeReports(out, files);
   io.stdout.write(json ? JSON.stringify(gateJson, null, 2) + '\n' : text);

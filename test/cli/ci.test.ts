@@ -37,6 +37,7 @@ describe('nlring ci', () => {
     expect(r1.stdout).toMatch(/^nlring ci: FAIL {2}4 runs/);
     expect(r1.stdout).toContain('linux-4.5 tx-batch RET-TX-SENDMSG: violated after');
     expect(r1.stdout).toContain('nlring replay --variant linux-4.5 --scenario poll --property POLL-IN-AT-CURSOR --path ');
+    expect(readFileSync(join(bare.out, 'index.html'), 'utf8')).toContain('NEW (not in the baseline, fails the gate): linux-4.5 tx-batch RET-TX-SENDMSG');
 
     const ok = workspace({ ...SMALL, baseline: BASELINE });
     const r2 = nlring(['ci', '--config', ok.config]);
@@ -50,6 +51,7 @@ describe('nlring ci', () => {
     expect(readFileSync(join(ok.out, 'index.html'), 'utf8')).toMatch(/<\/h3>\n<p class="intro"><b>Scenario [a-z0-9-]+:<\/b> [^<]+\.<\/p>/);
     // The page counts each of the 4 runs once (the matrix carries them; they are not also given as results).
     expect(readFileSync(join(ok.out, 'index.html'), 'utf8')).toContain('<p class="meta">4 runs: 2 pass, 2 fail, 0 incomplete.</p>');
+    expect(readFileSync(join(ok.out, 'index.html'), 'utf8')).not.toContain('NEW (not in the baseline');
     expect(doc.gate.accepted.map((f: { property: string }) => f.property).sort()).toEqual(['POLL-IN-AT-CURSOR', 'RET-TX-SENDMSG']);
   });
 
