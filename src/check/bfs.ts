@@ -58,6 +58,13 @@ export interface BfsOptions extends Budgets {
    */
   readonly symmetry?: boolean;
   /**
+   * Spill the frontier to disk (off by default): each level's full chunks go to a
+   * file in the system's temporary directory and are streamed back in order, so
+   * the frontier costs at most two chunks per level in memory and the memory
+   * budget counts only those. Results are the same either way.
+   */
+  readonly diskQueue?: boolean;
+  /**
    * The ids `target.invariants` was restricted to (`nlring --property`), if it was.
    * The search judges `target.invariants` either way; these only go into the
    * result (`properties`) and its reproduce line, so that it restricts the same way.
@@ -216,8 +223,13 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     for (const chunk of pool) n += chunk.byteLength;
     return n;
   };
+  /** The queues of the levels not yet released. */
+  const liveQueues = new Set<StateQueue>();
   class Level {
-    readonly queue = st.load ? new StateQueue(keepFingerprints ? 3 : 1, pool) : null;
+    readonly queue = st.load ? new StateQueue(keepFingerprints ? 3 : 1, pool, { spill: options.diskQueue === true }) : null;
+    constructor() {
+      if (this.queue) liveQueues.add(this.queue);
+    }
     private readonly slots: Slot[] = [];
     private readonly slotIds: number[] = [];
     private taken = 0;
@@ -262,85 +274,91 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 
   let depth = 0;
   let expanded = 0;
-  search: while (level.size > 0) {
-    if (depth >= maxDepth) {
-      // Only an honest stop if something below this depth remains unexplored.
-      for (let i = 0; i < level.size; i++) {
-        level.take(cur);
-        if (spec.actions(st.state(cur)).length > 0) {
-          stoppedBy = 'max-depth';
-          break;
+  // Spilled levels hold a file each: closed (and unlinked) however the search ends, also by an exception.
+  try {
+    search: while (level.size > 0) {
+      if (depth >= maxDepth) {
+        // Only an honest stop if something below this depth remains unexplored.
+        for (let i = 0; i < level.size; i++) {
+          level.take(cur);
+          if (spec.actions(st.state(cur)).length > 0) {
+            stoppedBy = 'max-depth';
+            break;
+          }
         }
+        break;
       }
-      break;
-    }
-    const next = new Level();
-    for (let i = 0; i < level.size; i++) {
-      const curId = level.take(cur);
-      const actions = spec.actions(st.state(cur));
-      for (let k = 0; k < actions.length; k++) {
-        st.copy(succ, cur);
-        st.apply(succ, actions[k]);
-        const t = st.state(succ);
-        transitions++;
-        firings.add(actions[k]);
-        identify(succ, fp);
-        const free = seen.find(fp[0], fp[1]);
-        const isNew = free >= 0;
-        const failed = judge(t, isNew);
-        if (failed) {
-          if (!options.allViolations) {
-            bad = { id: curId, action: k, property: failed };
-            deepest = depth + 1;
+      const next = new Level();
+      for (let i = 0; i < level.size; i++) {
+        const curId = level.take(cur);
+        const actions = spec.actions(st.state(cur));
+        for (let k = 0; k < actions.length; k++) {
+          st.copy(succ, cur);
+          st.apply(succ, actions[k]);
+          const t = st.state(succ);
+          transitions++;
+          firings.add(actions[k]);
+          identify(succ, fp);
+          const free = seen.find(fp[0], fp[1]);
+          const isNew = free >= 0;
+          const failed = judge(t, isNew);
+          if (failed) {
+            if (!options.allViolations) {
+              bad = { id: curId, action: k, property: failed };
+              deepest = depth + 1;
+              break search;
+            }
+            noteAll(t, curId, k);
+            if (violated.size === invariants.length) break search; // nothing left to find
+          }
+          if (!isNew) continue;
+          if (seen.size >= maxStates) {
+            stoppedBy = 'max-states';
             break search;
           }
-          noteAll(t, curId, k);
-          if (violated.size === invariants.length) break search; // nothing left to find
+          seen.addAt(free, fp[0], fp[1]);
+          deepest = depth + 1;
+          next.add(succ, admit(curId, k), fp);
         }
-        if (!isNew) continue;
-        if (seen.size >= maxStates) {
-          stoppedBy = 'max-states';
-          break search;
-        }
-        seen.addAt(free, fp[0], fp[1]);
-        deepest = depth + 1;
-        next.add(succ, admit(curId, k), fp);
-      }
-      expanded++;
-      // The clock after the first expanded state and every 64th after it (every one when progress is asked
-      // for at every chance), the heap every 16384: reading them per state cost a few percent.
-      if ((expanded & 63) === 1 || interval === 0) {
-        const now = performance.now();
-        if ((now - started) / 1000 >= timeBudget) {
-          stoppedBy = 'time-budget';
-          break search;
-        }
-        if (options.interrupted?.()) {
-          stoppedBy = 'interrupted';
-          break search;
-        }
-        if ((expanded & 16383) === 1 && memoryMiB(heldBytes(level, next)) >= maxMemory) {
-          stoppedBy = 'memory';
-          break search;
-        }
-        if (options.onProgress && now - lastProgress >= interval) {
-          lastProgress = now;
-          const seconds = (now - started) / 1000;
-          options.onProgress({
-            seconds,
-            transitions,
-            distinct: seen.size,
-            queue: level.size - i - 1 + next.size,
-            depth,
-            perSecond: seconds > 0 ? seen.size / seconds : 0,
-          });
+        expanded++;
+        // The clock after the first expanded state and every 64th after it (every one when progress is asked
+        // for at every chance), the heap every 16384: reading them per state cost a few percent.
+        if ((expanded & 63) === 1 || interval === 0) {
+          const now = performance.now();
+          if ((now - started) / 1000 >= timeBudget) {
+            stoppedBy = 'time-budget';
+            break search;
+          }
+          if (options.interrupted?.()) {
+            stoppedBy = 'interrupted';
+            break search;
+          }
+          if ((expanded & 16383) === 1 && memoryMiB(heldBytes(level, next)) >= maxMemory) {
+            stoppedBy = 'memory';
+            break search;
+          }
+          if (options.onProgress && now - lastProgress >= interval) {
+            lastProgress = now;
+            const seconds = (now - started) / 1000;
+            options.onProgress({
+              seconds,
+              transitions,
+              distinct: seen.size,
+              queue: level.size - i - 1 + next.size,
+              depth,
+              perSecond: seconds > 0 ? seen.size / seconds : 0,
+            });
+          }
         }
       }
+      level.queue?.release();
+      if (level.queue) liveQueues.delete(level.queue);
+      if (next.size > 0) levels.push(next.size);
+      level = next;
+      depth++;
     }
-    level.queue?.release();
-    if (next.size > 0) levels.push(next.size);
-    level = next;
-    depth++;
+  } finally {
+    for (const q of liveQueues) q.release();
   }
 
   const seconds = Math.round(performance.now() - started) / 1000;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StateQueue } from '../../src/check/queue.js';
 
 describe('StateQueue', () => {
@@ -51,5 +54,67 @@ describe('StateQueue', () => {
 
   it('refuses a state longer than its length slot', () => {
     expect(() => new StateQueue(0).push(new Uint16Array(0x10000), [])).toThrow(/exceeds 65535/);
+  });
+
+  describe('spilling to disk', () => {
+    // Model-based, with 64-unit chunks so that a few hundred states span dozens of them (and some states need a chunk of their own).
+    test.prop([fc.array(fc.tuple(fc.array(fc.nat({ max: 0xffff }), { maxLength: 90 }), fc.nat({ max: 0xffffffff })), { maxLength: 300 })], { numRuns: 100 })(
+      'gives back exactly what was pushed, across many chunks',
+      (items) => {
+        const q = new StateQueue(2, [], { spill: true, chunkUnits: 64 });
+        for (const [units, tag] of items) q.push(Uint16Array.from(units), [tag, tag ^ 0x80000001]);
+        const tag = new Uint32Array(2);
+        for (const [units, t] of items) {
+          expect([...q.take(tag)]).toEqual(units);
+          expect([...tag]).toEqual([t, (t ^ 0x80000001) >>> 0]);
+        }
+        expect(q.size).toBe(0);
+        q.release();
+      },
+    );
+
+    it('holds at most the chunk being written and the one being read in memory, and leaves no file behind', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'nlring-queue-test-'));
+      try {
+        const pool: Uint16Array[] = [];
+        const q = new StateQueue(1, pool, { spill: true, chunkUnits: 256, dir });
+        const units = new Uint16Array(20);
+        // 1 + 2 + 20 = 23 units a state: 11 states a chunk, 1000 states are 91 chunks.
+        for (let i = 0; i < 1000; i++) {
+          units.fill(i & 0xffff);
+          q.push(units, [i * 7919]);
+        }
+        expect(q.bytes).toBe(256 * 2); // only the chunk being written
+        expect(q.spilledBytes).toBe(90 * 11 * 23 * 2);
+        const tag = new Uint32Array(1);
+        for (let i = 0; i < 1000; i++) {
+          const u = q.take(tag);
+          expect(tag[0]).toBe((i * 7919) >>> 0);
+          expect(u.length).toBe(20);
+          expect(u[0]).toBe(i & 0xffff);
+          expect(u[19]).toBe(i & 0xffff);
+          expect(q.bytes).toBeLessThanOrEqual(2 * 256 * 2);
+        }
+        // POSIX: the file was unlinked as soon as it was opened.
+        if (process.platform !== 'win32') expect(readdirSync(dir)).toEqual([]);
+        q.release();
+        expect(readdirSync(dir)).toEqual([]);
+        expect(q.bytes).toBe(0);
+        expect(pool.length).toBe(2); // the write chunk and the read buffer go back to the pool
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reads a chunk that is spilled while it is being read', () => {
+      const q = new StateQueue(0, [], { spill: true, chunkUnits: 16 });
+      const tag = new Uint32Array(0);
+      // 1 + 4 units a state, 3 states a chunk: read the first, then fill the chunk past its end.
+      q.push(Uint16Array.of(1, 1, 1, 1), []);
+      expect([...q.take(tag)]).toEqual([1, 1, 1, 1]);
+      for (let i = 2; i <= 7; i++) q.push(new Uint16Array(4).fill(i), []);
+      for (let i = 2; i <= 7; i++) expect([...q.take(tag)]).toEqual([i, i, i, i]);
+      q.release();
+    });
   });
 });
