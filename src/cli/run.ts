@@ -117,6 +117,10 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     earlier on the same path
   --symmetry        count states that differ only by a permutation of interchangeable
                     producers (same program and bounds) once (bfs only; off by default)
+  --disk-queue      check, check-all: keep each BFS level's frontier in a file in the system's
+                    temporary directory, streamed back in order, instead of memory (bfs only;
+                    off by default). Same results; --max-memory then counts only the two
+                    chunks per level held in memory
   --liveness        instead of the invariants: non-progress cycles (livelocks) under weak
                     fairness of the threads, and terminal states with work left undone,
                     each shown as a lasso, stem then loop (bfs only; docs/liveness.md)
@@ -222,7 +226,7 @@ cells incomplete. bugs --check: 0 every runnable entry reproduces, 1 one does no
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
-const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch' };
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch' };
 /** check only: the liveness check (src/check/liveness.ts) instead of the invariants. */
 const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
@@ -232,7 +236,7 @@ const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'liveness', 'stats', 'dead-steps'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'liveness', 'stats', 'dead-steps'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -649,6 +653,7 @@ function workerBfs(
     ...budgets(flags),
     allViolations: flags['all-violations'] === 'true',
     symmetry: flags.symmetry === 'true',
+    diskQueue: flags['disk-queue'] === 'true',
     ...(properties ? { properties: [...properties] } : {}),
     progressIntervalMs: options.progressIntervalMs,
   };
@@ -676,6 +681,7 @@ async function runEngine(
           ...budgets(flags),
           allViolations: flags['all-violations'] === 'true',
           symmetry: flags.symmetry === 'true',
+          diskQueue: flags['disk-queue'] === 'true',
           properties,
           onProgress: (p) => {
             progress.show(bfsProgressLine(p));
@@ -785,7 +791,7 @@ async function livenessCheck(
   options: RunOptions,
   named: { readonly variant: string; readonly scenario: string },
 ): Promise<number> {
-  for (const name of ['property', 'all-violations', 'symmetry', 'junit', 'events', 'itf', 'stats']) {
+  for (const name of ['property', 'all-violations', 'symmetry', 'disk-queue', 'junit', 'events', 'itf', 'stats']) {
     if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
   }
   const progress = progressPrinter(io, target.scenario);
