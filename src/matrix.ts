@@ -43,6 +43,8 @@ export interface MatrixSource {
 export interface MatrixOptions extends Budgets {
   /** bfs symmetry reduction (verdicts and counterexample lengths are unchanged; paths may differ). */
   readonly symmetry?: boolean;
+  /** bfs's diskQueue: each level's frontier in a temporary file (results are the same). */
+  readonly diskQueue?: boolean;
   /** Milliseconds between progress calls of each run (bfs's default unless given). */
   readonly progressIntervalMs?: number;
   /**
@@ -102,6 +104,7 @@ export function computeMatrix(source: MatrixSource, variants: readonly string[],
           maxMemoryMiB: options.maxMemoryMiB ?? options.defaultMaxMemoryMiB,
           allViolations: true,
           symmetry: options.symmetry === true,
+          diskQueue: options.diskQueue === true,
           onProgress: progress ? (p) => progress.show(p) : undefined,
           progressIntervalMs: options.progressIntervalMs,
         });
@@ -139,6 +142,7 @@ export async function computeMatrixInWorkers(
       timeBudgetSeconds: options.timeBudgetSeconds,
       maxMemoryMiB: options.maxMemoryMiB ?? options.defaultMaxMemoryMiB,
       symmetry: options.symmetry === true,
+      diskQueue: options.diskQueue === true,
       progressIntervalMs: options.progressIntervalMs,
     },
     jobs,

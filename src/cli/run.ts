@@ -85,8 +85,8 @@ usage:
                    [--junit FILE] [--events FILE] [--itf DIR]
   nlring ci [--config FILE] [--out DIR] [--shard i/n] [--strict] [--jobs N] [--events FILE] [--itf DIR] [--format text|json]
   nlring merge FILE... [--out DIR] [--format text|json]
-  nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--jobs N] [--format text|json|md]
-  nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--jobs N] [--format text|json]
+  nlring matrix [--variants V,...] [--scenarios S,...] [--out DIR] [bfs budgets] [--symmetry] [--disk-queue] [--jobs N] [--format text|json|md]
+  nlring diff A B [--scenarios S,...] [bfs budgets] [--symmetry] [--disk-queue] [--jobs N] [--format text|json]
   nlring bugs [--check] [ID...] [--format text|json]
   nlring help | --help | -h
   nlring help COMMAND | COMMAND --help    (that command's usage and flags only)
@@ -117,10 +117,10 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     earlier on the same path
   --symmetry        count states that differ only by a permutation of interchangeable
                     producers (same program and bounds) once (bfs only; off by default)
-  --disk-queue      check, check-all: keep each BFS level's frontier in a file in the system's
-                    temporary directory, streamed back in order, instead of memory (bfs only;
-                    off by default). Same results; --max-memory then counts only the two
-                    chunks per level held in memory
+  --disk-queue      check, check-all, matrix, diff: keep each BFS level's frontier in a file
+                    in the system's temporary directory, streamed back in order, instead of
+                    memory (bfs only; off by default). Same results; --max-memory then counts
+                    only the two chunks per level held in memory
   --liveness        instead of the invariants: non-progress cycles (livelocks) under weak
                     fairness of the threads, and terminal states with work left undone,
                     each shown as a lasso, stem then loop (bfs only; docs/liveness.md)
@@ -232,7 +232,7 @@ const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
 const ENGINES: readonly Engine[] = ['bfs', 'simulate', 'pbt'];
 /** matrix and diff always run bfs with --all-violations; these shape the runs. */
-const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', symmetry: 'switch', jobs: 'count' };
+const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', symmetry: 'switch', 'disk-queue': 'switch', jobs: 'count' };
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
@@ -625,6 +625,7 @@ async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[
     // As for check: a run that outgrows memory stops as INCOMPLETE instead of crashing the process.
     defaultMaxMemoryMiB: defaultMemoryCeilingMiB(),
     symmetry: flags.symmetry === 'true',
+    diskQueue: flags['disk-queue'] === 'true',
     progressIntervalMs: options.progressIntervalMs,
     progress: (label) => {
       const printer = progressPrinter(io, label);
