@@ -3,6 +3,7 @@ import { bfs, type BfsOptions } from '../../src/check/bfs.js';
 import { spillCounter } from '../../src/check/queue.js';
 import { buildTarget } from '../../src/catalog.js';
 import type { CheckTarget, ActionBase } from '../../src/model/interface.js';
+import { runCli } from '../fixtures/cli.js';
 import { toyTarget } from '../fixtures/toy.js';
 
 /** A result without what depends on the clock (seconds and rates), for comparing two runs field by field. */
@@ -45,4 +46,19 @@ describe('bfs --disk-queue gives the same results as the frontier in memory', ()
     const { inMemory, onDisk } = both(toyTarget({ bug: [3, 2] }), { allViolations: true });
     expect(timeless(onDisk)).toEqual(timeless(inMemory));
   });
+
+  it('nlring check --disk-queue: the same JSON report but for seconds and rates; refused where it does not apply', async () => {
+    const argv = ['check', '--variant', 'linux-3.10', '--scenario', 'skip-hold', '--all-violations', '--max-states', '400000', '--format', 'json'];
+    const off = await runCli(argv);
+    const on = await runCli([...argv, '--disk-queue']);
+    expect(on.code).toBe(off.code);
+    expect(on.code).toBe(1);
+    expect(timeless(JSON.parse(on.stdout))).toEqual(timeless(JSON.parse(off.stdout)));
+    const liveness = await runCli(['check', '--scenario', 'tx-sibling', '--liveness', '--disk-queue']);
+    expect(liveness.code).toBe(2);
+    expect(liveness.stderr).toMatch(/--disk-queue does not apply to --liveness/);
+    const simulate = await runCli(['check', '--scenario', 'tx-sibling', '--engine', 'simulate', '--disk-queue']);
+    expect(simulate.code).toBe(2);
+    expect(simulate.stderr).toMatch(/--disk-queue does not apply to --engine simulate/);
+  }, 60_000);
 });
