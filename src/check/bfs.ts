@@ -21,7 +21,8 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
-import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint } from './fingerprint.js';
+import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint, type VisitedSet } from './fingerprint.js';
+import { BitstateSet, hashFactor, omissionEstimate } from './bitstate.js';
 import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
@@ -64,6 +65,13 @@ export interface BfsOptions extends Budgets {
    * budget counts only those. Results are the same either way.
    */
   readonly diskQueue?: boolean;
+  /**
+   * Bitstate hashing (SPIN's supertrace, check/bitstate.ts): the visited set is a bit
+   * array of 2^bitstate bits instead of a fingerprint table. A state may be taken for
+   * seen when it was not, so without a violation the verdict is `incomplete`
+   * (stoppedBy `bitstate`), never `pass`; a violation found is real (it replays).
+   */
+  readonly bitstate?: number;
   /**
    * The ids `target.invariants` was restricted to (`nlring --property`), if it was.
    * The search judges `target.invariants` either way; these only go into the
@@ -115,7 +123,7 @@ export function limitsOf(options: Budgets & { readonly progressIntervalMs?: numb
 }
 
 /**
- * The memory a run is judged on, in MiB: `held` bytes of its own typed arrays plus
+ * The memory a run is judged on, in bytes: `held` bytes of its own typed arrays plus
  * the JS heap in use.
  *
  * Why not `process.memoryUsage().arrayBuffers`: it is process-wide, and a finished
@@ -129,8 +137,8 @@ export function limitsOf(options: Budgets & { readonly progressIntervalMs?: numb
  * heap_size_limit, and BFS keeps almost nothing there (its states live in the
  * arrays), so the reading is dominated by live data.
  */
-function memoryMiB(held: number): number {
-  return (held + getHeapStatistics().used_heap_size) / 2 ** 20;
+function memoryBytes(held: number): number {
+  return held + getHeapStatistics().used_heap_size;
 }
 
 export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options: BfsOptions = {}): CheckResult {
@@ -153,7 +161,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   // Levels keep each state's own fingerprint so that reloading it needs no rehash.
   const keepFingerprints = st.incremental && !symmetric;
 
-  const seen = new FingerprintSet();
+  const seen: VisitedSet = options.bitstate !== undefined ? new BitstateSet(options.bitstate) : new FingerprintSet();
   const fp = new Uint32Array(2);
   // State ids are discovery order; parent[id] and via[id] rebuild the path to id.
   const parent = new GrowableArray((n) => new Uint32Array(n));
@@ -221,6 +229,14 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const heldBytes = (a: Level, b: Level): number => {
     let n = seen.bytes + parent.bytes + via.bytes + (a.queue?.bytes ?? 0) + (b.queue?.bytes ?? 0);
     for (const chunk of pool) n += chunk.byteLength;
+    return n;
+  };
+  /** The most the run held at once (its arrays plus the JS heap), sampled where the frontier is largest: `peakHeldBytes`. */
+  let peakHeld = 0;
+  /** The bytes the run holds now (see memoryBytes), noted if they are the most so far. */
+  const held = (a: Level, b: Level): number => {
+    const n = memoryBytes(heldBytes(a, b));
+    if (n > peakHeld) peakHeld = n;
     return n;
   };
   /** The queues of the levels not yet released. */
@@ -333,7 +349,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
             stoppedBy = 'interrupted';
             break search;
           }
-          if ((expanded & 16383) === 1 && memoryMiB(heldBytes(level, next)) >= maxMemory) {
+          if ((expanded & 16383) === 1 && held(level, next) / 2 ** 20 >= maxMemory) {
             stoppedBy = 'memory';
             break search;
           }
@@ -351,6 +367,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
           }
         }
       }
+      held(level, next); // a level and the next one whole: where the frontier peaks
       level.queue?.release();
       if (level.queue) liveQueues.delete(level.queue);
       if (next.size > 0) levels.push(next.size);
@@ -362,10 +379,23 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   }
 
   const seconds = Math.round(performance.now() - started) / 1000;
+  // A bitstate search that ran to its end without a violation has still proved nothing.
+  if (seen instanceof BitstateSet && !stoppedBy && !bad) stoppedBy = 'bitstate';
+  // The last sample: what is left once the frontier is gone (a run may end before its first sample).
+  peakHeld = Math.max(peakHeld, memoryBytes(seen.bytes + parent.bytes + via.bytes));
+  const perState = (bytes: number) => Math.round((bytes / Math.max(1, seen.size)) * 10) / 10;
   const stats: EngineStats = {
     hash: symmetric ? FINGERPRINT_HASH : st.hashName,
     collisionProbability: collisionProbability(seen.size),
-    bytesPerState: Math.round(((seen.bytes + parent.bytes + via.bytes) / Math.max(1, seen.size)) * 10) / 10,
+    bytesPerState: perState(seen.bytes + parent.bytes + via.bytes),
+    // ru_maxrss is in KiB on Linux: the process's peak, earlier runs in it included (result.ts).
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakHeldBytes: peakHeld,
+    heldBytesPerState: perState(peakHeld),
+    ...(Number.isFinite(maxMemory) ? { memoryCeilingMiB: maxMemory } : {}),
+    ...(seen instanceof BitstateSet
+      ? { bitstate: { bits: seen.bits, hashFunctions: seen.hashFunctions, hashFactor: hashFactor(seen.bits, seen.size), omissionEstimate: omissionEstimate(seen.bits, seen.hashFunctions, seen.size) } }
+      : {}),
     statesPerSecond: seconds > 0 ? Math.round(seen.size / seconds) : seen.size,
     ...(stoppedBy ? { stoppedBy } : {}),
   };

@@ -60,13 +60,31 @@ export function fingerprint(units: Uint16Array, out: Uint32Array): void {
 }
 
 /**
+ * What BFS needs of its visited set: look a fingerprint up once, then store it where
+ * the look-up said, and how many states and bytes it holds. FingerprintSet is exact
+ * (up to fingerprint collisions); BitstateSet (check/bitstate.ts) is SPIN's supertrace.
+ */
+export interface VisitedSet {
+  /** States stored. */
+  readonly size: number;
+  /** Bytes of the typed arrays it holds. */
+  readonly bytes: number;
+  /** -1 if the fingerprint counts as seen, else a non-negative position for `addAt` (valid until the set next changes). */
+  find(hi: number, lo: number): number;
+  /** Store a fingerprint `find` has just reported missing, at the position it returned. */
+  addAt(slot: number, hi: number, lo: number): void;
+  /** Store the fingerprint; true if it was not seen. */
+  add(hi: number, lo: number): boolean;
+}
+
+/**
  * A set of 64-bit fingerprints. The pair (0, 0) marks an empty slot, so a
  * fingerprint equal to it is stored as (0, 1): one more (harmless) collision.
  * The slot count is not a power of two: it grows by 3/2 whenever the load
  * passes 3/4, so the load stays between 1/2 and 3/4 (8 to 16 bytes per state),
  * and a slot is chosen by multiply-shift of the well-mixed low half.
  */
-export class FingerprintSet {
+export class FingerprintSet implements VisitedSet {
   private table: Uint32Array;
   private slots: number;
   private count = 0;

@@ -49,8 +49,33 @@ export interface EngineStats {
   readonly hash: string;
   /** TLC-style optimistic probability that a fingerprint collision hid a state (0 for simulate, which stores no states). */
   readonly collisionProbability: number;
-  /** Visited set plus parent links, per distinct state (0 for simulate). */
+  /**
+   * Bytes of the fingerprint table (or bit array) and the parent links, as allocated, per
+   * distinct state (0 for simulate). Only that: not the frontier, not the JS heap, not
+   * what the process holds besides (see `heldBytesPerState` and `peakRssBytes`).
+   */
   readonly bytesPerState: number;
+  /**
+   * bfs: the peak resident set size of the whole process in bytes (getrusage's ru_maxrss),
+   * read when the run ends. It is the process's peak, not this run's: earlier runs in
+   * the same process (check-all, a test suite, a worker's siblings) count, and it never
+   * goes down. Like `seconds` it differs between two runs of the same input.
+   */
+  readonly peakRssBytes?: number;
+  /**
+   * bfs: the most this run held at once, in bytes: its typed arrays (visited set or bit
+   * array, parent and action links, the frontier's chunks and their recycling pool)
+   * plus the JS heap in use, sampled at the end of every level (where the frontier is
+   * largest) and at every memory check. The heap part is process-wide and varies
+   * between runs; a spilled frontier (--disk-queue) counts only its chunks in memory.
+   */
+  readonly peakHeldBytes?: number;
+  /** bfs: `peakHeldBytes` per distinct state: everything the run held, not only the visited set. */
+  readonly heldBytesPerState?: number;
+  /** bfs: the memory ceiling the run was judged against, in MiB (absent when it had none). */
+  readonly memoryCeilingMiB?: number;
+  /** bfs --bitstate: the bit array's size and SPIN's coverage figures (check/bitstate.ts). */
+  readonly bitstate?: BitstateStats;
   /** Distinct states per second (simulate: steps per second). */
   readonly statesPerSecond: number;
   /**
@@ -65,8 +90,26 @@ export interface EngineStats {
   readonly stepsPerSecond?: number;
 }
 
-/** Why an engine stopped before it had explored everything it was asked to (`interrupted`: SIGINT, by the CLI). */
-export type StopReason = 'max-states' | 'max-depth' | 'time-budget' | 'memory' | 'interrupted';
+/** What a bitstate (supertrace) run reports about its bit array, as SPIN's pan does. */
+export interface BitstateStats {
+  /** log2 of the array's size in bits (`--bitstate BITS`, SPIN's -w). */
+  readonly bits: number;
+  /** Bits set per state (SPIN's -k). */
+  readonly hashFunctions: number;
+  /** SPIN's hash factor: bits in the array per state stored (SPIN: best if > 100). */
+  readonly hashFactor: number;
+  /**
+   * Estimated fraction of the new states the search met that the array wrongly took
+   * for seen (so they and what only they lead to were not explored); check/bitstate.ts.
+   */
+  readonly omissionEstimate: number;
+}
+
+/**
+ * Why an engine stopped before it had explored everything it was asked to (`interrupted`: SIGINT, by the CLI).
+ * `bitstate`: the search ran to its end, but with a bit array that may have taken unseen states for seen.
+ */
+export type StopReason = 'max-states' | 'max-depth' | 'time-budget' | 'memory' | 'interrupted' | 'bitstate';
 
 /** What every report (text, summary, JUnit) says for each stop reason: one table, so they cannot disagree. */
 export const STOP_REASONS: Readonly<Record<StopReason, string>> = {
@@ -75,6 +118,7 @@ export const STOP_REASONS: Readonly<Record<StopReason, string>> = {
   'time-budget': 'time budget ran out',
   memory: 'memory ceiling reached',
   interrupted: 'interrupted by SIGINT',
+  bitstate: 'bitstate hashing may have missed states',
 };
 
 /**
@@ -244,6 +288,8 @@ export function checkCommand(
     readonly timeBudgetSeconds?: number;
     readonly allViolations?: boolean;
     readonly symmetry?: boolean;
+    /** `--bitstate BITS`: the bit array's size, which decides which states a run may miss. */
+    readonly bitstate?: number;
     /** The invariants the run was restricted to (`--property`), if any. */
     readonly properties?: readonly string[];
   } = {},
@@ -251,6 +297,7 @@ export function checkCommand(
   const words = [COMMAND, 'check', '--variant', variant, '--scenario', scenario, ...propertyWords(budgets.properties)];
   if (budgets.allViolations) words.push('--all-violations');
   if (budgets.symmetry) words.push('--symmetry');
+  if (budgets.bitstate !== undefined) words.push('--bitstate', String(budgets.bitstate));
   if (budgets.maxStates !== undefined) words.push('--max-states', String(budgets.maxStates));
   if (budgets.maxDepth !== undefined) words.push('--max-depth', String(budgets.maxDepth));
   if (budgets.timeBudgetSeconds !== undefined) words.push('--time-budget', String(budgets.timeBudgetSeconds));

@@ -17,14 +17,18 @@ export interface ReplayOrigin extends RandomOrigin {
 /**
  * `{verdict, variant, scenario, engine, states, transitions, seconds, violation?, replay}`, then extras:
  * `maxDepth, complete, invariants, properties? (only for a run restricted with --property), witnesses,
- * violations? (--all-violations, each with its own replay command), stats?`, and for randomised engines
+ * violations? (--all-violations, each with its own replay command), stats?` (bfs: with `peakRssBytes`, `peakHeldBytes`,
+ * `heldBytesPerState`, `memoryCeilingMiB?` and with --bitstate `bitstate` after `bytesPerState`), and for randomised engines
  * `seed, origin?` (where a failure came from), `simulation?` (walks, depth, shard)
  * and `merged?` (which shards `nlring merge` combined), and last `stateSpace?` (bfs: `depths`, new states per
  * depth; `fired`, transitions per step label; `neverFired`, the step labels that never fired). `nlring merge` reads this shape back.
  * A violation's documented keys are followed by `explanation?` (the values that broke the property)
  * and `trace` (per step, as in a replay: action, summary, state, `step` {lane, actor, label, cites} and `view`), with or without --cite.
  */
-const KNOWN_STATS = new Set(['hash', 'collisionProbability', 'bytesPerState', 'statesPerSecond', 'stoppedBy', 'steps', 'walks', 'stepsPerSecond']);
+const KNOWN_STATS = new Set([
+  'hash', 'collisionProbability', 'bytesPerState', 'peakRssBytes', 'peakHeldBytes', 'heldBytesPerState', 'memoryCeilingMiB', 'bitstate',
+  'statesPerSecond', 'stoppedBy', 'steps', 'walks', 'stepsPerSecond',
+]);
 
 export function toJson(r: CheckResult): Record<string, unknown> {
   const v = r.violation;
@@ -54,6 +58,15 @@ export function toJson(r: CheckResult): Record<string, unknown> {
             hash: r.stats.hash,
             collisionProbability: r.stats.collisionProbability,
             bytesPerState: r.stats.bytesPerState,
+            // bfs's memory figures (result.ts says what each counts). Like seconds and the rates they
+            // differ between runs of the same input; they always come before statesPerSecond.
+            ...(r.stats.peakRssBytes !== undefined ? { peakRssBytes: r.stats.peakRssBytes } : {}),
+            ...(r.stats.peakHeldBytes !== undefined ? { peakHeldBytes: r.stats.peakHeldBytes } : {}),
+            ...(r.stats.heldBytesPerState !== undefined ? { heldBytesPerState: r.stats.heldBytesPerState } : {}),
+            ...(r.stats.memoryCeilingMiB !== undefined ? { memoryCeilingMiB: r.stats.memoryCeilingMiB } : {}),
+            ...(r.stats.bitstate
+              ? { bitstate: { bits: r.stats.bitstate.bits, hashFunctions: r.stats.bitstate.hashFunctions, hashFactor: r.stats.bitstate.hashFactor, omissionEstimate: r.stats.bitstate.omissionEstimate } }
+              : {}),
             statesPerSecond: r.stats.statesPerSecond,
             ...(r.stats.stoppedBy ? { stoppedBy: r.stats.stoppedBy } : {}),
             ...(r.stats.steps !== undefined ? { steps: r.stats.steps } : {}),

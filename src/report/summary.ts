@@ -21,6 +21,26 @@ export function detail(r: CheckResult): string {
   return r.verdict === 'fail' && stop ? `${found}; then ${stopPhrase(stop)}` : found;
 }
 
+/**
+ * One line on memory for runs that measured it (bfs): the process's peak resident set
+ * (it covers every run so far in the process), the run that held most (its arrays,
+ * frontier included, plus the JS heap) and the ceiling the runs had. Differs between
+ * two runs of the same input, as the seconds do.
+ */
+export function memorySummary(results: readonly CheckResult[]): string | null {
+  const measured = results.filter((r) => r.stats?.peakRssBytes !== undefined);
+  if (measured.length === 0) return null;
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  const rss = Math.max(...measured.map((r) => r.stats!.peakRssBytes!));
+  const most = measured.reduce((a, b) => ((b.stats!.peakHeldBytes ?? 0) > (a.stats!.peakHeldBytes ?? 0) ? b : a));
+  const ceilings = [...new Set(measured.map((r) => r.stats!.memoryCeilingMiB))];
+  const ceiling = ceilings.length === 1 ? (ceilings[0] === undefined ? 'no ceiling' : `ceiling ${ceilings[0]} MiB`) : 'ceilings differ between runs';
+  return (
+    `memory: peak RSS ${mib(rss)} (whole process), most held by one run ${mib(most.stats!.peakHeldBytes ?? 0)} ` +
+    `(${most.variant} ${most.scenario}, ${most.stats!.heldBytesPerState ?? 0} bytes/state), ${ceiling}`
+  );
+}
+
 export function formatSummary(results: readonly CheckResult[]): string {
   const header = ['verdict', 'variant', 'scenario', 'states', 'transitions', 'depth', 'seconds', 'detail'];
   const numeric = [false, false, false, true, true, true, true, false];
@@ -49,6 +69,8 @@ export function formatSummary(results: readonly CheckResult[]): string {
       worstVerdict(results.map((r) => r.verdict)).toUpperCase(),
   );
   for (const r of results) if (r.verdict !== 'pass') out.push(`replay ${r.scenario}: ${r.replay}`);
+  const memory = memorySummary(results);
+  if (memory) out.push(memory);
   return out.join('\n') + '\n';
 }
 

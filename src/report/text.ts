@@ -27,7 +27,37 @@ function statsLine(r: CheckResult): string | null {
   if (r.engine === 'simulate') {
     return `engine: ${s.stepsPerSecond ?? s.statesPerSecond} steps/s, ${s.steps ?? r.transitions} steps in ${s.walks ?? '?'} walks`;
   }
-  return `engine: ${s.statesPerSecond} states/s, ${s.bytesPerState} bytes/state, hash ${s.hash}, fingerprint collision probability ${s.collisionProbability.toExponential(1)}`;
+  return `engine: ${s.statesPerSecond} states/s, hash ${s.hash}, fingerprint collision probability ${s.collisionProbability.toExponential(1)}`;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/**
+ * bfs: what the run cost in memory, each figure saying what it counts: the process's
+ * peak resident set (earlier runs in the process included), the most the run held
+ * (its arrays, frontier included, plus the JS heap) per state, the visited set and
+ * parent links alone per state (the old "bytes/state"), and the ceiling it ran under.
+ */
+export function memoryLine(r: CheckResult): string | null {
+  const s = r.stats;
+  if (!s || s.peakRssBytes === undefined) return null;
+  const table = s.bitstate ? 'bit array + parent links' : 'fingerprint table + parent links';
+  const parts = [`peak RSS ${mib(s.peakRssBytes)} (whole process)`];
+  if (s.peakHeldBytes !== undefined) parts.push(`run held at most ${mib(s.peakHeldBytes)} = ${s.heldBytesPerState} bytes/state (its arrays incl. frontier, plus JS heap)`);
+  parts.push(`${table} ${s.bytesPerState} bytes/state`);
+  parts.push(s.memoryCeilingMiB !== undefined ? `ceiling ${s.memoryCeilingMiB} MiB` : 'no ceiling');
+  return `memory: ${parts.join(', ')}`;
+}
+
+/** bfs --bitstate: the array and SPIN's figures for how much it may have missed. */
+export function bitstateLine(r: CheckResult): string | null {
+  const b = r.stats?.bitstate;
+  if (!b) return null;
+  const factor = b.hashFactor >= 1000 ? b.hashFactor.toExponential(2) : b.hashFactor.toFixed(1);
+  return (
+    `bitstate: 2^${b.bits} bits (${mib(2 ** b.bits / 8)}), ${b.hashFunctions} bits per state, hash factor ${factor} (SPIN: best if > 100); ` +
+    `estimated ${b.omissionEstimate.toExponential(1)} of the new states met were taken for seen and not explored`
+  );
 }
 
 /** simulate: the seed and the generator, which together with walks and depth fix every walk. */
@@ -93,7 +123,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   }
   if (r.properties) lines.push(`invariants checked: only ${r.properties.join(', ')} (--property)`);
 
-  for (const line of [seedLine(r), mergedLine(r), statsLine(r)]) if (line) lines.push(line);
+  for (const line of [seedLine(r), mergedLine(r), statsLine(r), bitstateLine(r), memoryLine(r)]) if (line) lines.push(line);
 
   const reached = r.witnesses.filter((w) => w.reached).length;
   if (r.witnesses.length === 0) {

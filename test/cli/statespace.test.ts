@@ -49,7 +49,7 @@ describe('check --stats', () => {
     expect(stats.stdout).toContain(block.join('\n') + '\n');
     expect(stats.stdout).toMatch(/^never fired \(1\): jump$/m);
     // The wall time is the only difference between two runs; the rest is the plain report plus the block.
-    const strip = (s: string) => s.replace(/ [0-9.]+s \(bfs\)/, '').replace(/engine: [^\n]*\n/, '');
+    const strip = (s: string) => s.replace(/ [0-9.]+s \(bfs\)/, '').replace(/engine: [^\n]*\n/, '').replace(/^memory: [^\n]*\n/m, '');
     expect(strip(stats.stdout)).toBe(strip(formatText(bfs(listed(SCENARIOS.good, 'good')), { stats: true })));
   });
 

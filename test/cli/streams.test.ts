@@ -21,6 +21,9 @@ const timeless = (s: string) =>
   s
     // JSON: a run's seconds may print as 0 or 0.001, and its rate follows from them.
     .replace(/"(seconds|statesPerSecond)": [0-9.e-]+/g, '"$1": T')
+    // Memory figures vary between runs, and only the CLI sets a ceiling (always followed by statesPerSecond).
+    .replace(/\n\s*"(peakRssBytes|peakHeldBytes|heldBytesPerState|memoryCeilingMiB)": [0-9.e+-]+,/g, '')
+    .replace(/^memory: .*\n/gm, '')
     .replace(/\d+\.\d{3}s? ?/g, 'T ')
     .replace(/\d+ states\/s/g, 'R states/s');
 

@@ -12,13 +12,15 @@ import { formatText } from '../../src/report/text.js';
 import { buildTarget } from '../../src/catalog.js';
 import { toyTarget } from '../fixtures/toy.js';
 
-/** One real run stopped by each reason (the memory one: any JS heap exceeds 1 MiB at the first check). */
+/** One real run stopped by each reason (the memory one: any JS heap exceeds 1 MiB at the first check; bitstate: ran out of states to explore). */
 const stopped: Record<StopReason, CheckResult> = {
   'max-states': bfs(toyTarget({ bug: null }), { maxStates: 5 }),
   'max-depth': bfs(toyTarget({ bug: null }), { maxDepth: 2 }),
   'time-budget': bfs(toyTarget({ bug: null }), { timeBudgetSeconds: 0 }),
   memory: bfs(buildTarget('linux-4.5', 'poll'), { maxMemoryMiB: 1 }),
   interrupted: bfs(toyTarget({ bug: null }), { interrupted: () => true }),
+  // Not a budget: a bitstate search that ends without a violation has proved nothing either.
+  bitstate: bfs(toyTarget({ bug: null }), { bitstate: 20 }),
 };
 const reasons = Object.keys(STOP_REASONS) as StopReason[];
 
