@@ -84,6 +84,8 @@ export interface AnchorAction extends ActionBase {
   readonly kind: AnchorKind;
   /** -1 for init, -2 for the reader, else the sender's index 0..K-1 (its `me`). */
   readonly proc: number;
+  /** The kind's index in KINDS (engines count firings by it). */
+  readonly kindAt: number;
 }
 
 const KINDS: readonly AnchorKind[] = [
@@ -177,7 +179,7 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
 
   // Actions are interned: enumerating them allocates only the result array.
   const make = (kind: AnchorKind, proc: number): AnchorAction =>
-    Object.freeze({ actor: proc === -1 ? 'init' : proc === -2 ? 'reader' : `sender${proc}`, kind, proc });
+    Object.freeze({ actor: proc === -1 ? 'init' : proc === -2 ? 'reader' : `sender${proc}`, kind, proc, kindAt: KIND_INDEX.get(kind) ?? 0 });
   const initSpawn = make('init.spawn', -1);
   const initExit = make('init.exit', -1);
   const consume = make('reader.consume', -2);
@@ -447,7 +449,7 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
       cites: CITES[a.kind],
     }),
     kinds: () => KINDS,
-    kindIndex: (a) => KIND_INDEX.get(a.kind) ?? 0,
+    kindIndex: (a) => a.kindAt,
   };
 }
 
