@@ -6,6 +6,10 @@
  *   --runs N   repetitions of each timed workload (default 5; medians reported)
  *   --quick    smaller budgets, for a smoke test of this script (not for RESULTS.md)
  *
+ * The SPIN anchor section (bench/anchor/) runs SPIN and nlring side by side on
+ * K x M = 3x2 (NLRING_BENCH_ANCHOR=3x3 for the issue's workload); alone, without
+ * the rest: `npm run bench:anchor` (node dist/bench/anchor/main.js --write).
+ *
  * Benchmarks measure; they never assert. Nothing here runs in `npm test`.
  */
 import { cpus, totalmem } from 'node:os';
@@ -19,6 +23,7 @@ import type { CheckResult } from '../src/check/result.js';
 import { buildTarget, findScenario, findVariant, targetOf } from '../src/catalog.js';
 import type { ScenarioConfig, ThreadSpec } from '../src/model/config.js';
 import { growthSvg } from './svg.js';
+import { anchorSection, parseKm } from './anchor/section.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // dist/bench/run.js -> the source folder bench/ two levels up.
@@ -30,6 +35,14 @@ const runsAt = args.indexOf('--runs');
 const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : quick ? 1 : 5;
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error('bench: --runs needs a positive integer');
+  process.exit(2);
+}
+// The SPIN anchor's workload, checked now rather than after the other sections.
+const anchorKm = quick ? '3x1' : (process.env.NLRING_BENCH_ANCHOR ?? '3x2');
+try {
+  parseKm(anchorKm);
+} catch (e) {
+  console.error(`bench: ${(e as Error).message}`);
   process.exit(2);
 }
 
@@ -175,6 +188,13 @@ const missed: string[] = [];
     join(benchDir, 'growth.svg'),
     growthSvg(rows.map(({ frames, producers, messages, r }) => ({ label: `f${frames} p${producers} m${messages}`, states: r.states, seconds: r.seconds, capped: r.stats?.stoppedBy !== undefined }))),
   );
+}
+
+// 4. The SPIN anchor side by side: SPIN measured in the same run (bench/anchor/section.ts).
+{
+  const a = anchorSection({ km: anchorKm, runs: RUNS, log });
+  out.push(...a.lines, '');
+  missed.push(...a.missed);
 }
 
 out[summaryAt] =
