@@ -19,7 +19,7 @@ import { bfs } from '../src/check/bfs.js';
 import { UsageError } from '../src/errors.js';
 import { accountedProperty, anchorSpec, anchorTarget } from '../bench/anchor/rxring.js';
 import { buildPan, runPan } from '../bench/anchor/spin.js';
-import { BEGIN, END, parseKm, spliceSection } from '../bench/anchor/section.js';
+import { beginMarker, endMarker, parseKm, spliceSection } from '../bench/anchor/section.js';
 
 /** [F, K, M, SPIN's states stored]. */
 const SPIN_COUNTS: [number, number, number, number][] = [
@@ -96,9 +96,13 @@ describe('SPIN anchor spec', () => {
   });
 
   it('replaces the marked section of RESULTS.md, or appends it', () => {
-    const text = `# Benchmarks\n\nbefore\n\n${BEGIN}\nold\n${END}\n\nafter\n`;
-    expect(spliceSection(text, [BEGIN, 'new', END])).toBe(`# Benchmarks\n\nbefore\n\n${BEGIN}\nnew\n${END}\n\nafter\n`);
-    expect(spliceSection('# Benchmarks\n', [BEGIN, 'new', END])).toBe(`# Benchmarks\n\n${BEGIN}\nnew\n${END}\n`);
+    const [b, e] = [beginMarker('3x2'), endMarker('3x2')];
+    const text = `# Benchmarks\n\nbefore\n\n${b}\nold\n${e}\n\nafter\n`;
+    expect(spliceSection(text, '3x2', [b, 'new', e])).toBe(`# Benchmarks\n\nbefore\n\n${b}\nnew\n${e}\n\nafter\n`);
+    expect(spliceSection('# Benchmarks\n', '3x2', [b, 'new', e])).toBe(`# Benchmarks\n\n${b}\nnew\n${e}\n`);
+    // Another workload's section is left alone, and this one is appended after it.
+    const other = `# Benchmarks\n\n${beginMarker('3x3')}\nbig\n${endMarker('3x3')}\n`;
+    expect(spliceSection(other, '3x2', [b, 'new', e])).toBe(`${other}\n${b}\nnew\n${e}\n`);
   });
 
   it.skipIf(!hasSpin)('SPIN itself stores as many states as bfs (F=3 K=2 M=2), and fewer with its reduction', () => {

@@ -41,7 +41,7 @@ try {
   if (o.write) {
     // dist/bench/anchor/main.js -> the source folder bench/ three levels up.
     const results = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bench', 'RESULTS.md');
-    writeFileSync(results, spliceSection(existsSync(results) ? readFileSync(results, 'utf8') : '# Benchmarks\n', lines));
+    writeFileSync(results, spliceSection(existsSync(results) ? readFileSync(results, 'utf8') : '# Benchmarks\n', o.km, lines));
     process.stderr.write(`bench: wrote the anchor section into ${results}\n`);
   }
 } catch (e) {

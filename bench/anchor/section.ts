@@ -15,22 +15,28 @@ import type { AnchorParams } from './rxring.js';
 import { buildPan, runPan, spinTools, timeRss, type PanBuild, type SpinRun } from './spin.js';
 import { UsageError } from '../../src/errors.js';
 
-/** The markers around the section, so that main.ts can replace it in RESULTS.md alone. */
-export const BEGIN = '<!-- anchor:begin (bench/anchor/section.ts) -->';
-export const END = '<!-- anchor:end -->';
+/**
+ * The markers around a section, one pair per workload, so that main.ts can
+ * replace that workload's section in RESULTS.md and leave the others (a 3x3 run
+ * next to the default 3x2 one; `npm run bench` rewrites the file with its own only).
+ */
+export const beginMarker = (km: string): string => `<!-- anchor:begin ${km} (bench/anchor/section.ts) -->`;
+export const endMarker = (km: string): string => `<!-- anchor:end ${km} -->`;
 
 /**
- * Whether nlring's bfs has a partial-order reduction to measure. Issue 12 adds
- * one (the lead's work); when it lands, set this, pass its option in child.ts
- * (argument `reduce`) and give anchorSpec its footprints (FOOTPRINTS in rxring.ts).
+ * Whether the anchor can be measured with nlring's partial-order reduction.
+ * Issue 12 adds it to bfs (option `por`, spec hook `Spec.reduction`, the lead's
+ * work); when it lands: give anchorSpec a `reduction` (its steps' reads and
+ * writes are FOOTPRINTS in rxring.ts), let child.ts pass `{ por: true }` when
+ * asked, add the reduced nlring row here, and set this.
  */
 const NLRING_HAS_REDUCTION = false;
 
 /** Put `section` into `text` in place of the marked section, or at its end. */
-export function spliceSection(text: string, section: string[]): string {
-  const at = text.indexOf(BEGIN);
-  const end = text.indexOf(END, at);
-  if (at >= 0 && end >= 0) return text.slice(0, at) + section.join('\n') + text.slice(end + END.length);
+export function spliceSection(text: string, km: string, section: string[]): string {
+  const at = text.indexOf(beginMarker(km));
+  const end = text.indexOf(endMarker(km), at);
+  if (at >= 0 && end >= 0) return text.slice(0, at) + section.join('\n') + text.slice(end + endMarker(km).length);
   return text.replace(/\n*$/, '\n\n') + section.join('\n') + '\n';
 }
 
@@ -130,13 +136,14 @@ function tableLine(r: Row): string {
 
 /** Run both tools and write the section. A missing SPIN or gcc gives a one-line section. */
 export function anchorSection(o: AnchorOptions): AnchorSection {
-  const p = parseKm(o.km ?? '3x2');
+  const km = o.km ?? '3x2';
+  const p = parseKm(km);
   const title = `## SPIN anchor, side by side (rxring: F=${p.frames} frames, K=${p.senders} senders, M=${p.messages} messages each)`;
-  const lines: string[] = [BEGIN, title, ''];
+  const lines: string[] = [beginMarker(km), title, ''];
   const missed: string[] = [];
   const tools = spinTools(o.log);
   if (!tools.ok) {
-    lines.push(`Skipped: ${tools.why}.`, '', END);
+    lines.push(`Skipped: ${tools.why}.`, '', endMarker(km));
     return { lines, missed };
   }
   const load = loadavg();
@@ -194,7 +201,7 @@ export function anchorSection(o: AnchorOptions): AnchorSection {
       `SPIN's own reduction stores ${fmt(sOn.states)} states (${fmt(sOn.states / sOff.states, 3)} of the full space) in ${fmt(sOn.seconds, 2)} s. Target: nlring's time to a complete verdict, with reduction, at most SPIN's with reduction; ` +
         (NLRING_HAS_REDUCTION ? '' : `not measurable until bfs has a reduction (without one, nlring takes ${fmt(nOff.seconds / Math.max(sOn.seconds, 1e-3), 1)} times SPIN's reduced time).`),
       '',
-      END,
+      endMarker(km),
     );
     if (!(ratioOff >= 1.5)) missed.push('anchor states/s vs SPIN (no reduction)');
     if (!NLRING_HAS_REDUCTION || !(nOff.seconds <= sOn.seconds)) missed.push('anchor time vs SPIN with reduction');
