@@ -55,7 +55,7 @@ export interface MatrixOptions extends Budgets {
   /**
    * The memory ceiling of each run when `maxMemoryMiB` is not given (the CLI's
    * default, as for check): enforced, but not recorded in the reports, which
-   * would otherwise depend on the machine's heap limit.
+   * would otherwise depend on the machine's physical memory.
    */
   readonly defaultMaxMemoryMiB?: number;
 }

@@ -54,20 +54,8 @@ export class BitstateSet implements VisitedSet {
     return this.m / 8;
   }
 
-  /** The k indices of fingerprint (hi, lo), into `this.at`. */
   private indices(hi: number, lo: number): void {
-    const k = this.hashFunctions;
-    if (this.bits <= 32) {
-      const mask = this.bits === 32 ? 0xffffffff : 2 ** this.bits - 1;
-      const h2 = (hi | 1) >>> 0;
-      for (let i = 0; i < k; i++) this.at[i] = ((lo + Math.imul(i, h2)) & mask) >>> 0;
-      return;
-    }
-    // Up to 36 bits: h1, h2 < 2^36 and i < 16, so h1 + i * h2 < 2^41 is exact in a double.
-    const high = 2 ** (this.bits - 32);
-    const h1 = (lo >>> 0) + (fmix32(hi ^ 0x2545f491) % high) * 4294967296;
-    const h2 = ((hi | 1) >>> 0) + (fmix32(lo ^ 0x9e3779b9) % high) * 4294967296;
-    for (let i = 0; i < k; i++) this.at[i] = (h1 + i * h2) % this.m;
+    bitIndices(this.bits, this.hashFunctions, hi, lo, this.at);
   }
 
   private test(index: number): boolean {
@@ -99,6 +87,25 @@ export class BitstateSet implements VisitedSet {
     this.addAt(0, hi, lo);
     return true;
   }
+}
+
+/**
+ * The k bit indices of fingerprint (hi, lo) in an array of 2^bits bits, into `out`:
+ * h1 + i * h2 mod 2^bits for i < k, h2 odd, so they are distinct (see the top).
+ */
+export function bitIndices(bits: number, k: number, hi: number, lo: number, out: number[]): void {
+  if (bits <= 32) {
+    const mask = bits === 32 ? 0xffffffff : 2 ** bits - 1;
+    const h2 = (hi | 1) >>> 0;
+    for (let i = 0; i < k; i++) out[i] = ((lo + Math.imul(i, h2)) & mask) >>> 0;
+    return;
+  }
+  // Up to 36 bits: h1, h2 < 2^36 and i < 16, so h1 + i * h2 < 2^41 is exact in a double.
+  const high = 2 ** (bits - 32);
+  const h1 = (lo >>> 0) + (fmix32(hi ^ 0x2545f491) % high) * 4294967296;
+  const h2 = ((hi | 1) >>> 0) + (fmix32(lo ^ 0x9e3779b9) % high) * 4294967296;
+  const m = 2 ** bits;
+  for (let i = 0; i < k; i++) out[i] = (h1 + i * h2) % m;
 }
 
 /** SPIN's hash factor: bits in the array per state stored (pan prints it, "best if > 100"). */

@@ -7,15 +7,30 @@ import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { getHeapStatistics } from 'node:v8';
+import { totalmem } from 'node:os';
 import type { Progress } from '../check/bfs.js';
 import type { SimulateProgress } from '../check/simulate.js';
 import { UsageError } from '../errors.js';
 import type { Io } from './run.js';
 
-/** The default memory ceiling of a bfs run: 80% of what V8 allows the heap. */
+/** The share of physical memory a bfs run may hold by default. */
+export const DEFAULT_MEMORY_SHARE = 0.75;
+
+/**
+ * The default memory ceiling, in MiB, for a machine with `totalBytes` of physical
+ * memory: 75% of it. What a run holds lives mostly outside the V8 heap (the visited
+ * set, parent links and frontier are typed arrays), so the heap limit, which the
+ * default used to be cut from (80% of it, about 3.3 GB), stopped runs on a 24 GB
+ * machine at a seventh of what it could hold (issue 12). The quarter left over is
+ * for the process's own overhead (code, V8, buffers) and the rest of the machine.
+ */
+export function memoryCeilingMiB(totalBytes: number): number {
+  return Math.floor((DEFAULT_MEMORY_SHARE * totalBytes) / 2 ** 20);
+}
+
+/** The default memory ceiling of a bfs run on this machine (`--max-memory` overrides it). */
 export function defaultMemoryCeilingMiB(): number {
-  return Math.floor((0.8 * getHeapStatistics().heap_size_limit) / 2 ** 20);
+  return memoryCeilingMiB(totalmem());
 }
 
 /**

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { CheckTarget, PropertyKind } from '../model/interface.js';
 import { ReplayError, UsageError } from '../errors.js';
 import { bfs, type Budgets } from '../check/bfs.js';
+import { BITSTATE_MAX_BITS, BITSTATE_MIN_BITS } from '../check/bitstate.js';
 import { replay, type ReplayResult } from '../check/replay.js';
 import { EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine, type Shard } from '../check/result.js';
 import { DEFAULT_DEPTH, DEFAULT_WALKS, PRNG_NAME, replayWalk, simulate, type SimulateProgress } from '../check/simulate.js';
@@ -110,7 +111,8 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
   --max-depth N     do not explore beyond depth N
   --time-budget S   stop after S seconds (per scenario; also for simulate)
   --max-memory M    stop when the run's own state storage plus the JS heap reach M MiB
-                    (default: 80% of the V8 heap limit)
+                    (default: 75% of the machine's physical memory; the report states
+                    the ceiling used, with the run's peak RSS and held bytes per state)
   --all-violations  keep exploring after a violation; report the shortest counterexample
                     of every violated invariant (bfs only). The replay line of each but the
                     first names its property (--property), as another invariant may fail
@@ -121,6 +123,12 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     in the system's temporary directory, streamed back in order, instead of
                     memory (bfs only; off by default). Same results; --max-memory then counts
                     only the two chunks per level held in memory
+  --bitstate BITS   check, check-all: bitstate hashing (SPIN's supertrace) for spaces beyond
+                    memory: the visited set is an array of 2^BITS bits (BITS 16 to 36: 8 KiB
+                    to 8 GiB), 3 bits set per state (bfs only). It may take an unseen state
+                    for seen, so a run without a violation is INCOMPLETE, never PASS; the
+                    report gives SPIN's hash factor and the estimated share of states missed.
+                    A violation it finds is real (its path replays)
   --liveness        instead of the invariants: non-progress cycles (livelocks) under weak
                     fairness of the threads, and terminal states with work left undone,
                     each shown as a lasso, stem then loop (bfs only; docs/liveness.md)
@@ -226,7 +234,7 @@ cells incomplete. bugs --check: 0 every runnable entry reproduces, 1 one does no
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
-const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch' };
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch', bitstate: 'count' };
 /** check only: the liveness check (src/check/liveness.ts) instead of the invariants. */
 const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
@@ -236,7 +244,7 @@ const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'liveness', 'stats', 'dead-steps'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'liveness', 'stats', 'dead-steps'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -251,7 +259,7 @@ function checkEngineFlags(engine: Engine, flags: Record<string, string>): void {
   }
 }
 
-/** The bfs budgets given on the command line; memory defaults to 80% of what V8 will allow. */
+/** The bfs budgets given on the command line; memory defaults to 75% of physical memory (cli/io.ts). */
 function budgets(flags: Record<string, string>): Budgets {
   const n = (name: string) => (flags[name] === undefined ? undefined : Number(flags[name]));
   return {
@@ -553,7 +561,24 @@ function oneLine(s: string): string {
 function engineOf(flags: Record<string, string>): Engine {
   const engine = (flags.engine ?? 'bfs') as Engine;
   checkEngineFlags(engine, flags);
+  bitstateBits(flags); // refused before any run starts
   return engine;
+}
+
+/**
+ * `--bitstate BITS`: the bit array's size as a power of two, from 16 to 36 (SPIN's -w
+ * range that makes sense here: 8 KiB to 8 GiB), and no larger than the memory ceiling.
+ */
+function bitstateBits(flags: Record<string, string>): number | undefined {
+  if (flags.bitstate === undefined) return undefined;
+  const bits = Number(flags.bitstate);
+  if (bits < BITSTATE_MIN_BITS || bits > BITSTATE_MAX_BITS) {
+    throw new UsageError(`--bitstate must be from ${BITSTATE_MIN_BITS} to ${BITSTATE_MAX_BITS} (a bit array of 2^BITS bits, 8 KiB to 8 GiB), got ${flags.bitstate}`);
+  }
+  const ceiling = budgets(flags).maxMemoryMiB!;
+  const mib = 2 ** bits / 8 / 2 ** 20;
+  if (mib >= ceiling) throw new UsageError(`--bitstate ${bits} needs a ${mib} MiB bit array, not below the memory ceiling of ${ceiling} MiB (--max-memory)`);
+  return bits;
 }
 
 const count = (flags: Record<string, string>, name: string): number | undefined => (flags[name] === undefined ? undefined : Number(flags[name]));
@@ -655,6 +680,7 @@ function workerBfs(
     allViolations: flags['all-violations'] === 'true',
     symmetry: flags.symmetry === 'true',
     diskQueue: flags['disk-queue'] === 'true',
+    ...(flags.bitstate !== undefined ? { bitstate: bitstateBits(flags) } : {}),
     ...(properties ? { properties: [...properties] } : {}),
     progressIntervalMs: options.progressIntervalMs,
   };
@@ -683,6 +709,7 @@ async function runEngine(
           allViolations: flags['all-violations'] === 'true',
           symmetry: flags.symmetry === 'true',
           diskQueue: flags['disk-queue'] === 'true',
+          bitstate: bitstateBits(flags),
           properties,
           onProgress: (p) => {
             progress.show(bfsProgressLine(p));
@@ -792,7 +819,7 @@ async function livenessCheck(
   options: RunOptions,
   named: { readonly variant: string; readonly scenario: string },
 ): Promise<number> {
-  for (const name of ['property', 'all-violations', 'symmetry', 'disk-queue', 'junit', 'events', 'itf', 'stats']) {
+  for (const name of ['property', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'junit', 'events', 'itf', 'stats']) {
     if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
   }
   const progress = progressPrinter(io, target.scenario);
