@@ -8,7 +8,7 @@
  *   gcc -O2 -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -m100000
  *
  * reading pan's "states, stored" (statement merging on, SPIN's default; no
- * partial-order reduction). They are written here, not computed, so that the
+ * partial-order reduction), and with `spin -o3 -a` for the spec without merging. They are written here, not computed, so that the
  * test runs where SPIN is absent; where SPIN and gcc are present, the last test
  * runs pan itself. (K=3 M=2 gives 1,555,395 states in both, measured by the
  * benchmark, too slow for a unit test.)
@@ -43,6 +43,19 @@ describe('SPIN anchor spec', () => {
       expect(r.states).toBe(states);
       expect(r.verdict).toBe('pass');
       expect(r.complete).toBe(true);
+    });
+  }
+
+  /** [F, K, M, states stored by pan from `spin -o3 -a` (statement merging off), -DNOREDUCE]. */
+  const UNMERGED: [number, number, number, number][] = [
+    [4, 2, 1, 459],
+    [4, 2, 2, 7973],
+    [4, 3, 1, 11865],
+    [3, 2, 2, 18812],
+  ];
+  for (const [f, k, m, states] of UNMERGED) {
+    it(`without statement merging stores spin -o3's ${states} states for F=${f} K=${k} M=${m}`, () => {
+      expect(bfs(anchorTarget({ frames: f, senders: k, messages: m, merging: false })).states).toBe(states);
     });
   }
 

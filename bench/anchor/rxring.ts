@@ -10,7 +10,9 @@
  *   statements (statement merging, on unless `spin -o3`): a run of statements
  *   that only touch the process's own variables is folded into the transition
  *   before it. The actions below follow the merged transitions that `./pan -d`
- *   lists for this model, e.g. `sent++` rides on the publish step.
+ *   lists for this model, e.g. `sent++` rides on the publish step. With
+ *   `merging: false` the spec is instead the system of `spin -o3 -a` (no merging),
+ *   where `sent++` is a step of its own.
  * - The state is pan's state vector: the globals, and for each running process
  *   its program counter and locals. A local keeps its last value (`hops`,
  *   `frame`, the reader's `j`), as in pan, and counts towards distinctness.
@@ -48,6 +50,12 @@ export interface AnchorParams {
   readonly senders: number;
   /** Messages per sender (M). */
   readonly messages: number;
+  /**
+   * SPIN's statement merging (default true, as `spin -a`): `sent++` rides on the
+   * step before it. false gives the transition system of `spin -o3 -a`, where it
+   * is a step of its own (the only difference this model shows).
+   */
+  readonly merging?: boolean;
 }
 
 /**
@@ -60,6 +68,7 @@ const S_PUB = 3; // [27] the if after it: frame != 255 or else
 const S_WRITE = 4; // [24] before the atomic publish block
 const S_NOPUB = 5; // [26] the else branch: skip
 const S_END = 6; // [35] after the loop: waits to be removed
+const S_INC = 7; // [29] before sent++, a step of its own only without merging
 const I_START = 1; // [9] init before its atomic block
 const I_END = 2; // [10] init after it: waits to be removed
 const U_LOOP = 1; // [31] the reader's do loop (the reader never ends)
@@ -78,6 +87,7 @@ export type AnchorKind =
   | 'sender.lost'
   | 'sender.write'
   | 'sender.nowrite'
+  | 'sender.count'
   | 'sender.exit';
 
 export interface AnchorAction extends ActionBase {
@@ -91,7 +101,7 @@ export interface AnchorAction extends ActionBase {
 const KINDS: readonly AnchorKind[] = [
   'init.spawn', 'init.exit',
   'reader.consume', 'reader.keep', 'reader.pass', 'reader.release',
-  'sender.next', 'sender.done', 'sender.alloc', 'sender.publish', 'sender.lost', 'sender.write', 'sender.nowrite', 'sender.exit',
+  'sender.next', 'sender.done', 'sender.alloc', 'sender.publish', 'sender.lost', 'sender.write', 'sender.nowrite', 'sender.count', 'sender.exit',
 ];
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
@@ -113,6 +123,7 @@ export const FOOTPRINTS: Readonly<Record<AnchorKind, { readonly reads: readonly 
   'sender.lost': { reads: ['self.frame'], writes: ['self.pc'] },
   'sender.write': { reads: ['self.frame', 'self.sent'], writes: ['status[]', 'self.sent'] },
   'sender.nowrite': { reads: ['self.sent'], writes: ['self.sent'] },
+  'sender.count': { reads: ['self.sent'], writes: ['self.sent'] },
   'sender.exit': { reads: ['procs'], writes: ['procs'] },
 };
 
@@ -176,6 +187,7 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
   const F = p.frames;
   const K = p.senders;
   const M = p.messages;
+  const merging = p.merging ?? true;
 
   // Actions are interned: enumerating them allocates only the result array.
   const make = (kind: AnchorKind, proc: number): AnchorAction =>
@@ -194,6 +206,7 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
     lost: make('sender.lost', i),
     write: make('sender.write', i),
     nowrite: make('sender.nowrite', i),
+    count: make('sender.count', i),
     exit: make('sender.exit', i),
   }));
 
@@ -243,6 +256,9 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
           break;
         case S_NOPUB:
           out.push(a.nowrite);
+          break;
+        case S_INC:
+          out.push(a.count);
           break;
         case S_END:
           if (noneRunningFrom(v, i + 1)) out.push(a.exit);
@@ -335,13 +351,18 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
         v[b] = S_NOPUB;
         return;
       case 'sender.write':
-        // atomic { payload[frame] = ...; status[frame] = VALID } merged with the sent++ after the if.
+        // atomic { payload[frame] = ...; status[frame] = VALID }, merged with the sent++ after the if.
         v[v[b + 2]] = VALID;
-        v[b + 1]++;
-        v[b] = S_LOOP;
+        if (merging) v[b + 1]++;
+        v[b] = merging ? S_LOOP : S_INC;
         return;
       case 'sender.nowrite':
         // skip, merged with sent++.
+        if (merging) v[b + 1]++;
+        v[b] = merging ? S_LOOP : S_INC;
+        return;
+      case 'sender.count':
+        // sent++ alone (no merging).
         v[b + 1]++;
         v[b] = S_LOOP;
         return;
@@ -429,6 +450,8 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
           return `${a.actor}: set frame ${v[pcAt(a.proc) + 2]} VALID`;
         case 'sender.nowrite':
           return `${a.actor}: nothing to publish`;
+        case 'sender.count':
+          return `${a.actor}: count the message`;
         case 'sender.exit':
           return `${a.actor}: exit`;
       }
@@ -468,6 +491,7 @@ const CITES: Readonly<Record<AnchorKind, string>> = {
   'sender.lost': 'kernel sender: allocation failed (4.5)',
   'sender.write': 'af_netlink.c netlink_queue_mmaped_skb: RESERVED->VALID (4.5)',
   'sender.nowrite': 'kernel sender: nothing queued (4.5)',
+  'sender.count': 'kernel sender loop (no kernel code: the workload)',
   'sender.exit': 'kernel sender loop (no kernel code: the workload)',
 };
 
@@ -490,7 +514,7 @@ export function accountedProperty(p: AnchorParams, bound = p.senders * p.message
 export function anchorTarget(p: AnchorParams) {
   return {
     variant: 'spin-anchor',
-    scenario: `rxring-f${p.frames}-k${p.senders}-m${p.messages}`,
+    scenario: `rxring-f${p.frames}-k${p.senders}-m${p.messages}${p.merging === false ? '-unmerged' : ''}`,
     spec: anchorSpec(p),
     invariants: [accountedProperty(p)],
     witnesses: [],

@@ -206,6 +206,10 @@ export function anchorSection(o: AnchorOptions): AnchorSection {
     if (!(ratioOff >= 1.5)) missed.push('anchor states/s vs SPIN (no reduction)');
     if (!NLRING_HAS_REDUCTION || !(nOff.seconds <= sOn.seconds)) missed.push('anchor time vs SPIN with reduction');
     return { lines: lines.filter((l, i) => l !== '' || lines[i - 1] !== ''), missed };
+  } catch (e) {
+    // A failed run (pan out of its memory limit, a compile error) costs this section, not the whole benchmark.
+    o.log(`anchor: ${(e as Error).message}`);
+    return { lines: [beginMarker(km), title, '', `Not measured: ${(e as Error).message.split('\n')[0]}.`, '', endMarker(km)], missed: ['anchor (not measured)'] };
   } finally {
     base?.dispose();
     pan?.dispose();
