@@ -1,6 +1,6 @@
 /**
  * One nlring bfs run on the SPIN anchor spec, in a process of its own so that
- * its peak resident memory is its own: `node dist/bench/anchor/child.js F K M`.
+ * its peak resident memory is its own: `node dist/bench/anchor/child.js F K M [unmerged]`.
  * Prints one JSON line: states, transitions, seconds (the search alone, as bfs
  * times it), verdict, and maxRssBytes from process.resourceUsage() (the whole
  * process: Node itself, the code, the visited set, parent links and frontier).
@@ -8,8 +8,9 @@
 import { bfs } from '../../src/check/bfs.js';
 import { anchorTarget } from './rxring.js';
 
-const [f, k, m] = process.argv.slice(2).map(Number);
-const r = bfs(anchorTarget({ frames: f, senders: k, messages: m }));
+const [f, k, m] = process.argv.slice(2, 5).map(Number);
+// A fourth argument `unmerged`: the spec without SPIN's statement merging (spin -o3).
+const r = bfs(anchorTarget({ frames: f, senders: k, messages: m, merging: process.argv[5] !== 'unmerged' }));
 process.stdout.write(
   JSON.stringify({
     states: r.states,

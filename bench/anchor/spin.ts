@@ -82,12 +82,15 @@ function run(cmd: string, args: string[], cwd: string): string {
   return r.stdout + r.stderr;
 }
 
-/** Generate pan.c for the anchor at `p` and compile it twice: without and with partial-order reduction. */
-export function buildPan(p: AnchorParams): PanBuild {
+/**
+ * Generate pan.c for the anchor at `p` and compile it twice: without and with
+ * partial-order reduction. `merging` false generates with `spin -o3` (no statement merging).
+ */
+export function buildPan(p: AnchorParams, merging = true): PanBuild {
   const dir = mkdtempSync(join(tmpdir(), 'nlring-anchor-'));
   try {
     copyFileSync(modelPath(), join(dir, 'rxring.pml'));
-    run('spin', [`-DF=${p.frames}`, `-DK=${p.senders}`, `-DM=${p.messages}`, '-a', 'rxring.pml'], dir);
+    run('spin', [...(merging ? [] : ['-o3']), `-DF=${p.frames}`, `-DK=${p.senders}`, `-DM=${p.messages}`, '-a', 'rxring.pml'], dir);
     run('gcc', ['-O2', '-DSAFETY', '-DNOREDUCE', '-DMEMLIM=16000', '-w', '-o', 'pan_noreduce', 'pan.c'], dir);
     run('gcc', ['-O2', '-DSAFETY', '-DMEMLIM=16000', '-w', '-o', 'pan_reduce', 'pan.c'], dir);
   } catch (e) {
