@@ -1,0 +1,228 @@
+/**
+ * What the coordinator of the parallel breadth-first search (check/parallel-bfs.ts)
+ * and its worker threads (check/parallel-bfs-worker.ts) share: the visited set in
+ * shared memory, growable record buffers in shared memory, and the messages.
+ *
+ * The visited set is written by the coordinator only, between the workers' turns
+ * (while it merges a level), and only read by the workers while they expand one.
+ * So it needs no compare-and-swap: a level's new states are admitted in a fixed
+ * order, which is what makes state ids, and so counterexamples, the same as the
+ * single-threaded search's (see parallel-bfs.ts for why that order matters).
+ * The hand-over is ordered by an Atomics store in the coordinator and an Atomics
+ * load in each worker (`publish`/`observe`), so every plain write made before a
+ * level starts is visible to the workers that expand it.
+ */
+
+/**
+ * An open-addressing table of 64-bit fingerprints in a SharedArrayBuffer, laid out
+ * and probed as FingerprintSet (check/fingerprint.ts): (hi, lo) pairs, (0, 0) for
+ * empty, a fingerprint equal to it stored as (0, 1), linear probing from a
+ * multiply-shift home slot, grown by 3/2 past 3/4 load.
+ */
+export class SharedFingerprintTable {
+  private table: Uint32Array;
+  private count = 0;
+
+  constructor(
+    private slots = 1 << 16,
+    buffer?: SharedArrayBuffer,
+  ) {
+    this.table = new Uint32Array(buffer ?? new SharedArrayBuffer(slots * 8));
+  }
+
+  /** A worker's read-only view of the coordinator's table (what `share` returned). */
+  static view(shared: { readonly buffer: SharedArrayBuffer; readonly slots: number }): SharedFingerprintTable {
+    return new SharedFingerprintTable(shared.slots, shared.buffer);
+  }
+
+  /** What a worker needs to look fingerprints up (the buffer changes when the table grows). */
+  share(): { buffer: SharedArrayBuffer; slots: number } {
+    return { buffer: this.table.buffer as SharedArrayBuffer, slots: this.slots };
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength;
+  }
+
+  private home(hi: number, lo: number): number {
+    return Math.floor((((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.slots) / 4294967296);
+  }
+
+  /** -1 if the fingerprint is in the table, else the free slot it would take (valid until the table changes). */
+  find(hi: number, lo: number): number {
+    if (hi === 0 && lo === 0) lo = 1;
+    const t = this.table;
+    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
+      const h = t[2 * i];
+      const l = t[2 * i + 1];
+      if (h === 0 && l === 0) return i;
+      if (h === hi && l === lo) return -1;
+    }
+  }
+
+  /** Coordinator only: store a fingerprint `find` has just reported missing. */
+  addAt(slot: number, hi: number, lo: number): void {
+    if ((this.count + 1) * 4 > this.slots * 3) {
+      this.grow();
+      slot = this.find(hi, lo);
+    }
+    if (hi === 0 && lo === 0) lo = 1;
+    this.table[2 * slot] = hi;
+    this.table[2 * slot + 1] = lo;
+    this.count++;
+  }
+
+  /** Coordinator only: store the fingerprint; true if it was new. */
+  add(hi: number, lo: number): boolean {
+    const free = this.find(hi, lo);
+    if (free < 0) return false;
+    this.addAt(free, hi, lo);
+    return true;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    this.slots = Math.ceil(this.slots * 1.5);
+    this.table = new Uint32Array(new SharedArrayBuffer(this.slots * 8));
+    this.count = 0;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.addAt(this.find(old[i], old[i + 1]), old[i], old[i + 1]);
+    }
+  }
+}
+
+/**
+ * Records of 16-bit units, back to back, in a SharedArrayBuffer that is replaced by
+ * one twice as large when it fills (only its writer grows it, and only while no one
+ * else reads it). A record is [length, header units..., state units...].
+ */
+export class SharedUnits {
+  units: Uint16Array;
+  /** Units written. */
+  used = 0;
+  /** Records written. */
+  records = 0;
+
+  constructor(initialUnits = 1 << 16) {
+    this.units = new Uint16Array(new SharedArrayBuffer(initialUnits * 2));
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.units.buffer as SharedArrayBuffer;
+  }
+
+  get bytes(): number {
+    return this.units.byteLength;
+  }
+
+  /** Start over (the buffer is kept). */
+  clear(): void {
+    this.used = 0;
+    this.records = 0;
+  }
+
+  /** Make room for `n` more units. */
+  reserve(n: number): void {
+    if (this.used + n <= this.units.length) return;
+    let size = this.units.length * 2;
+    while (size < this.used + n) size *= 2;
+    const bigger = new Uint16Array(new SharedArrayBuffer(size * 2));
+    bigger.set(this.units.subarray(0, this.used));
+    this.units = bigger;
+  }
+}
+
+/** Units before a state's own units in a level record: [n, id lo, id hi, fp hi lo, fp hi hi, fp lo lo, fp lo hi]. */
+export const LEVEL_HEADER = 7;
+/** Units before a state's own units in a candidate record: [n, parent lo, parent hi, action, fp (4), t lo, t hi]. */
+export const CANDIDATE_HEADER = 10;
+
+/** A 32-bit value from two 16-bit units (low first). */
+export function word(u: Uint16Array, at: number): number {
+  return (u[at] | (u[at + 1] << 16)) >>> 0;
+}
+
+/** Write a 32-bit value as two 16-bit units (low first). */
+export function putWord(u: Uint16Array, at: number, v: number): void {
+  u[at] = v & 0xffff;
+  u[at + 1] = v >>> 16;
+}
+
+/** Why a worker stopped its slice before its end, besides a violation (which it reports as one). */
+export type WorkerStop = 'time-budget' | 'interrupted' | 'memory';
+
+/** What a worker is given once: how to rebuild the check target exactly as the coordinator holds it. */
+export interface ParallelWorkerData {
+  readonly variant: string;
+  readonly scenario: string;
+  /** The --property restriction (ids), applied as the CLI's restrict() does. */
+  readonly properties?: readonly string[];
+  readonly allViolations: boolean;
+  /** Int32Array over it, element 0 non-zero: stop (SIGINT). */
+  readonly interrupt?: SharedArrayBuffer;
+  /** Int32Array: [0] the hand-over word (publish/observe); [1 + 3w ..] worker w's progress: expanded, transitions, candidates. */
+  readonly control: SharedArrayBuffer;
+  readonly index: number;
+}
+
+/** One level's share of work for one worker. */
+export interface LevelJob {
+  readonly kind: 'level';
+  readonly table: { readonly buffer: SharedArrayBuffer; readonly slots: number };
+  /** The level's records (LEVEL_HEADER layout). */
+  readonly input: SharedArrayBuffer;
+  /** Unit offset of this worker's first record, and how many records are its. */
+  readonly start: number;
+  readonly count: number;
+  /** Invariants (by index) violated before this level, and witnesses (by index) reached before it. */
+  readonly violated: readonly number[];
+  readonly reached: readonly number[];
+  /** Stop after writing this many candidates (the state budget cannot need more from one worker). */
+  readonly maxCandidates: number;
+  /** Wall-clock deadline (ms since the epoch), or null; and a cap on this worker's own bytes (candidates plus its heap), or null. */
+  readonly deadline: number | null;
+  readonly memoryBytes: number | null;
+}
+
+/** A violation a worker saw: the transition (parent id, action index, its local transition number t) and the invariant's index. */
+export interface WorkerViolation {
+  readonly parent: number;
+  readonly action: number;
+  readonly property: number;
+  readonly t: number;
+}
+
+export type WorkerReply =
+  | { readonly kind: 'ready'; readonly fingerprint: [number, number]; readonly invariants: string[]; readonly witnesses: string[] }
+  | {
+      readonly kind: 'done';
+      readonly output: SharedArrayBuffer;
+      readonly used: number;
+      readonly candidates: number;
+      readonly expanded: number;
+      readonly transitions: number;
+      readonly fired: [string, number][];
+      /** Per witness: the local transition number that first reached it in this level, or -1. */
+      readonly witnessAt: number[];
+      /** First-violation mode: at most one; all-violations mode: the first of each invariant newly violated in this slice. */
+      readonly violations: WorkerViolation[];
+      /** All-violations mode: the transition after which every invariant was violated (the worker stopped there), or -1. */
+      readonly fullAt: number;
+      readonly stopped: WorkerStop | null;
+      readonly heapBytes: number;
+    }
+  | { readonly kind: 'error'; readonly message: string; readonly usage: boolean };
+
+/** Coordinator: make every write so far visible to a worker that `observe`s after this. */
+export function publish(control: Int32Array): void {
+  Atomics.add(control, 0, 1);
+}
+
+/** Worker: see every write the coordinator made before its last `publish`. */
+export function observe(control: Int32Array): void {
+  Atomics.load(control, 0);
+}
