@@ -49,13 +49,24 @@ export function memoryLine(r: CheckResult): string | null {
   return `memory: ${parts.join(', ')}`;
 }
 
+/** A power of two of bytes in the largest unit that keeps it whole. */
+function arraySize(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let u = 0;
+  while (u < units.length - 1 && bytes >= 1024) {
+    bytes /= 1024;
+    u++;
+  }
+  return `${bytes} ${units[u]}`;
+}
+
 /** bfs --bitstate: the array and SPIN's figures for how much it may have missed. */
 export function bitstateLine(r: CheckResult): string | null {
   const b = r.stats?.bitstate;
   if (!b) return null;
   const factor = b.hashFactor >= 1000 ? b.hashFactor.toExponential(2) : b.hashFactor.toFixed(1);
   return (
-    `bitstate: 2^${b.bits} bits (${mib(2 ** b.bits / 8)}), ${b.hashFunctions} bits per state, hash factor ${factor} (SPIN: best if > 100); ` +
+    `bitstate: 2^${b.bits} bits (${arraySize(2 ** b.bits / 8)}), ${b.hashFunctions} bits per state, hash factor ${factor} (SPIN: best if > 100); ` +
     `estimated ${b.omissionEstimate.toExponential(1)} of the new states met were taken for seen and not explored`
   );
 }
@@ -115,6 +126,9 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   );
   if (r.verdict === 'incomplete') {
     lines.push(incompleteLine(r));
+  } else if (r.verdict === 'fail' && r.stats?.stoppedBy === 'bitstate') {
+    // --all-violations with a bit array ran to its end, but what the array took for seen was never explored.
+    lines.push(`bitstate search: ${r.states} distinct states stored, but states the bit array took for seen were not explored; invariants not reported violated below are not proved`);
   } else if (r.verdict === 'fail' && r.stats?.stoppedBy) {
     // --all-violations went on after the first violation and was then stopped: say why, and what that leaves open.
     lines.push(`exploration stopped: ${stopPhrase(r.stats.stoppedBy)} after ${r.states} distinct states; invariants not reported violated below are not proved`);
@@ -129,7 +143,8 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   if (r.witnesses.length === 0) {
     lines.push('witnesses: none declared');
   } else {
-    lines.push(`witnesses: ${reached}/${r.witnesses.length} reached${r.complete ? '' : r.engine === 'bfs' ? ' (exploration stopped early)' : ' (random exploration)'}`);
+    const partial = r.stats?.stoppedBy === 'bitstate' ? ' (bitstate search: states may have been missed)' : r.engine === 'bfs' ? ' (exploration stopped early)' : ' (random exploration)';
+    lines.push(`witnesses: ${reached}/${r.witnesses.length} reached${r.complete ? '' : partial}`);
     // Only a complete run can say a witness was missed; a stopped one may just not have got there yet.
     const unreached = r.complete ? 'missed' : 'not reached';
     for (const w of r.witnesses) lines.push(`  ${(w.reached ? 'reached' : unreached).padEnd(11)}  ${w.id}`);

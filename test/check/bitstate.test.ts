@@ -141,7 +141,7 @@ describe('bfs with a bit array', () => {
     expect(tiny.states).toBeLessThan(exact.states * 0.9);
     expect(tiny.stats?.bitstate?.omissionEstimate).toBeGreaterThan(0.1);
     expect(tiny.stats?.bitstate?.hashFactor).toBeCloseTo(2 ** 10 / tiny.states, 6);
-    expect(formatText(tiny)).toMatch(/^bitstate: 2\^10 bits \(0\.0 MiB\), 3 bits per state, hash factor \d\.\d \(SPIN: best if > 100\); estimated \d\.\de-1 of the new states met were taken for seen and not explored$/m);
+    expect(formatText(tiny)).toMatch(/^bitstate: 2\^10 bits \(128 B\), 3 bits per state, hash factor \d\.\d \(SPIN: best if > 100\); estimated \d\.\de-1 of the new states met were taken for seen and not explored$/m);
     expect(formatText(tiny)).toMatch(/^memory: .* bit array \+ parent links [0-9.]+ bytes\/state/m);
   });
 
@@ -160,6 +160,9 @@ describe('bfs with a bit array', () => {
     expect(bits.violations?.map((v) => [v.property, v.path])).toEqual(exact.violations?.map((v) => [v.property, v.path]));
     expect(exact.violations!.length).toBeGreaterThan(1);
     expect(bits.complete).toBe(false);
+    expect(bits.stats?.stoppedBy).toBe('bitstate');
+    expect(formatText(bits)).toContain(`bitstate search: ${bits.states} distinct states stored, but states the bit array took for seen were not explored;`);
+    expect(formatText(bits)).not.toContain('exploration stopped');
   });
 });
 
