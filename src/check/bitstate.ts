@@ -31,8 +31,13 @@ export class BitstateSet implements VisitedSet {
   private readonly pages: Uint32Array[] = [];
   private readonly m: number;
   private count = 0;
-  /** The k bit indices of the last `find`, for `addAt`. */
+  /** The k bit indices of the last `find`, for `addAt`, and the fingerprint they are of. */
   private readonly at: number[];
+  private atHi = 0;
+  private atLo = 0;
+  private atValid = false;
+  /** Up to 2^32 bits the array is one page and an index a 32-bit integer: the fast path. */
+  private readonly small: Uint32Array | null;
 
   constructor(
     readonly bits: number,
@@ -44,6 +49,7 @@ export class BitstateSet implements VisitedSet {
     const words = this.m / 32;
     for (let w = 0; w < words; w += PAGE_WORDS) this.pages.push(new Uint32Array(Math.min(PAGE_WORDS, words - w)));
     this.at = new Array<number>(hashFunctions).fill(0);
+    this.small = bits <= 32 ? this.pages[0] : null;
   }
 
   get size(): number {
@@ -55,15 +61,25 @@ export class BitstateSet implements VisitedSet {
   }
 
   private indices(hi: number, lo: number): void {
+    // BFS calls addAt right after find with the same fingerprint: compute its indices once.
+    if (this.atValid && hi === this.atHi && lo === this.atLo) return;
     bitIndices(this.bits, this.hashFunctions, hi, lo, this.at);
+    this.atHi = hi;
+    this.atLo = lo;
+    this.atValid = true;
   }
 
   private test(index: number): boolean {
+    if (this.small) return (this.small[index >>> 5] & (1 << (index & 31))) !== 0;
     const word = Math.floor(index / 32);
     return (this.pages[word >>> PAGE_SHIFT][word & (PAGE_WORDS - 1)] & (1 << (index & 31))) !== 0;
   }
 
   private set(index: number): void {
+    if (this.small) {
+      this.small[index >>> 5] |= 1 << (index & 31);
+      return;
+    }
     const word = Math.floor(index / 32);
     this.pages[word >>> PAGE_SHIFT][word & (PAGE_WORDS - 1)] |= 1 << (index & 31);
   }
