@@ -4,6 +4,7 @@
  * bfs with it finds the violations exact bfs finds (real ones: they replay) but never
  * says PASS.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { bfs } from '../../src/check/bfs.js';
 import { BitstateSet, bitIndices, hashFactor, omissionEstimate } from '../../src/check/bitstate.js';
@@ -205,5 +206,14 @@ describe('nlring check --bitstate', () => {
     const all = await nlring(['check-all', '--variant', 'toy-good', '--bitstate', '20']);
     expect(all.code).toBe(3);
     expect(all.stdout).toMatch(/^INCOMPLETE\s+toy-good\s+counters\s.*bitstate hashing may have missed states$/m);
+  });
+
+  it('reaches the worker thread the built command runs bfs in', () => {
+    const bin = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'check', '--variant', 'linux-4.5', '--scenario', 'fork-mmap', '--bitstate', '20', '--format', 'json'], { encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([3, '']);
+    const j = JSON.parse(r.stdout);
+    expect([j.verdict, j.stats.stoppedBy, j.stats.bitstate.bits]).toEqual(['incomplete', 'bitstate', 20]);
+    expect(j.replay).toBe('nlring check --variant linux-4.5 --scenario fork-mmap --bitstate 20');
   });
 });
