@@ -10,6 +10,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { bfs, type BfsOptions } from './check/bfs.js';
+import { parallelBfs } from './check/parallel-bfs.js';
 import { loadTarget } from './catalog.js';
 import { UsageError } from './errors.js';
 
@@ -32,6 +33,8 @@ export type WorkerMessage =
  */
 export type WorkerOptions = Pick<BfsOptions, 'maxStates' | 'maxDepth' | 'timeBudgetSeconds' | 'maxMemoryMiB' | 'symmetry' | 'diskQueue' | 'bitstate' | 'progressIntervalMs' | 'allViolations' | 'properties'> & {
   readonly interrupt?: SharedArrayBuffer;
+  /** check and check-all --workers N: more than 1 runs the parallel bfs (check/parallel-bfs.ts), with that many threads of its own. */
+  readonly workers?: number;
 };
 
 const port = parentPort;
@@ -43,12 +46,17 @@ if (port) {
       const loaded = await loadTarget(job.variant, job.scenario);
       // As check's restrict(): the listed invariants, in the scenario's order.
       const target = options.properties ? { ...loaded, invariants: loaded.invariants.filter((p) => options.properties!.includes(p.id)) } : loaded;
-      const result = bfs(target, {
-        ...options,
-        allViolations: options.allViolations ?? true,
-        ...(flag ? { interrupted: () => Atomics.load(flag, 0) !== 0 } : {}),
-        onProgress: (progress) => port.postMessage({ kind: 'progress', index: job.index, progress } satisfies WorkerMessage),
-      });
+      const onProgress = (progress: import('./check/bfs.js').Progress) => port.postMessage({ kind: 'progress', index: job.index, progress } satisfies WorkerMessage);
+      const { workers, ...rest } = options;
+      const result =
+        workers !== undefined && workers > 1
+          ? await parallelBfs(target, { ...rest, workers, allViolations: rest.allViolations ?? true, ...(interrupt ? { interrupt } : {}), onProgress })
+          : bfs(target, {
+              ...rest,
+              allViolations: rest.allViolations ?? true,
+              ...(flag ? { interrupted: () => Atomics.load(flag, 0) !== 0 } : {}),
+              onProgress,
+            });
       port.postMessage({ kind: 'done', index: job.index, result } satisfies WorkerMessage);
     } catch (e) {
       port.postMessage({ kind: 'error', index: job.index, message: e instanceof Error ? e.message : String(e), usage: e instanceof UsageError } satisfies WorkerMessage);

@@ -419,6 +419,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
     peakHeldBytes: peakHeld,
     heldBytesPerState: perState(peakHeld),
     ...(Number.isFinite(maxMemory) ? { memoryCeilingMiB: maxMemory } : {}),
+    ...(n > 1 ? { workers: n } : {}),
     statesPerSecond: seconds > 0 ? Math.round(table.size / seconds) : table.size,
     ...(stoppedBy ? { stoppedBy } : {}),
   };

@@ -76,6 +76,8 @@ export interface EngineStats {
   readonly memoryCeilingMiB?: number;
   /** bfs --bitstate: the bit array's size and SPIN's coverage figures (check/bitstate.ts). */
   readonly bitstate?: BitstateStats;
+  /** bfs --workers N (N > 1): the worker threads of the parallel search (check/parallel-bfs.ts); absent for one thread. */
+  readonly workers?: number;
   /** Distinct states per second (simulate: steps per second). */
   readonly statesPerSecond: number;
   /**

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { CheckTarget, PropertyKind } from '../model/interface.js';
 import { ReplayError, UsageError } from '../errors.js';
 import { bfs, type Budgets } from '../check/bfs.js';
+import { parallelBfs } from '../check/parallel-bfs.js';
 import { BITSTATE_MAX_BITS, BITSTATE_MIN_BITS } from '../check/bitstate.js';
 import { replay, type ReplayResult } from '../check/replay.js';
 import { EXIT, exitCodeFor, worstVerdict, type CheckResult, type Engine, type Shard } from '../check/result.js';
@@ -129,6 +130,10 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     for seen, so a run without a violation is INCOMPLETE, never PASS; the
                     report gives SPIN's hash factor and the estimated share of states missed.
                     A violation it finds is real (its path replays)
+  --workers N       check, check-all: N worker threads share one visited set and split each
+                    BFS level (bfs only; default 1). The same results as one thread: states,
+                    transitions, counterexamples. Not with --symmetry, --disk-queue,
+                    --bitstate, --por or --liveness
   --liveness        instead of the invariants: non-progress cycles (livelocks) under weak
                     fairness of the threads, and terminal states with work left undone,
                     each shown as a lasso, stem then loop (bfs only; docs/liveness.md)
@@ -234,7 +239,7 @@ cells incomplete. bugs --check: 0 every runnable entry reproduces, 1 one does no
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
-const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch', bitstate: 'count' };
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch', bitstate: 'count', workers: 'count' };
 /** check only: the liveness check (src/check/liveness.ts) instead of the invariants. */
 const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
@@ -244,7 +249,7 @@ const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'liveness', 'stats', 'dead-steps'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'workers', 'liveness', 'stats', 'dead-steps'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -562,7 +567,22 @@ function engineOf(flags: Record<string, string>): Engine {
   const engine = (flags.engine ?? 'bfs') as Engine;
   checkEngineFlags(engine, flags);
   bitstateBits(flags); // refused before any run starts
+  workersOf(flags);
   return engine;
+}
+
+/**
+ * `--workers N`: threads of the parallel bfs (check/parallel-bfs.ts); 1 (plain bfs) unless
+ * given. What the parallel search does not support is refused rather than ignored.
+ */
+function workersOf(flags: Record<string, string>): number {
+  const n = count(flags, 'workers') ?? 1;
+  if (n > 1) {
+    for (const name of ['symmetry', 'disk-queue', 'bitstate', 'por', 'liveness']) {
+      if (flags[name] !== undefined) throw new UsageError(`--workers ${n} does not combine with --${name} (the parallel bfs does not support it)`);
+    }
+  }
+  return n;
 }
 
 /**
@@ -683,6 +703,7 @@ function workerBfs(
     ...(flags.bitstate !== undefined ? { bitstate: bitstateBits(flags) } : {}),
     ...(properties ? { properties: [...properties] } : {}),
     progressIntervalMs: options.progressIntervalMs,
+    workers: workersOf(flags),
   };
   return bfsInWorker(runs, bfsOptions, sigint, io, outputs, started);
 }
@@ -703,7 +724,23 @@ async function runEngine(
   const progressIntervalMs = options.progressIntervalMs;
   try {
     switch (engine) {
-      case 'bfs':
+      case 'bfs': {
+        const workers = workersOf(flags);
+        if (workers > 1) {
+          // Each worker thread loads the target by name from the real catalogue, which a catalogue given to run() is not.
+          if (options.catalog !== undefined) throw new UsageError('--workers needs the built-in catalogue (its worker threads load targets by name)');
+          return await parallelBfs(target, {
+            ...budgets(flags),
+            workers,
+            allViolations: flags['all-violations'] === 'true',
+            properties,
+            onProgress: (p) => {
+              progress.show(bfsProgressLine(p));
+              outputs?.bfsProgress(p);
+            },
+            progressIntervalMs,
+          });
+        }
         return bfs(target, {
           ...budgets(flags),
           allViolations: flags['all-violations'] === 'true',
@@ -717,6 +754,7 @@ async function runEngine(
           },
           progressIntervalMs,
         });
+      }
       case 'simulate': {
         const simulateOptions = {
           seed: count(flags, 'seed') ?? 0,

@@ -13,6 +13,9 @@ import { replay } from '../../src/check/replay.js';
 import { buildTarget } from '../../src/catalog.js';
 import type { CheckResult } from '../../src/check/result.js';
 import { UsageError } from '../../src/errors.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../fixtures/cli.js';
 
 /** A result without what differs between two runs of one search: its wall time, and the statistics (rates, memory). */
 function comparable(r: CheckResult) {
@@ -117,5 +120,50 @@ describe('parallel bfs: budgets it judges as it goes, and what it refuses', () =
     await expect(parallelBfs(t, { workers: 2, por: true })).rejects.toThrow(/--por/);
     await expect(parallelBfs(t, { workers: 2, bitstate: 20 })).rejects.toThrow(/--bitstate/);
     await expect(parallelBfs(t, { workers: 2, diskQueue: true })).rejects.toThrow(/--disk-queue/);
+  });
+});
+
+/** A JSON report without its timings and engine statistics. */
+function report(stdout: string) {
+  const { seconds: _s, stats: _t, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+  return rest;
+}
+
+describe('check --workers N', () => {
+  it('prints the report of check without it (in this process)', async () => {
+    const argv = ['check', '--variant', 'linux-3.10', '--scenario', 'setup-teardown', '--all-violations', '--format', 'json'];
+    const one = await runCli(argv);
+    const two = await runCli([...argv, '--workers', '2']);
+    expect(two.code).toBe(1);
+    expect((JSON.parse(two.stdout) as CheckResult).stats?.workers).toBe(2);
+    expect(two.code).toBe(one.code);
+    expect(report(two.stdout)).toEqual(report(one.stdout));
+  }, 60_000);
+
+  it('prints the report of check without it (the built command, whose bfs runs in a worker thread)', () => {
+    const main = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+    const argv = [main, 'check', '--variant', 'linux-4.5', '--scenario', 'copy-teardown', '--all-violations', '--format', 'json'];
+    const one = spawnSync(process.execPath, argv, { encoding: 'utf8' });
+    const two = spawnSync(process.execPath, [...argv, '--workers', '3'], { encoding: 'utf8' });
+    expect(two.status).toBe(1);
+    expect((JSON.parse(two.stdout) as CheckResult).stats?.workers).toBe(3);
+    expect((JSON.parse(one.stdout) as CheckResult).stats?.workers).toBeUndefined();
+    expect(two.status).toBe(one.status);
+    expect(report(two.stdout)).toEqual(report(one.stdout));
+  }, 60_000);
+
+  it('refuses a count that is not a positive integer, and what the parallel search does not support, with exit 2', async () => {
+    for (const n of ['0', '1.5', 'two']) {
+      const r = await runCli(['check', '--scenario', 'tx-sibling', '--workers', n]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--workers must be a positive integer/);
+    }
+    for (const flag of ['--symmetry', '--disk-queue', '--liveness']) {
+      const r = await runCli(['check', '--scenario', 'tx-sibling', '--workers', '2', flag]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`--workers 2 does not combine with ${flag}`));
+    }
+    expect((await runCli(['check', '--scenario', 'tx-sibling', '--workers', '2', '--engine', 'simulate'])).code).toBe(2);
   });
 });
