@@ -11,7 +11,7 @@
  * `/usr/bin/time -v` when it is there, else from pan's own memory report.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,7 @@ export function buildPan(p: AnchorParams, merging = true): PanBuild {
   try {
     copyFileSync(modelPath(), join(dir, 'rxring.pml'));
     run('spin', [...(merging ? [] : ['-o3']), `-DF=${p.frames}`, `-DK=${p.senders}`, `-DM=${p.messages}`, '-a', 'rxring.pml'], dir);
+    exactCounts(join(dir, 'pan.c'));
     run('gcc', ['-O2', '-DSAFETY', '-DNOREDUCE', '-DMEMLIM=16000', '-w', '-o', 'pan_noreduce', 'pan.c'], dir);
     run('gcc', ['-O2', '-DSAFETY', '-DMEMLIM=16000', '-w', '-o', 'pan_reduce', 'pan.c'], dir);
   } catch (e) {
@@ -101,6 +102,17 @@ export function buildPan(p: AnchorParams, merging = true): PanBuild {
     bin: (reduce) => join(dir, reduce ? 'pan_reduce' : 'pan_noreduce'),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * pan prints its counts with 8 significant digits (`%9.8g`), so 128,302,981
+ * states read as 1.2830298e+08; have it print them whole. Only the format of
+ * two report lines changes, nothing pan computes.
+ */
+function exactCounts(panC: string): void {
+  const src = readFileSync(panC, 'utf8');
+  const out = src.replace('"%9.8g states, stored\\n"', '"%.0f states, stored\\n"').replace('"%9.8g transitions (= stored+matched)\\n"', '"%.0f transitions (= stored+matched)\\n"');
+  writeFileSync(panC, out);
 }
 
 /** A number that pan printed after `label`-like text, or NaN. */
@@ -124,12 +136,12 @@ export function runPan(bin: string, useTime: boolean): SpinRun {
   const out = r.stdout;
   if (/max search depth too small/.test(out)) throw new Error('pan: search depth limit reached (raise -m)');
   if (/out of memory|memory limit/i.test(out)) throw new Error('pan: ran out of its memory limit');
-  const states = grab(out, /(\d+) states, stored/);
+  const states = grab(out, /([\d.e+]+) states, stored/);
   const panMb = grab(out, /([\d.]+)\s+total actual memory usage/);
   const rss = useTime ? timeRss(r.stderr) : NaN;
   return {
     states,
-    transitions: grab(out, /(\d+) transitions \(= stored\+matched\)/),
+    transitions: grab(out, /([\d.e+]+) transitions \(= stored\+matched\)/),
     seconds: grab(out, /pan: elapsed time ([\d.e+]+) seconds/),
     maxRssBytes: Number.isNaN(rss) ? panMb * 2 ** 20 : rss,
     rssFrom: Number.isNaN(rss) ? 'pan' : 'time -v',
