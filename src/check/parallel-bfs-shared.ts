@@ -3,14 +3,13 @@
  * and its worker threads (check/parallel-bfs-worker.ts) share: the visited set in
  * shared memory, growable record buffers in shared memory, and the messages.
  *
- * The visited set is written by the coordinator only, between the workers' turns
- * (while it merges a level), and only read by the workers while they expand one.
- * So it needs no compare-and-swap: a level's new states are admitted in a fixed
- * order, which is what makes state ids, and so counterexamples, the same as the
- * single-threaded search's (see parallel-bfs.ts for why that order matters).
- * The hand-over is ordered by an Atomics store in the coordinator and an Atomics
- * load in each worker (`publish`/`observe`), so every plain write made before a
- * level starts is visible to the workers that expand it.
+ * The visited set is cut into one table per worker by fingerprint (`shardOf`).
+ * While a level is expanded every worker reads every table; between levels each
+ * worker writes only its own, admitting the level's candidates of its shard in one
+ * fixed order (see parallel-bfs.ts for why that order matters). So no table is
+ * ever read and written at once and none needs compare-and-swap. Each hand-over is
+ * a message, and the writer makes an Atomics store before it and the reader an
+ * Atomics load after it (`publish`/`observe`), so plain writes made before are seen.
  */
 
 /**
@@ -138,8 +137,24 @@ export class SharedUnits {
 
 /** Units before a state's own units in a level record: [n, id lo, id hi, fp hi lo, fp hi hi, fp lo lo, fp lo hi]. */
 export const LEVEL_HEADER = 7;
-/** Units before a state's own units in a candidate record: [n, parent lo, parent hi, action, fp (4), t lo, t hi]. */
-export const CANDIDATE_HEADER = 10;
+/**
+ * Units before a state's own units in a candidate record: [n, parent lo, parent hi,
+ * action, fp (4), t lo, t hi, keep]; keep is set to 1 by the worker whose shard
+ * admitted it (the first of its fingerprint, in bfs's order).
+ */
+export const CANDIDATE_HEADER = 11;
+export const KEEP = 10;
+
+/** Which worker's table holds a fingerprint (hi is well mixed, and the home slot mixes both halves). */
+export function shardOf(hi: number, shards: number): number {
+  return shards === 1 ? 0 : hi % shards;
+}
+
+/** A table as it crosses threads. */
+export interface TableShare {
+  readonly buffer: SharedArrayBuffer;
+  readonly slots: number;
+}
 
 /** A 32-bit value from two 16-bit units (low first). */
 export function word(u: Uint16Array, at: number): number {
@@ -166,13 +181,16 @@ export interface ParallelWorkerData {
   readonly interrupt?: SharedArrayBuffer;
   /** Int32Array: [0] the hand-over word (publish/observe); [1 + 3w ..] worker w's progress: expanded, transitions, candidates. */
   readonly control: SharedArrayBuffer;
+  /** This worker's index, and how many there are (the shards of the visited set). */
   readonly index: number;
+  readonly workers: number;
 }
 
 /** One level's share of work for one worker. */
 export interface LevelJob {
   readonly kind: 'level';
-  readonly table: { readonly buffer: SharedArrayBuffer; readonly slots: number };
+  /** Every worker's table, in worker order (shardOf). */
+  readonly tables: readonly TableShare[];
   /** The level's records (LEVEL_HEADER layout). */
   readonly input: SharedArrayBuffer;
   /** Unit offset of this worker's first record, and how many records are its. */
@@ -188,6 +206,17 @@ export interface LevelJob {
   readonly memoryBytes: number | null;
 }
 
+/**
+ * Admit the level's candidates of this worker's shard: the candidate buffers of all
+ * workers, read in worker order, each up to its count, and none at or after `cut`.
+ */
+export interface AdmitJob {
+  readonly kind: 'admit';
+  readonly outputs: readonly SharedArrayBuffer[];
+  readonly candidates: readonly number[];
+  readonly cut: { readonly w: number; readonly t: number } | null;
+}
+
 /** A violation a worker saw: the transition (parent id, action index, its local transition number t) and the invariant's index. */
 export interface WorkerViolation {
   readonly parent: number;
@@ -197,7 +226,8 @@ export interface WorkerViolation {
 }
 
 export type WorkerReply =
-  | { readonly kind: 'ready'; readonly fingerprint: [number, number]; readonly invariants: string[]; readonly witnesses: string[] }
+  | { readonly kind: 'ready'; readonly fingerprint: [number, number]; readonly invariants: string[]; readonly witnesses: string[]; readonly table: TableShare }
+  | { readonly kind: 'admitted'; readonly table: TableShare; readonly size: number; readonly bytes: number }
   | {
       readonly kind: 'done';
       readonly output: SharedArrayBuffer;

@@ -1,11 +1,13 @@
 /**
  * A worker thread of the parallel breadth-first search (check/parallel-bfs.ts). It
  * rebuilds the check target from the names the coordinator gives (catalogue ids or
- * files, --property applied as the CLI's restrict() does), then expands one slice
- * of each level it is handed: every successor is judged exactly as bfs judges it,
- * and one that the shared visited set and this slice have not seen yet is written,
- * with its parent, action and fingerprint, into this worker's candidate buffer.
- * Admitting candidates (ids, the visited set) is the coordinator's job.
+ * files, --property applied as the CLI's restrict() does), then, level after level:
+ * - expands the slice it is handed: every successor is judged exactly as bfs judges
+ *   it, and one that the visited set and this slice have not seen yet is written,
+ *   with its parent, action and fingerprint, into this worker's candidate buffer;
+ * - admits, into its own shard of the visited set, the candidates of every worker
+ *   that fall in that shard, in bfs's order, marking the first of each fingerprint.
+ * Ids and parent links are the coordinator's job.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
@@ -18,9 +20,13 @@ import { stepperOf } from './stepper.js';
 import {
   CANDIDATE_HEADER,
   LEVEL_HEADER,
+  KEEP,
   SharedFingerprintTable,
   SharedUnits,
   observe,
+  publish,
+  shardOf,
+  type AdmitJob,
   putWord,
   word,
   type LevelJob,
@@ -31,7 +37,7 @@ import {
 } from './parallel-bfs-shared.js';
 
 /** Expands slices of levels of one target; `expand` answers one LevelJob. */
-export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data: Pick<ParallelWorkerData, 'allViolations' | 'index'>, control: Int32Array, interrupt: Int32Array | undefined) {
+export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data: Pick<ParallelWorkerData, 'allViolations' | 'index' | 'workers'>, control: Int32Array, interrupt: Int32Array | undefined) {
   const { spec, invariants, witnesses } = target;
   const st = stepperOf(spec);
   const load = st.load;
@@ -45,10 +51,41 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
   const indexOf = new Map<Property<S>, number>(invariants.map((p, i) => [p, i]));
   const output = new SharedUnits();
   const counters = 1 + 3 * data.index;
+  const shards = data.workers;
+  // This worker's shard of the visited set, which only it writes; the initial state is admitted where it falls.
+  const own = new SharedFingerprintTable();
+  st.fingerprint(cur, fp);
+  if (shardOf(fp[0], shards) === data.index) own.add(fp[0], fp[1]);
+
+  /** Admit this shard's candidates in bfs's order (worker after worker, each in its own order), up to the cut. */
+  const admit = (job: AdmitJob): Extract<WorkerReply, { kind: 'admitted' }> => {
+    observe(control);
+    admitting: for (let w = 0; w < job.outputs.length; w++) {
+      if (job.cut && w > job.cut.w) break;
+      const u = new Uint16Array(job.outputs[w]);
+      let p = 0;
+      for (let c = 0; c < job.candidates[w]; c++) {
+        const len = u[p];
+        if (job.cut && w === job.cut.w && word(u, p + 8) >= job.cut.t) break admitting;
+        const hi = word(u, p + 4);
+        if (shardOf(hi, shards) === data.index) {
+          const lo = word(u, p + 6);
+          const free = own.find(hi, lo);
+          if (free >= 0) {
+            own.addAt(free, hi, lo);
+            u[p + KEEP] = 1;
+          }
+        }
+        p += CANDIDATE_HEADER + len;
+      }
+    }
+    publish(control);
+    return { kind: 'admitted', table: own.share(), size: own.size, bytes: own.bytes };
+  };
 
   const expand = (job: LevelJob): Extract<WorkerReply, { kind: 'done' }> => {
     observe(control);
-    const table = SharedFingerprintTable.view(job.table);
+    const tables = job.tables.map((t) => SharedFingerprintTable.view(t));
     const input = new Uint16Array(job.input);
     // States this slice has already written as candidates in this level: judged as bfs judges a state seen before.
     const local = new FingerprintSet();
@@ -96,7 +133,7 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
         const t = transitions++;
         firings.add(actions[k]);
         st.fingerprint(succ, fp);
-        const free = table.find(fp[0], fp[1]) < 0 ? -1 : local.find(fp[0], fp[1]);
+        const free = tables[shardOf(fp[0], shards)].find(fp[0], fp[1]) < 0 ? -1 : local.find(fp[0], fp[1]);
         const isNew = free >= 0;
         const failed = judge(s, isNew, t);
         if (failed) {
@@ -128,6 +165,7 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
         putWord(u, w + 4, fp[0]);
         putWord(u, w + 6, fp[1]);
         putWord(u, w + 8, t);
+        u[w + KEEP] = 0;
         u.set(units, w + CANDIDATE_HEADER);
         output.used = w + CANDIDATE_HEADER + units.length;
         // The state budget is reached within this many candidates of this slice, wherever the others' fall.
@@ -167,7 +205,7 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
       heapBytes: getHeapStatistics().used_heap_size,
     };
   };
-  return { expand };
+  return { expand, admit, table: () => own.share() };
 }
 
 const port = parentPort;
@@ -181,10 +219,10 @@ if (port && (workerData as { parallelBfs?: ParallelWorkerData } | null)?.paralle
       try {
         const only = data.properties;
         const target = only ? { ...loaded, invariants: loaded.invariants.filter((p) => only.includes(p.id)) } : loaded;
-        const { expand } = slicer(target, data, control, interrupt);
-        port.on('message', (job: LevelJob) => {
+        const { expand, admit, table } = slicer(target, data, control, interrupt);
+        port.on('message', (job: LevelJob | AdmitJob) => {
           try {
-            port.postMessage(expand(job));
+            port.postMessage(job.kind === 'level' ? expand(job) : admit(job));
           } catch (e) {
             fail(e);
           }
@@ -193,7 +231,7 @@ if (port && (workerData as { parallelBfs?: ParallelWorkerData } | null)?.paralle
         const st = stepperOf(target.spec);
         const fp = new Uint32Array(2);
         st.fingerprint(st.slot(), fp);
-        port.postMessage({ kind: 'ready', fingerprint: [fp[0], fp[1]], invariants: target.invariants.map((p) => p.id), witnesses: target.witnesses.map((w) => w.id) } satisfies WorkerReply);
+        port.postMessage({ kind: 'ready', fingerprint: [fp[0], fp[1]], invariants: target.invariants.map((p) => p.id), witnesses: target.witnesses.map((w) => w.id), table: table() } satisfies WorkerReply);
       } catch (e) {
         fail(e);
       }

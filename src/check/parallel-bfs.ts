@@ -6,16 +6,18 @@
  *
  * Same results as bfs (check/bfs.ts), not only the same verdict: the same states and
  * transitions counted, the same state ids, so the same counterexample paths. That
- * comes from admitting states in bfs's own order. A worker does not insert into the
- * visited set; it writes each successor that neither the set (the levels before)
- * nor its own slice has seen as a candidate, in the order it expands them. Slices
- * are contiguous in id order, so the workers' candidates, read worker after worker,
- * are in bfs's discovery order (parent id, then action index); the coordinator
- * reads them so, admits the first of each fingerprint and gives it the next id, as
- * bfs would. A compare-and-swap insert by whichever worker comes first would make
- * the ids, and so the counterexample among equally short ones, depend on timing.
- * The price is that admission is sequential: one table look-up and one copy per
- * candidate, against the expansion and judging of every transition in the workers.
+ * comes from admitting states in bfs's own order. While expanding, a worker does not
+ * insert into the visited set; it writes each successor that neither the set (the
+ * levels before) nor its own slice has seen as a candidate, in the order it expands
+ * them. Slices are contiguous in id order, so the workers' candidates, read worker
+ * after worker, are in bfs's discovery order (parent id, then action index). Then
+ * every worker reads all candidates in that order and admits the first of each
+ * fingerprint of its shard into its shard of the visited set (one table per worker,
+ * by fingerprint), marking it kept; last, the coordinator walks the kept ones in the
+ * same order and gives each the next id, as bfs would. A compare-and-swap insert by
+ * whichever worker comes first would make the ids, and so the counterexample among
+ * equally short ones, depend on timing. What stays sequential is the id walk: a
+ * parent link and a copy per new state.
  *
  * Stopping inside a level, as bfs does at a violation, when every invariant is
  * violated (all-violations) or at the state budget, is exact too: transitions are
@@ -47,13 +49,15 @@ import { checkCommand, replayCommand, type CheckResult, type EngineStats, type S
 import {
   CANDIDATE_HEADER,
   LEVEL_HEADER,
-  SharedFingerprintTable,
+  KEEP,
   SharedUnits,
   publish,
   putWord,
   word,
+  type AdmitJob,
   type LevelJob,
   type ParallelWorkerData,
+  type TableShare,
   type WorkerReply,
 } from './parallel-bfs-shared.js';
 
@@ -65,6 +69,7 @@ export interface ParallelBfsOptions extends Omit<BfsOptions, 'interrupted'> {
 }
 
 type Done = Extract<WorkerReply, { kind: 'done' }>;
+type Admitted = Extract<WorkerReply, { kind: 'admitted' }>;
 
 /** The worker's compiled file: next to this one, or (running from the TypeScript sources, as tests do) in dist/. */
 function workerUrl(): URL {
@@ -81,9 +86,9 @@ class Crew {
   private readonly waiting: ({ resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | undefined)[] = [];
   private broken: Error | undefined;
 
-  constructor(n: number, data: Omit<ParallelWorkerData, 'index'>) {
+  constructor(n: number, data: Omit<ParallelWorkerData, 'index' | 'workers'>) {
     for (let i = 0; i < n; i++) {
-      const w = new Worker(workerUrl(), { workerData: { parallelBfs: { ...data, index: i } satisfies ParallelWorkerData } });
+      const w = new Worker(workerUrl(), { workerData: { parallelBfs: { ...data, index: i, workers: n } satisfies ParallelWorkerData } });
       this.workers.push(w);
       this.waiting.push(undefined);
       const fail = (e: Error) => {
@@ -112,7 +117,7 @@ class Crew {
     return new Promise((resolve, reject) => (this.waiting[i] = { resolve, reject }));
   }
 
-  ask(i: number, job: LevelJob): Promise<WorkerReply> {
+  ask(i: number, job: LevelJob | AdmitJob): Promise<WorkerReply> {
     const r = this.reply(i);
     this.workers[i].postMessage(job);
     return r;
@@ -154,7 +159,11 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
   const interruptFlag = options.interrupt ? new Int32Array(options.interrupt) : undefined;
   const interrupted = () => interruptFlag !== undefined && Atomics.load(interruptFlag, 0) !== 0;
 
-  const table = new SharedFingerprintTable();
+  // The visited set: one table per worker (written by that worker only), and the states admitted.
+  let tables: TableShare[] = [];
+  const tableBytes = Array.from({ length: n }, () => 0);
+  const visitedBytes = () => tableBytes.reduce((a, b) => a + b, 0);
+  let states = 1;
   const parent = new GrowableArray((k) => new Uint32Array(k));
   const via = new ActionLinks();
   const reached = witnesses.map(() => false);
@@ -174,8 +183,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
   const init = st.state(cur);
   for (let i = 0; i < witnesses.length; i++) if (witnesses[i].holds(init)) reached[i] = true;
   const initBad = invariants.find((p) => !p.holds(init));
-  st.fingerprint(cur, fp);
-  table.add(fp[0], fp[1]);
+  st.fingerprint(cur, fp); // each worker admits it into its shard of the visited set as it starts
   parent.push(0xffffffff);
   via.push(0);
   if (initBad && allViolations) {
@@ -196,7 +204,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
 
   let peakHeld = 0;
   const held = (extra: number) => {
-    const b = table.bytes + parent.bytes + via.bytes + level.bytes + next.bytes + extra + getHeapStatistics().used_heap_size;
+    const b = visitedBytes() + parent.bytes + via.bytes + level.bytes + next.bytes + extra + getHeapStatistics().used_heap_size;
     if (b > peakHeld) peakHeld = b;
     return b;
   };
@@ -218,8 +226,10 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
       const mine = JSON.stringify({ fingerprint: [fp[0], fp[1]], invariants: invariants.map((p) => p.id), witnesses: witnesses.map((w) => w.id) });
       for (const r of ready) {
         const theirs = r.kind === 'ready' ? JSON.stringify({ fingerprint: r.fingerprint, invariants: r.invariants, witnesses: r.witnesses }) : '';
-        if (theirs !== mine) throw new Error(`parallel bfs: a worker built another target from '${target.variant}' '${target.scenario}' than the one given (${theirs} against ${mine})`);
+        if (theirs !== mine) throw new Error(`parallel bfs: a worker built another target from '${target.variant}' '${target.scenario}' than the one given (${theirs} against ${mine}; is dist/ built from these sources?)`);
       }
+      tables = ready.map((r) => (r as Extract<WorkerReply, { kind: 'ready' }>).table);
+      tables.forEach((t, i) => (tableBytes[i] = t.buffer.byteLength));
       let lastProgress = started;
       let levelStates = 0;
       const progress = (queue: number) => {
@@ -234,7 +244,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
           candidates += Atomics.load(control, 3 + 3 * w);
         }
         // Within a level the candidates are an upper bound of its new states (some are duplicates across slices).
-        const distinct = table.size + candidates;
+        const distinct = states + candidates;
         options.onProgress({ seconds, transitions, distinct, queue: queue === -1 ? levelStates - expanded + candidates : queue, depth, perSecond: seconds > 0 ? distinct / seconds : 0 });
       };
       if (options.onProgress && interval > 0) progressTimer = setInterval(() => progress(-1), interval);
@@ -280,14 +290,14 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
           starts.map((start, w) =>
             crew.ask(w, {
               kind: 'level',
-              table: table.share(),
+              tables,
               input: level.buffer,
               start,
               count: counts[w],
               violated: violatedBefore,
               reached: reachedBefore,
               // The state budget is reached within this many new states of one slice.
-              maxCandidates: Number.isFinite(maxStates) ? maxStates - table.size + 1 : Number.MAX_SAFE_INTEGER,
+              maxCandidates: Number.isFinite(maxStates) ? maxStates - states + 1 : Number.MAX_SAFE_INTEGER,
               deadline,
               memoryBytes: room,
             }),
@@ -317,7 +327,15 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
           }
         }
 
-        // Admission, in bfs's order, up to the cut; the state budget may cut earlier.
+        // Admission, in bfs's order, up to the cut: each worker marks the first of each fingerprint of its shard.
+        publish(control);
+        const outputs = replies.map((r) => r.output);
+        const candidates = replies.map((r) => r.candidates);
+        const admittedBy = (await Promise.all(replies.map((_, w) => crew.ask(w, { kind: 'admit', outputs, candidates, cut: cut ? { w: cut.w, t: cut.t } : null })))) as Admitted[];
+        tables = admittedBy.map((a) => a.table);
+        admittedBy.forEach((a, w) => (tableBytes[w] = a.bytes));
+        // Ids for the kept ones, in the same order; the state budget may cut earlier (the tables may then hold a few
+        // fingerprints beyond the cut, but the search ends here).
         next.clear();
         let admitted = false;
         merge: for (let w = 0; w < n; w++) {
@@ -328,21 +346,18 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
             const len = u[p];
             const t = word(u, p + 8);
             if (cut && w === cut.w && t >= cut.t) break merge;
-            const hi = word(u, p + 4);
-            const lo = word(u, p + 6);
-            const free = table.find(hi, lo);
-            if (free >= 0) {
-              if (table.size >= maxStates) {
+            if (u[p + KEEP] === 1) {
+              if (states >= maxStates) {
                 stoppedBy = 'max-states';
                 cut = { w, t };
                 badAt = undefined;
                 break merge;
               }
-              table.addAt(free, hi, lo);
+              states++;
+              fp[0] = word(u, p + 4);
+              fp[1] = word(u, p + 6);
               parent.push(word(u, p + 1));
               via.push(u[p + 3]);
-              fp[0] = hi;
-              fp[1] = lo;
               writeLevelRecord(next, parent.length - 1, fp, u, p + CANDIDATE_HEADER, len);
               admitted = true;
             }
@@ -409,32 +424,32 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
   }
 
   const seconds = Math.round(performance.now() - started) / 1000;
-  peakHeld = Math.max(peakHeld, table.bytes + parent.bytes + via.bytes + getHeapStatistics().used_heap_size);
-  const perState = (bytes: number) => Math.round((bytes / Math.max(1, table.size)) * 10) / 10;
+  peakHeld = Math.max(peakHeld, visitedBytes() + parent.bytes + via.bytes + getHeapStatistics().used_heap_size);
+  const perState = (bytes: number) => Math.round((bytes / Math.max(1, states)) * 10) / 10;
   const stats: EngineStats = {
     hash: st.hashName,
-    collisionProbability: collisionProbability(table.size),
-    bytesPerState: perState(table.bytes + parent.bytes + via.bytes),
+    collisionProbability: collisionProbability(states),
+    bytesPerState: perState(visitedBytes() + parent.bytes + via.bytes),
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     peakHeldBytes: peakHeld,
     heldBytesPerState: perState(peakHeld),
     ...(Number.isFinite(maxMemory) ? { memoryCeilingMiB: maxMemory } : {}),
     ...(n > 1 ? { workers: n } : {}),
-    statesPerSecond: seconds > 0 ? Math.round(table.size / seconds) : table.size,
+    statesPerSecond: seconds > 0 ? Math.round(states / seconds) : states,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
   const common = {
     variant: target.variant,
     scenario: target.scenario,
     engine: 'bfs' as const,
-    states: table.size,
+    states,
     transitions,
     maxDepth: deepest,
     seconds,
     invariants: invariants.map((p) => p.id),
     ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
-    stateSpace: stateSpace(spec, levels, table.size, fired),
+    stateSpace: stateSpace(spec, levels, states, fired),
   };
   const path = (v: { id: number; action: number }) => {
     const indices: number[] = [];
@@ -469,7 +484,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
       path: '',
       steps: [],
       trace: [],
-      message: `vacuous: all ${table.size} reachable states explored and the invariants hold, but witness ${w.id} was never reached${others}, so the scenario does not exercise what it claims to`,
+      message: `vacuous: all ${states} reachable states explored and the invariants hold, but witness ${w.id} was never reached${others}, so the scenario does not exercise what it claims to`,
     };
     return { verdict: 'fail', ...common, complete: true, violation, replay: reproduce, stats };
   }
