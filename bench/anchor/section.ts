@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { AnchorParams } from './rxring.js';
-import { buildPan, runPan, spinTools, timeRss, type PanBuild, type SpinRun } from './spin.js';
+import { buildPan, hashBitsFor, runPan, spinTools, timeRss, type PanBuild, type SpinRun } from './spin.js';
 import { UsageError } from '../../src/errors.js';
 
 /**
@@ -161,9 +161,10 @@ export function anchorSection(o: AnchorOptions): AnchorSection {
     const spinOn: SpinRun[] = [];
     const nlOff: NlringRun[] = [];
     for (let i = 0; i < o.runs; i++) {
-      spinOff.push(runPan(pan.bin(false), tools.time));
-      spinOn.push(runPan(pan.bin(true), tools.time));
+      // nlring first: its count (the same as pan's) sizes pan's hash table for the unreduced run.
       nlOff.push(runNlring(p, tools.time));
+      spinOff.push(runPan(pan.bin(false), tools.time, hashBitsFor(nlOff[0].states)));
+      spinOn.push(runPan(pan.bin(true), tools.time));
       o.log(`anchor run ${i + 1}: SPIN ${spinOff[i].states} states in ${spinOff[i].seconds}s (reduced: ${spinOn[i].states} in ${spinOn[i].seconds}s); nlring ${nlOff[i].states} in ${nlOff[i].seconds}s`);
     }
     const rows = [
@@ -172,9 +173,10 @@ export function anchorSection(o: AnchorOptions): AnchorSection {
       rowOf('nlring bfs', 'none', nlOff, nlBase),
     ];
     const [sOff, sOn, nOff] = rows;
+    const nOffStates = nOff.states;
     const rssFrom = tools.time ? '`/usr/bin/time -v` ("Maximum resident set size")' : "each tool's own report (no /usr/bin/time here)";
     lines.push(
-      `The same model twice: in Promela (bench/anchor/rxring.pml) for SPIN, and as an nlring spec (bench/anchor/rxring.ts) for nlring's bfs, with pan's atomicity: an atomic block or a merged run of statements is one step, and program counters and locals are part of the state. ${tools.version}: \`spin -a\` (statement merging on, its default), \`gcc -O2 -DSAFETY -DMEMLIM=16000\` with and without \`-DNOREDUCE\`, \`./pan -m100000\`. nlring: bfs in a Node process of its own. Medians of ${o.runs} run${o.runs === 1 ? '' : 's'}, run in turn (SPIN, SPIN reduced, nlring), with a load average of ${load.map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start: other work on the machine slows both; seconds are each tool's search time (pan's "elapsed time", bfs's own), without start-up or compiling.`,
+      `The same model twice: in Promela (bench/anchor/rxring.pml) for SPIN, and as an nlring spec (bench/anchor/rxring.ts) for nlring's bfs, with pan's atomicity: an atomic block or a merged run of statements is one step, and program counters and locals are part of the state. ${tools.version}: \`spin -a\` (statement merging on, its default), \`gcc -O2 -DSAFETY -DMEMLIM=16000\` with and without \`-DNOREDUCE\`, \`./pan -m100000 -w${hashBitsFor(nOffStates)}\` without reduction (pan's hash table does not grow: 2^N slots for N = max(24, ⌈log2 states⌉), from the count nlring found) and \`-w24\` (its default) with it. nlring: bfs in a Node process of its own. Medians of ${o.runs} run${o.runs === 1 ? '' : 's'}, run in turn (nlring, SPIN, SPIN reduced), with a load average of ${load.map((x) => x.toFixed(1)).join(' / ')} (1 / 5 / 15 min) at the start: other work on the machine slows both; seconds are each tool's search time (pan's "elapsed time", bfs's own), without start-up or compiling.`,
       '',
       `Memory: peak resident set of the whole process, from ${rssFrom}; "bytes/state" divides it by the states stored, so it counts everything the run holds (for pan its hash table, preallocated at 2^24 slots, and search stack; for nlring Node itself, the fingerprint table, parent links and frontier). "above baseline" first subtracts the same tool's peak on the anchor with K=1, M=1 (${fmt(spinBase / MB)} MiB for pan, ${fmt(nlBase / MB)} MiB for nlring), its fixed cost.`,
       '',
@@ -208,8 +210,8 @@ export function anchorSection(o: AnchorOptions): AnchorSection {
     if (p.senders * p.messages <= 6) {
       o.log('anchor: without statement merging (spin -o3), one run each');
       unmerged = buildPan(p, false);
-      const so = runPan(unmerged.bin(false), tools.time);
       const no = runNlring(p, tools.time, false);
+      const so = runPan(unmerged.bin(false), tools.time, hashBitsFor(no.states));
       lines.push(
         'Without statement merging (`spin -o3 -a`: every statement outside an atomic block is a step of its own; the spec with `merging: false`), no reduction, one run each:',
         '',

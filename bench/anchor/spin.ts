@@ -7,7 +7,7 @@
  * larger one), `gcc -O2 -DSAFETY` (safety only, as nlring's bfs), with
  * `-DNOREDUCE` for the run without partial-order reduction, and `-DMEMLIM=16000`
  * (MB) so that pan stops rather than exhaust the machine; `./pan -m100000` for a
- * search depth well beyond the anchor's. Peak resident memory comes from
+ * search depth well beyond the anchor's, and `-w` as hashBitsFor says. Peak resident memory comes from
  * `/usr/bin/time -v` when it is there, else from pan's own memory report.
  */
 import { spawnSync } from 'node:child_process';
@@ -126,9 +126,19 @@ export function timeRss(stderr: string): number {
   return grab(stderr, /Maximum resident set size \(kbytes\):\s*(\d+)/) * 1024;
 }
 
-/** Run one pan binary to completion and read its report. */
-export function runPan(bin: string, useTime: boolean): SpinRun {
-  const args = ['-m100000'];
+/**
+ * The hash table size (pan's -w) for a run that stores `states`: at least pan's
+ * default 2^24 slots, and as many slots as states beyond that. pan's table does
+ * not grow, and with 128 M states in 2^24 slots most of its time goes to
+ * collision chains (its own report then hints at a larger -w).
+ */
+export function hashBitsFor(states: number): number {
+  return Math.max(24, Math.ceil(Math.log2(Math.max(1, states))));
+}
+
+/** Run one pan binary to completion (hash table of 2^hashBits slots) and read its report. */
+export function runPan(bin: string, useTime: boolean, hashBits = 24): SpinRun {
+  const args = ['-m100000', `-w${hashBits}`];
   const r = useTime
     ? spawnSync('/usr/bin/time', ['-v', bin, ...args], { cwd: dirname(bin), encoding: 'utf8', maxBuffer: 64 * 2 ** 20 })
     : spawnSync(bin, args, { cwd: dirname(bin), encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
