@@ -135,8 +135,6 @@ export class SharedUnits {
   }
 }
 
-/** Units before a state's own units in a level record: [n, id lo, id hi, fp hi lo, fp hi hi, fp lo lo, fp lo hi]. */
-export const LEVEL_HEADER = 7;
 /**
  * Units before a state's own units in a candidate record: [n, parent lo, parent hi,
  * action, fp (4), t lo, t hi, keep]; keep is set to 1 by the worker whose shard
@@ -186,16 +184,72 @@ export interface ParallelWorkerData {
   readonly workers: number;
 }
 
+/**
+ * A level: the kept candidate records of the buffers the workers wrote at the level
+ * before (the initial state's, written by the coordinator, for the first), in
+ * order. States are not copied out of the buffers that found them: a worker writes
+ * its candidates into one of two buffers, alternately, so those of the level
+ * before stay readable while it writes the next.
+ */
+export interface Segment {
+  readonly buffer: SharedArrayBuffer;
+  /** Units written. */
+  readonly used: number;
+}
+
+/** Where a slice of a level starts: a segment, a unit offset in it (of a kept record), and that record's state id. */
+export interface SliceStart {
+  readonly seg: number;
+  readonly at: number;
+  readonly id: number;
+}
+
+/**
+ * Walks the kept records of a level from a slice's start: `next()` gives the unit
+ * offset of the next kept record in `units` (the current segment), or -1 at the end.
+ */
+export class LevelReader {
+  units: Uint16Array;
+  /** The segment of the record `next` returned last. */
+  seg: number;
+  private at: number;
+  private readonly arrays: Uint16Array[];
+
+  constructor(private readonly segments: readonly Segment[], from: { readonly seg: number; readonly at: number }) {
+    this.arrays = segments.map((s) => new Uint16Array(s.buffer));
+    this.seg = from.seg;
+    this.at = from.at;
+    this.units = this.arrays[Math.min(this.seg, this.arrays.length - 1)];
+  }
+
+  next(): number {
+    for (;;) {
+      if (this.seg >= this.segments.length) return -1;
+      if (this.at >= this.segments[this.seg].used) {
+        this.seg++;
+        this.at = 0;
+        if (this.seg < this.arrays.length) this.units = this.arrays[this.seg];
+        continue;
+      }
+      const u = this.units;
+      const at = this.at;
+      this.at = at + CANDIDATE_HEADER + u[at];
+      if (u[at + KEEP] === 1) return at;
+    }
+  }
+}
+
 /** One level's share of work for one worker. */
 export interface LevelJob {
   readonly kind: 'level';
   /** Every worker's table, in worker order (shardOf). */
   readonly tables: readonly TableShare[];
-  /** The level's records (LEVEL_HEADER layout). */
-  readonly input: SharedArrayBuffer;
-  /** Unit offset of this worker's first record, and how many records are its. */
-  readonly start: number;
+  /** The level, and where this worker's slice starts in it, and how many states are its. */
+  readonly segments: readonly Segment[];
+  readonly from: SliceStart;
   readonly count: number;
+  /** Which of its two candidate buffers the worker writes (the other holds the level it reads). */
+  readonly out: 0 | 1;
   /** Invariants (by index) violated before this level, and witnesses (by index) reached before it. */
   readonly violated: readonly number[];
   readonly reached: readonly number[];
@@ -227,7 +281,8 @@ export interface WorkerViolation {
 
 export type WorkerReply =
   | { readonly kind: 'ready'; readonly fingerprint: [number, number]; readonly invariants: string[]; readonly witnesses: string[]; readonly table: TableShare }
-  | { readonly kind: 'admitted'; readonly table: TableShare; readonly size: number; readonly bytes: number }
+  /** `kept`: candidates this worker's shard admitted; `bytes`: its table's, `outputBytes`: its two candidate buffers'. */
+  | { readonly kind: 'admitted'; readonly table: TableShare; readonly kept: number; readonly bytes: number; readonly outputBytes: number }
   | {
       readonly kind: 'done';
       readonly output: SharedArrayBuffer;

@@ -19,8 +19,8 @@ import { FiringCounter } from './coverage-stats.js';
 import { stepperOf } from './stepper.js';
 import {
   CANDIDATE_HEADER,
-  LEVEL_HEADER,
   KEEP,
+  LevelReader,
   SharedFingerprintTable,
   SharedUnits,
   observe,
@@ -49,7 +49,7 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
   const ownFp = new Uint32Array(2);
   const stepInvariants = invariants.filter((p) => !p.stateOnly);
   const indexOf = new Map<Property<S>, number>(invariants.map((p, i) => [p, i]));
-  const output = new SharedUnits();
+  const outputs = [new SharedUnits(), new SharedUnits()];
   const counters = 1 + 3 * data.index;
   const shards = data.workers;
   // This worker's shard of the visited set, which only it writes; the initial state is admitted where it falls.
@@ -60,6 +60,7 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
   /** Admit this shard's candidates in bfs's order (worker after worker, each in its own order), up to the cut. */
   const admit = (job: AdmitJob): Extract<WorkerReply, { kind: 'admitted' }> => {
     observe(control);
+    let kept = 0;
     admitting: for (let w = 0; w < job.outputs.length; w++) {
       if (job.cut && w > job.cut.w) break;
       const u = new Uint16Array(job.outputs[w]);
@@ -74,19 +75,21 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
           if (free >= 0) {
             own.addAt(free, hi, lo);
             u[p + KEEP] = 1;
+            kept++;
           }
         }
         p += CANDIDATE_HEADER + len;
       }
     }
     publish(control);
-    return { kind: 'admitted', table: own.share(), size: own.size, bytes: own.bytes };
+    return { kind: 'admitted', table: own.share(), kept, bytes: own.bytes, outputBytes: outputs[0].bytes + outputs[1].bytes };
   };
 
   const expand = (job: LevelJob): Extract<WorkerReply, { kind: 'done' }> => {
     observe(control);
     const tables = job.tables.map((t) => SharedFingerprintTable.view(t));
-    const input = new Uint16Array(job.input);
+    const input = new LevelReader(job.segments, job.from);
+    const output = outputs[job.out];
     // States this slice has already written as candidates in this level: judged as bfs judges a state seen before.
     const local = new FingerprintSet();
     const firings = new FiringCounter(spec);
@@ -117,14 +120,14 @@ export function slicer<S, A extends ActionBase>(target: CheckTarget<S, A>, data:
       return undefined;
     };
 
-    let at = job.start;
     slice: for (let r = 0; r < job.count; r++) {
-      const n = input[at];
-      const id = word(input, at + 1);
-      ownFp[0] = word(input, at + 3);
-      ownFp[1] = word(input, at + 5);
-      load(cur, input.subarray(at + LEVEL_HEADER, at + LEVEL_HEADER + n), keepFingerprints ? ownFp : undefined);
-      at += LEVEL_HEADER + n;
+      const at = input.next();
+      const u = input.units;
+      const n = u[at];
+      const id = job.from.id + r;
+      ownFp[0] = word(u, at + 4);
+      ownFp[1] = word(u, at + 6);
+      load(cur, u.subarray(at + CANDIDATE_HEADER, at + CANDIDATE_HEADER + n), keepFingerprints ? ownFp : undefined);
       const actions = spec.actions(st.state(cur));
       for (let k = 0; k < actions.length; k++) {
         st.copy(succ, cur);

@@ -48,8 +48,8 @@ import { counterexample } from './counterexample.js';
 import { checkCommand, replayCommand, type CheckResult, type EngineStats, type StateSpace, type StopReason, type Violation } from './result.js';
 import {
   CANDIDATE_HEADER,
-  LEVEL_HEADER,
   KEEP,
+  LevelReader,
   SharedUnits,
   publish,
   putWord,
@@ -57,6 +57,8 @@ import {
   type AdmitJob,
   type LevelJob,
   type ParallelWorkerData,
+  type Segment,
+  type SliceStart,
   type TableShare,
   type WorkerReply,
 } from './parallel-bfs-shared.js';
@@ -194,17 +196,19 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
       }
     });
   }
-  let level = new SharedUnits();
-  let next = new SharedUnits();
+  // A level: the kept candidates of its segments, with ids from firstId on (the first level: the initial state).
+  let level: { segments: Segment[]; size: number; firstId: number } = { segments: [], size: 0, firstId: 0 };
+  let frontierBytes = 0;
   if (initBad && !allViolations) bad = { id: 0, action: -1, property: initBad };
   else {
-    const units = st.units(cur);
-    writeLevelRecord(level, 0, fp, units, 0, units.length);
+    const first = new SharedUnits(64);
+    writeCandidate(first, fp, st.units(cur));
+    level = { segments: [{ buffer: first.buffer, used: first.used }], size: 1, firstId: 0 };
   }
 
   let peakHeld = 0;
   const held = (extra: number) => {
-    const b = visitedBytes() + parent.bytes + via.bytes + level.bytes + next.bytes + extra + getHeapStatistics().used_heap_size;
+    const b = visitedBytes() + parent.bytes + via.bytes + frontierBytes + extra + getHeapStatistics().used_heap_size;
     if (b > peakHeld) peakHeld = b;
     return b;
   };
@@ -249,12 +253,13 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
       };
       if (options.onProgress && interval > 0) progressTimer = setInterval(() => progress(-1), interval);
 
-      while (level.records > 0) {
+      while (level.size > 0) {
         if (depth >= maxDepth) {
           // As bfs: only an honest stop if some state at this depth has successors.
-          let at = 0;
-          for (let r = 0; r < level.records; r++) {
-            at = loadRecord(st, cur, level.units, at);
+          const reader = new LevelReader(level.segments, { seg: 0, at: 0 });
+          for (let r = 0; r < level.size; r++) {
+            const at = reader.next(); // before reading `units`: it may move to the next segment
+            loadCandidate(st, cur, reader.units, at);
             if (spec.actions(st.state(cur)).length > 0) {
               stoppedBy = 'max-depth';
               break;
@@ -270,30 +275,37 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
           stoppedBy = 'interrupted';
           break;
         }
-        // The slices: contiguous runs of records, the first (records % n) one longer.
-        const starts: number[] = [];
+        // The slices: contiguous runs of the level's states, the first (size % n) one longer.
+        const froms: SliceStart[] = [];
         const counts: number[] = [];
-        let at = 0;
-        for (let w = 0; w < n; w++) {
-          const c = Math.floor(level.records / n) + (w < level.records % n ? 1 : 0);
-          starts.push(at);
+        const reader = new LevelReader(level.segments, { seg: 0, at: 0 });
+        for (let w = 0, id = level.firstId; w < n; w++) {
+          const c = Math.floor(level.size / n) + (w < level.size % n ? 1 : 0);
           counts.push(c);
-          for (let r = 0; r < c; r++) at += LEVEL_HEADER + level.units[at];
+          if (c === 0) {
+            froms.push({ seg: level.segments.length, at: 0, id });
+            continue;
+          }
+          const at = reader.next();
+          froms.push({ seg: reader.seg, at, id });
+          for (let r = 1; r < c; r++) reader.next();
+          id += c;
         }
         const room = Number.isFinite(maxMemory) ? Math.max(0, (maxMemory * 2 ** 20 - held(0)) / n) : null;
         const violatedBefore = [...violated];
         const reachedBefore = reached.flatMap((r, i) => (r ? [i] : []));
         for (let w = 0; w < n; w++) control.fill(0, 1 + 3 * w, 4 + 3 * w);
-        levelStates = level.records;
+        levelStates = level.size;
         publish(control);
         const replies = (await Promise.all(
-          starts.map((start, w) =>
+          froms.map((from, w) =>
             crew.ask(w, {
               kind: 'level',
               tables,
-              input: level.buffer,
-              start,
+              segments: level.segments,
+              from,
               count: counts[w],
+              out: (depth % 2) as 0 | 1,
               violated: violatedBefore,
               reached: reachedBefore,
               // The state budget is reached within this many new states of one slice.
@@ -334,9 +346,10 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
         const admittedBy = (await Promise.all(replies.map((_, w) => crew.ask(w, { kind: 'admit', outputs, candidates, cut: cut ? { w: cut.w, t: cut.t } : null })))) as Admitted[];
         tables = admittedBy.map((a) => a.table);
         admittedBy.forEach((a, w) => (tableBytes[w] = a.bytes));
-        // Ids for the kept ones, in the same order; the state budget may cut earlier (the tables may then hold a few
-        // fingerprints beyond the cut, but the search ends here).
-        next.clear();
+        frontierBytes = admittedBy.reduce((b, a) => b + a.outputBytes, 0);
+        // Ids for the kept ones, in the same order (they stay where they are: the next level reads them there); the
+        // state budget may cut earlier (the tables may then hold a few fingerprints beyond the cut, but the search ends here).
+        const firstId = states;
         let admitted = false;
         merge: for (let w = 0; w < n; w++) {
           if (cut && w > cut.w) break;
@@ -354,18 +367,15 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
                 break merge;
               }
               states++;
-              fp[0] = word(u, p + 4);
-              fp[1] = word(u, p + 6);
               parent.push(word(u, p + 1));
               via.push(u[p + 3]);
-              writeLevelRecord(next, parent.length - 1, fp, u, p + CANDIDATE_HEADER, len);
               admitted = true;
             }
             p += CANDIDATE_HEADER + len;
           }
         }
         if (admitted || badAt) deepest = depth + 1;
-        held(replies.reduce((b, r) => b + r.output.byteLength + r.heapBytes, 0));
+        held(replies.reduce((b, r) => b + r.heapBytes, 0));
 
         if (cut) {
           // Count what bfs counted up to and including the cut's transition.
@@ -374,7 +384,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
             addFired(replies[w].fired);
           }
           transitions += cut.t + 1;
-          addFired(firingsUpTo(spec, st, cur, level.units, starts[cut.w], cut.t));
+          addFired(firingsUpTo(spec, st, cur, level.segments, froms[cut.w], cut.t));
           witnesses.forEach((_, i) => {
             for (let w = 0; w <= cut!.w; w++) {
               const t = replies[w].witnessAt[i];
@@ -398,14 +408,14 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
           stoppedBy = stop.stopped!;
           break;
         }
-        if (Number.isFinite(maxMemory) && held(replies.reduce((b, r) => b + r.output.byteLength + r.heapBytes, 0)) / 2 ** 20 >= maxMemory) {
+        if (Number.isFinite(maxMemory) && held(replies.reduce((b, r) => b + r.heapBytes, 0)) / 2 ** 20 >= maxMemory) {
           stoppedBy = 'memory';
           break;
         }
-        if (next.records > 0) levels.push(next.records);
-        [level, next] = [next, level];
+        level = { segments: replies.map((r) => ({ buffer: r.output, used: r.used })), size: states - firstId, firstId };
+        if (level.size > 0) levels.push(level.size);
         depth++;
-        progress(level.records);
+        progress(level.size);
       }
     }
   } finally {
@@ -491,39 +501,38 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
   return { verdict: 'pass', ...common, complete: true, replay: reproduce, stats };
 }
 
-/**
- * Append a level record: [n, id, own fingerprint, units], the units being
- * `from[start .. start + n)` (copied by a loop: a subarray view per state was a
- * measurable share of the sequential admission).
- */
-function writeLevelRecord(out: SharedUnits, id: number, fp: Uint32Array, from: Uint16Array, start: number, n: number): void {
-  out.reserve(LEVEL_HEADER + n);
+/** Append the initial state as a kept candidate record of no parent (CANDIDATE_HEADER layout). */
+function writeCandidate(out: SharedUnits, fp: Uint32Array, units: Uint16Array): void {
+  out.reserve(CANDIDATE_HEADER + units.length);
   const u = out.units;
   const at = out.used;
-  u[at] = n;
-  putWord(u, at + 1, id);
-  putWord(u, at + 3, fp[0]);
-  putWord(u, at + 5, fp[1]);
-  const to = at + LEVEL_HEADER;
-  for (let i = 0; i < n; i++) u[to + i] = from[start + i];
-  out.used = to + n;
+  u[at] = units.length;
+  putWord(u, at + 1, 0xffffffff);
+  u[at + 3] = 0;
+  putWord(u, at + 4, fp[0]);
+  putWord(u, at + 6, fp[1]);
+  putWord(u, at + 8, 0);
+  u[at + KEEP] = 1;
+  u.set(units, at + CANDIDATE_HEADER);
+  out.used = at + CANDIDATE_HEADER + units.length;
   out.records++;
 }
 
-/** Load the level record at `at` into `x`; returns where the next record starts. */
-function loadRecord<S, A extends ActionBase>(st: Stepper<S, A>, x: Slot, u: Uint16Array, at: number): number {
+/** Load the candidate record at `at` of `u` into `x`. */
+function loadCandidate<S, A extends ActionBase>(st: Stepper<S, A>, x: Slot, u: Uint16Array, at: number): void {
   const len = u[at];
-  const own = new Uint32Array([word(u, at + 3), word(u, at + 5)]);
-  st.load!(x, u.subarray(at + LEVEL_HEADER, at + LEVEL_HEADER + len), st.incremental ? own : undefined);
-  return at + LEVEL_HEADER + len;
+  const own = new Uint32Array([word(u, at + 4), word(u, at + 6)]);
+  st.load!(x, u.subarray(at + CANDIDATE_HEADER, at + CANDIDATE_HEADER + len), st.incremental ? own : undefined);
 }
 
 /** Firings of a slice's transitions 0..last (inclusive), from its states' enabled actions: every action is one transition. */
-function firingsUpTo<S, A extends ActionBase>(spec: Spec<S, A>, st: Stepper<S, A>, x: Slot, u: Uint16Array, start: number, last: number): [string, number][] {
+function firingsUpTo<S, A extends ActionBase>(spec: Spec<S, A>, st: Stepper<S, A>, x: Slot, segments: readonly Segment[], from: SliceStart, last: number): [string, number][] {
   const counter = new FiringCounter(spec);
+  const reader = new LevelReader(segments, from);
   let t = 0;
-  for (let at = start; t <= last; ) {
-    at = loadRecord(st, x, u, at);
+  while (t <= last) {
+    const at = reader.next();
+    loadCandidate(st, x, reader.units, at);
     for (const a of spec.actions(st.state(x))) {
       if (t++ > last) break;
       counter.add(a);
