@@ -143,7 +143,8 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
   if (!(Number.isSafeInteger(n) && n >= 1)) throw new UsageError(`--workers must be an integer >= 1, got ${n}`);
   for (const [on, flag] of [
     [options.symmetry, '--symmetry'],
-    [options.por, '--por'],
+    // Read loosely: partial-order reduction (BfsOptions.por) is being added to bfs alongside this engine.
+    [(options as { readonly por?: boolean }).por, '--por'],
     [options.bitstate !== undefined, '--bitstate'],
     [options.diskQueue, '--disk-queue'],
   ] as const) {
