@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { bfs } from '../src/check/bfs.js';
 import { UsageError } from '../src/errors.js';
 import { accountedProperty, anchorSpec, anchorTarget } from '../bench/anchor/rxring.js';
-import { buildPan, runPan } from '../bench/anchor/spin.js';
+import { buildPan, hashBitsFor, runPan } from '../bench/anchor/spin.js';
 import { beginMarker, endMarker, parseKm, spliceSection } from '../bench/anchor/section.js';
 
 /** [F, K, M, SPIN's states stored]. */
@@ -106,6 +106,13 @@ describe('SPIN anchor spec', () => {
     expect(parseKm('3x3')).toEqual({ frames: 4, senders: 3, messages: 3 });
     expect(() => parseKm('3*3')).toThrow(UsageError);
     expect(() => parseKm('0x3')).toThrow(UsageError);
+  });
+
+  it("sizes pan's hash table: its default 2^24 slots up to 16 M states, a slot per state beyond", () => {
+    expect(hashBitsFor(1_555_395)).toBe(24);
+    expect(hashBitsFor(2 ** 24)).toBe(24);
+    expect(hashBitsFor(2 ** 24 + 1)).toBe(25);
+    expect(hashBitsFor(128_302_981)).toBe(27);
   });
 
   it('replaces the marked section of RESULTS.md, or appends it', () => {
