@@ -25,8 +25,11 @@
  *   every sender is. A removed process's bytes are zero again.
  *
  * Reduction: none is declared. The partial-order reduction being added to bfs
- * (issue 12) will take a per-step footprint from the spec; `FOOTPRINTS` below is
- * what each step reads and writes, ready for that hook, and is not used yet.
+ * (issue 12, `bfs({ por: true })`) asks the spec for ample sets through an
+ * optional `reduction` hook; this spec would declare it next to `inPlace` below.
+ * `FOOTPRINTS` is what each step reads and writes, what such sets are built
+ * from (a sender's purely local steps touch nothing another process reads), and
+ * is not used yet.
  */
 import type { ActionBase, InPlace, Property, Spec } from '../../src/model/interface.js';
 import { UsageError } from '../../src/errors.js';
