@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { bfs, type BfsOptions } from '../../src/check/bfs.js';
 import { parallelBfs } from '../../src/check/parallel-bfs.js';
 import { replay } from '../../src/check/replay.js';
-import { buildTarget } from '../../src/catalog.js';
+import { buildTarget, loadTarget } from '../../src/catalog.js';
 import type { CheckResult } from '../../src/check/result.js';
 import { UsageError } from '../../src/errors.js';
 import { spawnSync } from 'node:child_process';
@@ -77,6 +77,16 @@ describe('parallel bfs gives bfs\'s results', () => {
     expect(r.violations!.map((v) => v.property).sort()).toEqual(['OWN-USER-WRITE', 'SKIP-PROGRESS']);
     expect(r.complete).toBe(false);
   }, 120_000);
+
+  it('a patch-file variant and a scenario file, which each worker loads by path', async () => {
+    const file = (f: string) => fileURLToPath(new URL(`../../examples/${f}`, import.meta.url));
+    const t = await loadTarget(file('patches/copy-status-under-lock.ts'), file('scenarios/tx-two-frames.json'));
+    for (const allViolations of [false, true]) {
+      const expected = bfs(t, { allViolations });
+      expect(expected.verdict).toBe('fail');
+      expect(comparable(await parallelBfs(t, { allViolations, workers: 2 }))).toEqual(comparable(expected));
+    }
+  }, 60_000);
 
   it('the depth budget', async () => {
     const r = await expectSame('reference', 'copy-hold', { maxDepth: 12 }, [2]);
