@@ -87,6 +87,12 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    */
   kindIndex?(a: A): number;
   /**
+   * Optional partial-order reduction: the ample sets that are sound for checking
+   * `properties` (their reads decide which steps are visible), or why the spec
+   * cannot reduce for them.
+   */
+  reduction?(properties: readonly Property<S>[]): Reduction<S, A> | { readonly unavailable: string };
+  /**
    * Liveness (optional; `check --liveness`, src/check/liveness.ts, docs/liveness.md):
    * whether the step `a` from `s` to `t` is progress (for netlink: a message made
    * readable or consumed, a TX frame consumed, a thread finished). `t` is the
@@ -109,6 +115,21 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    * point, SPIN's `end` labels); empty when the state is a proper end.
    */
   unfinished?(s: S): string[];
+}
+
+/**
+ * Partial-order reduction offered by a spec (`bfs --por`): for a state and its
+ * enabled actions, candidate ample sets as lists of indices into `actions`, in
+ * preference order. Each candidate must be non-empty, persistent (no step
+ * outside it, on any path from the state that does not take one of its
+ * actions, depends on one of them) and invisible to the properties it was made
+ * for. The engine takes the first candidate that passes the cycle proviso and
+ * expands the state fully when none does (or none is offered).
+ */
+export interface Reduction<S, A> {
+  readonly ample: (s: S, actions: readonly A[]) => readonly (readonly number[])[];
+  /** How the candidates are chosen, one line for reports. */
+  readonly method: string;
 }
 
 export interface InPlace<S, A> {

@@ -36,6 +36,7 @@ import './user/sibling.js';
 import './user/forker.js';
 import './user/setup.js';
 import { nameThreads } from './names.js';
+import { reductionFor } from './footprints.js';
 
 export type NlState = State;
 
@@ -158,22 +159,27 @@ export function enabledActions(c: Ctx, s: State): NlAction[] {
 
 const FWD_STEP = labelId('fwd.step');
 
-/** Make `n` its successor under `a`, in place. */
-export function applyInPlace(c: Ctx, n: State, a: NlAction): void {
+/**
+ * Make `n` its successor under `a`, in place. `monitor` is the ghost monitor run
+ * after the step (observeAllocations); the footprint recorder passes a wrapper
+ * that leaves its accesses out, because footprints.ts accounts for them itself.
+ */
+export function applyInPlace(c: Ctx, n: State, a: NlAction, monitor: (s: State) => void = observeAllocations): void {
   const t = n.threads[a.thread];
   if (t === undefined || t.pcId !== a.label) {
     throw new Error(`action ${a.actor}:${a.kind} does not fit the state (thread is at ${t?.pc ?? 'nothing'})`);
   }
   n.ghost.clearTransient();
   // fullSeen only means something inside an allocation and on the transition that ends it.
-  if (!t.l.inAlloc) t.l.fullSeen = false;
+  // (Stored only when set: a store is a write in the step's footprint, footprints.ts, even of the same value.)
+  if (!t.l.inAlloc && t.l.fullSeen) t.l.fullSeen = false;
   // fwdSeen likewise only inside netlink_forward_ring and on the transition that ends it.
-  if (a.label !== FWD_STEP) t.l.fwdSeen = 0;
+  if (a.label !== FWD_STEP && t.l.fwdSeen !== 0) t.l.fwdSeen = 0;
   stepOf(c, a.label).run(c, n, a.thread, a.arg);
   settle(c, n, a.thread);
   // A return value is consumed by the continuation it returns to; at rest outside any call it is dead.
   if (t.stack.length === 0) t.l.ret = 0;
-  observeAllocations(n);
+  monitor(n);
 }
 
 /** The successor of `s` under `a`; `s` is not changed. */
@@ -219,6 +225,8 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
     // Coverage (the state-space summary): this variant's step labels, and the label id as the kind's index.
     kinds: () => c.table.steps.flatMap((d, id) => (d === undefined ? [] : [labelAt(id)])),
     kindIndex: (a) => a.label,
+    // Partial-order reduction (bfs --por): ample sets from the footprint table (footprints.ts).
+    reduction: (properties) => reductionFor(c, properties),
     // Liveness (check --liveness): what progress is and which end states are proper (progress.ts).
     progress: (s, a, t) => isProgress(c, s, a, t),
     strongFair: (s, a, t) => promiseOf(c, s, a, t),
