@@ -31,7 +31,7 @@ export type WorkerMessage =
  * check --property does; `interrupt` is an Int32Array's buffer whose element 0 becomes non-zero
  * when the runs are to stop (they end as INCOMPLETE, `interrupted`, with what they explored).
  */
-export type WorkerOptions = Pick<BfsOptions, 'maxStates' | 'maxDepth' | 'timeBudgetSeconds' | 'maxMemoryMiB' | 'symmetry' | 'diskQueue' | 'bitstate' | 'progressIntervalMs' | 'allViolations' | 'properties'> & {
+export type WorkerOptions = Pick<BfsOptions, 'maxStates' | 'maxDepth' | 'timeBudgetSeconds' | 'maxMemoryMiB' | 'symmetry' | 'diskQueue' | 'bitstate' | 'por' | 'progressIntervalMs' | 'allViolations' | 'properties'> & {
   readonly interrupt?: SharedArrayBuffer;
   /** check and check-all --workers N: more than 1 runs the parallel bfs (check/parallel-bfs.ts), with that many threads of its own. */
   readonly workers?: number;

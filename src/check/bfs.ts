@@ -73,6 +73,17 @@ export interface BfsOptions extends Budgets {
    */
   readonly bitstate?: number;
   /**
+   * Partial-order reduction (off unless asked for): where the spec offers ample
+   * sets for the properties checked (Spec.reduction), a state is expanded
+   * through the first candidate whose successors are all new states (the cycle
+   * proviso in its breadth-first form: every cycle of the reduced graph then
+   * has a fully expanded state, since the edge that closes it reaches a state
+   * seen before), else fully. Verdicts and the set of violated properties are
+   * those of the full graph; a counterexample is a real path but no longer
+   * necessarily a shortest one.
+   */
+  readonly por?: boolean;
+  /**
    * The ids `target.invariants` was restricted to (`nlring --property`), if it was.
    * The search judges `target.invariants` either way; these only go into the
    * result (`properties`) and its reproduce line, so that it restricts the same way.
@@ -152,6 +163,11 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const succ = st.slot();
   // What the visited set identifies a state by: its orbit's least encoding under symmetry, else its own.
   const symmetric = options.symmetry === true && spec.canonicalUnits !== undefined;
+  // Reduction judges visibility by what the checked properties and witnesses read.
+  const offered = options.por === true ? (spec.reduction?.([...invariants, ...witnesses]) ?? { unavailable: 'the spec offers no partial-order reduction' }) : undefined;
+  const ample = offered !== undefined && 'ample' in offered ? offered.ample : undefined;
+  let reducedStates = 0;
+  let provisoFallbacks = 0;
   const canonical = symmetric ? (spec.canonicalUnits as (s: S) => Uint16Array).bind(spec) : undefined;
   /** The fingerprint the visited set knows `x` by, written into `out`. */
   const identify = (x: Slot, out: Uint32Array): void => {
@@ -279,6 +295,38 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     }
   }
 
+  /**
+   * The first ample candidate for the state in `cur` whose successors are all
+   * new (the proviso), or undefined to expand it fully. Successors are computed
+   * here and again when taken: candidates are small, and this keeps the
+   * expansion loop one loop.
+   */
+  const probe = st.slot();
+  const probeFp = new Uint32Array(2);
+  const chooseAmple = (actions: readonly A[]): readonly number[] | undefined => {
+    const candidates = (ample as NonNullable<typeof ample>)(st.state(cur), actions);
+    if (candidates.length === 0) return undefined;
+    for (const cand of candidates) {
+      if (cand.length >= actions.length) return undefined;
+      let allNew = true;
+      for (const k of cand) {
+        st.copy(probe, cur);
+        st.apply(probe, actions[k]);
+        identify(probe, probeFp);
+        if (seen.find(probeFp[0], probeFp[1]) < 0) {
+          allNew = false;
+          break;
+        }
+      }
+      if (allNew) {
+        reducedStates++;
+        return cand;
+      }
+    }
+    provisoFallbacks++;
+    return undefined;
+  };
+
   const initBad = judge(st.state(cur), true);
   identify(cur, fp);
   seen.add(fp[0], fp[1]);
@@ -308,7 +356,11 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       for (let i = 0; i < level.size; i++) {
         const curId = level.take(cur);
         const actions = spec.actions(st.state(cur));
-        for (let k = 0; k < actions.length; k++) {
+        // With reduction, the indices of the ample set taken (a path still names actions by their index among all).
+        const taken = ample !== undefined && actions.length > 1 ? chooseAmple(actions) : undefined;
+        const n = taken === undefined ? actions.length : taken.length;
+        for (let j = 0; j < n; j++) {
+          const k = taken === undefined ? j : taken[j];
           st.copy(succ, cur);
           st.apply(succ, actions[k]);
           const t = st.state(succ);
@@ -393,6 +445,9 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     peakHeldBytes: peakHeld,
     heldBytesPerState: perState(peakHeld),
     ...(Number.isFinite(maxMemory) ? { memoryCeilingMiB: maxMemory } : {}),
+    ...(offered !== undefined
+      ? { reduction: 'ample' in offered ? { method: offered.method, applied: true, reducedStates, provisoFallbacks } : { method: offered.unavailable, applied: false, reducedStates: 0, provisoFallbacks: 0 } }
+      : {}),
     ...(seen instanceof BitstateSet
       ? { bitstate: { bits: seen.bits, hashFunctions: seen.hashFunctions, hashFactor: hashFactor(seen.bits, seen.size), omissionEstimate: omissionEstimate(seen.bits, seen.hashFunctions, seen.size) } }
       : {}),

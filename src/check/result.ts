@@ -76,6 +76,8 @@ export interface EngineStats {
   readonly memoryCeilingMiB?: number;
   /** bfs --bitstate: the bit array's size and SPIN's coverage figures (check/bitstate.ts). */
   readonly bitstate?: BitstateStats;
+  /** bfs --por: what partial-order reduction did (absent when it was not asked for). */
+  readonly reduction?: ReductionStats;
   /** bfs --workers N (N > 1): the worker threads of the parallel search (check/parallel-bfs.ts); absent for one thread. */
   readonly workers?: number;
   /** Distinct states per second (simulate: steps per second). */
@@ -90,6 +92,23 @@ export interface EngineStats {
   /** simulate: walks run (started), the failing one included. */
   readonly walks?: number;
   readonly stepsPerSecond?: number;
+}
+
+/**
+ * What partial-order reduction did in a bfs run. With reduction a counterexample
+ * is still a real path from the initial state (it replays without reduction),
+ * but no longer necessarily a shortest one: the states and transitions counted
+ * are those of the reduced graph.
+ */
+export interface ReductionStats {
+  /** How ample sets were chosen (the spec's one line), or why the spec offers none for these properties. */
+  readonly method: string;
+  /** False when the spec could not reduce (then `method` says why) and the run explored everything. */
+  readonly applied: boolean;
+  /** States expanded through an ample set smaller than all their enabled actions. */
+  readonly reducedStates: number;
+  /** States whose candidates all failed the cycle proviso (some successor already seen), so they were expanded fully. */
+  readonly provisoFallbacks: number;
 }
 
 /** What a bitstate (supertrace) run reports about its bit array, as SPIN's pan does. */
@@ -292,6 +311,8 @@ export function checkCommand(
     readonly symmetry?: boolean;
     /** `--bitstate BITS`: the bit array's size, which decides which states a run may miss. */
     readonly bitstate?: number;
+    /** `--por`: partial-order reduction, which decides which states a run counts. */
+    readonly por?: boolean;
     /** The invariants the run was restricted to (`--property`), if any. */
     readonly properties?: readonly string[];
   } = {},
@@ -300,6 +321,7 @@ export function checkCommand(
   if (budgets.allViolations) words.push('--all-violations');
   if (budgets.symmetry) words.push('--symmetry');
   if (budgets.bitstate !== undefined) words.push('--bitstate', String(budgets.bitstate));
+  if (budgets.por) words.push('--por');
   if (budgets.maxStates !== undefined) words.push('--max-states', String(budgets.maxStates));
   if (budgets.maxDepth !== undefined) words.push('--max-depth', String(budgets.maxDepth));
   if (budgets.timeBudgetSeconds !== undefined) words.push('--time-budget', String(budgets.timeBudgetSeconds));

@@ -130,6 +130,13 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     for seen, so a run without a violation is INCOMPLETE, never PASS; the
                     report gives SPIN's hash factor and the estimated share of states missed.
                     A violation it finds is real (its path replays)
+  --por             check, check-all: partial-order reduction (bfs only; off by default).
+                    A state is expanded through one thread's steps alone when the footprint
+                    table shows them independent of everything the other threads can still
+                    do and invisible to the properties, unless a successor was seen before
+                    (the cycle proviso). Same verdicts and violated properties; fewer states,
+                    and a counterexample is a real path but not always a shortest one.
+                    Only the shipped variants have footprints; not with --symmetry
   --workers N       check, check-all: N worker threads share one visited set and split each
                     BFS level (bfs only; default 1). The same results as one thread: states,
                     transitions, counterexamples. Not with --symmetry, --disk-queue,
@@ -239,7 +246,7 @@ cells incomplete. bugs --check: 0 every runnable entry reproduces, 1 one does no
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
-const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch', bitstate: 'count', workers: 'count' };
+const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch', bitstate: 'count', workers: 'count', por: 'switch' };
 /** check only: the liveness check (src/check/liveness.ts) instead of the invariants. */
 const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
 const ENGINE_FLAGS: Record<string, FlagKind> = { engine: 'engine', seed: 'natural', walks: 'count', depth: 'count', shard: 'shard', runs: 'count' };
@@ -249,7 +256,7 @@ const MATRIX_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-dep
 
 /** Which engine-specific flags of check and check-all each engine takes; the others are refused. */
 const APPLIES: Record<Engine, readonly string[]> = {
-  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'workers', 'liveness', 'stats', 'dead-steps'],
+  bfs: ['max-states', 'max-depth', 'time-budget', 'max-memory', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'workers', 'por', 'liveness', 'stats', 'dead-steps'],
   simulate: ['seed', 'walks', 'depth', 'shard', 'time-budget'],
   pbt: ['seed', 'runs', 'depth'],
 };
@@ -586,6 +593,17 @@ function workersOf(flags: Record<string, string>): number {
 }
 
 /**
+ * `--por`: partial-order reduction (bfs.ts, model/footprints.ts). Not with --symmetry:
+ * ample sets are chosen for the actual state while the proviso would judge orbits, and
+ * that pairing has not been shown sound here, so it is refused rather than guessed.
+ */
+function porOf(flags: Record<string, string>): boolean {
+  if (flags.por === undefined) return false;
+  if (flags.symmetry !== undefined) throw new UsageError('--por does not combine with --symmetry (not shown sound together here; use one or the other)');
+  return true;
+}
+
+/**
  * `--bitstate BITS`: the bit array's size as a power of two, from 16 to 36 (SPIN's -w
  * range that makes sense here: 8 KiB to 8 GiB), and no larger than the memory ceiling.
  */
@@ -700,6 +718,7 @@ function workerBfs(
     allViolations: flags['all-violations'] === 'true',
     symmetry: flags.symmetry === 'true',
     diskQueue: flags['disk-queue'] === 'true',
+    por: porOf(flags),
     ...(flags.bitstate !== undefined ? { bitstate: bitstateBits(flags) } : {}),
     ...(properties ? { properties: [...properties] } : {}),
     progressIntervalMs: options.progressIntervalMs,
@@ -746,6 +765,7 @@ async function runEngine(
           allViolations: flags['all-violations'] === 'true',
           symmetry: flags.symmetry === 'true',
           diskQueue: flags['disk-queue'] === 'true',
+          por: porOf(flags),
           bitstate: bitstateBits(flags),
           properties,
           onProgress: (p) => {
@@ -857,7 +877,7 @@ async function livenessCheck(
   options: RunOptions,
   named: { readonly variant: string; readonly scenario: string },
 ): Promise<number> {
-  for (const name of ['property', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'junit', 'events', 'itf', 'stats']) {
+  for (const name of ['property', 'all-violations', 'symmetry', 'disk-queue', 'bitstate', 'por', 'junit', 'events', 'itf', 'stats']) {
     if (flags[name] !== undefined) throw new UsageError(`--${name} does not apply to --liveness (it judges progress, not invariants, over real states)`);
   }
   const progress = progressPrinter(io, target.scenario);

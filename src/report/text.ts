@@ -71,6 +71,15 @@ export function bitstateLine(r: CheckResult): string | null {
   );
 }
 
+/** bfs --por: what the reduction did, or why the spec offered none. */
+export function reductionLine(r: CheckResult): string | null {
+  const red = r.stats?.reduction;
+  if (!red) return null;
+  if (!red.applied) return `partial-order reduction: not applied, ${red.method}; every state was expanded fully`;
+  const states = (n: number) => `${n} state${n === 1 ? '' : 's'}`;
+  return `partial-order reduction: ${red.method}; ${states(red.reducedStates)} expanded through an ample set, ${red.provisoFallbacks} fully by the cycle proviso; a counterexample need not be a shortest one`;
+}
+
 /** simulate: the seed and the generator, which together with walks and depth fix every walk. */
 function seedLine(r: CheckResult): string | null {
   if (r.seed === undefined) return null;
@@ -137,7 +146,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   }
   if (r.properties) lines.push(`invariants checked: only ${r.properties.join(', ')} (--property)`);
 
-  for (const line of [seedLine(r), mergedLine(r), statsLine(r), bitstateLine(r), memoryLine(r)]) if (line) lines.push(line);
+  for (const line of [seedLine(r), mergedLine(r), statsLine(r), bitstateLine(r), reductionLine(r), memoryLine(r)]) if (line) lines.push(line);
 
   const reached = r.witnesses.filter((w) => w.reached).length;
   if (r.witnesses.length === 0) {
