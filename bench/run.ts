@@ -103,6 +103,9 @@ const missed: string[] = [];
   if (median(rs.map((r) => r.stats?.bytesPerState ?? 0)) > 20) missed.push('BFS bytes per state');
   out.push(`| transitions / s | ${fmt(rs[0].transitions / secs)} | |`);
   out.push(`| bytes per stored state (fingerprint table + parent links, as allocated) | ${fmt(median(rs.map((r) => r.stats?.bytesPerState ?? 0)), 1)} | <= 20 |`);
+  out.push(`| bytes held per state at the peak (all its arrays, frontier included, plus the JS heap) | ${fmt(median(rs.map((r) => r.stats?.heldBytesPerState ?? 0)), 1)} | |`);
+  // The first run is the process's first workload, so the process's high-water mark is its own.
+  out.push(`| peak resident memory of the process after the first run | ${fmt((rs[0].stats?.peakRssBytes ?? 0) / 2 ** 20)} MiB | |`);
   out.push(`| fingerprint collision probability (TLC estimate) | ${(rs[0].stats?.collisionProbability ?? 0).toExponential(1)} | |`, '');
 }
 
