@@ -79,15 +79,7 @@ export function sampleFootprints(variant: Variant, scenario: ScenarioConfig, tar
     observeAllocations(s);
     rec.pause(false);
   };
-  const judgeProps = (): void => {
-    for (const p of props) {
-      rec.reset();
-      p.holds(rec.state);
-      const set = into.properties.get(p.id) ?? new Set<string>();
-      for (const r of rec.accesses.reads) set.add(relativeTo(r, -1, programs));
-      into.properties.set(p.id, set);
-    }
-  };
+  const judgeProps = (): void => judgeInto(props, rec, programs, into);
   if (o.breadthFirst !== undefined && o.breadthFirst > 0) {
     const seen = new Set<string>();
     const queue: State[] = [spec.init()];
@@ -140,13 +132,7 @@ export function sampleProperties(variant: Variant, scenario: ScenarioConfig, tar
   seen.add(spec.encode(queue[0]));
   for (let i = 0; i < queue.length; i++) {
     load(rec, queue[i], true);
-    for (const p of props) {
-      rec.reset();
-      p.holds(rec.state);
-      const set = into.properties.get(p.id) ?? new Set<string>();
-      for (const r of rec.accesses.reads) set.add(relativeTo(r, -1, programs));
-      into.properties.set(p.id, set);
-    }
+    judgeInto(props, rec, programs, into);
     for (const a of spec.actions(queue[i])) {
       const n = spec.next(queue[i], a);
       const k = spec.encode(n);
@@ -158,6 +144,17 @@ export function sampleProperties(variant: Variant, scenario: ScenarioConfig, tar
     queue[i] = undefined as unknown as State; // let the expanded state go
   }
   return into;
+}
+
+/** Judge each property on the recording state as it is, adding what it read to `into.properties`. */
+function judgeInto(props: readonly Property<State>[], rec: Recorder, programs: readonly string[], into: Sampled): void {
+  for (const p of props) {
+    rec.reset();
+    p.holds(rec.state);
+    const set = into.properties.get(p.id) ?? new Set<string>();
+    for (const r of rec.accesses.reads) set.add(relativeTo(r, -1, programs));
+    into.properties.set(p.id, set);
+  }
 }
 
 /** Put `s` into the recording state, with its transient record cleared unless `keepTransient`. */

@@ -20,6 +20,260 @@ export const FOOTPRINT_TABLE = {
       "reference"
     ]
   },
+  "properties": {
+    "ACCT-NO-FREE-IN-USE": [
+      "ghost.usedFreed",
+      "sock.mapped",
+      "sock.rx.gen",
+      "sock.tx.gen",
+      "sock.vmaRxGen",
+      "sock.vmaTxGen",
+      "thread[*].l.skb",
+      "thread[*].l.skbGen"
+    ],
+    "ACCT-PENDING": [
+      "sock.rx.pending",
+      "sock.tx.pending",
+      "thread[*].l.skb"
+    ],
+    "COPY-QUEUE-MATCH": [
+      "ghost.copyFrame",
+      "ghost.copyPaired"
+    ],
+    "DELIVER-PORT-OWNER": [
+      "transient.note"
+    ],
+    "DET-NO-UNINIT-BRANCH": [
+      "ghost.uninitBranch"
+    ],
+    "DUMP-ORDER": [
+      "ghost.dumpRead",
+      "sock.dumpPart",
+      "transient.note"
+    ],
+    "DUMP-PROGRESS": [
+      "sock.dumpRunning",
+      "sock.wake",
+      "thread[*].pc"
+    ],
+    "ERR-SK-ERR-POSITIVE": [
+      "sock.skErr"
+    ],
+    "LAYOUT-MSG-AT-HDRLEN": [
+      "sock.rx.frameNr",
+      "sock.rx.frameSize",
+      "sock.rx.frames[].len",
+      "sock.rx.frames[].off",
+      "sock.rx.frames[].status"
+    ],
+    "LOSS-FREE-FRAME": [
+      "thread[*].l.fullSeen",
+      "transient.note"
+    ],
+    "LOSS-REPORTED": [
+      "ghost.unreported",
+      "sock.noEnobufs",
+      "sock.released",
+      "sock.skErr"
+    ],
+    "NFQ-VERDICT-AFTER-READ": [
+      "ghost.readIds",
+      "ghost.verdictIds"
+    ],
+    "NOTOCTOU-TX-ACT": [
+      "thread[*].l.aMsg",
+      "thread[*].l.vMsg"
+    ],
+    "NOTOCTOU-TX-LEN": [
+      "thread[*].l.txReads"
+    ],
+    "ORDER-RING-IDS": [
+      "thread[*].l.seqLast",
+      "transient.note"
+    ],
+    "OWN-RX-KERNEL-WRITE": [
+      "transient.last"
+    ],
+    "OWN-TX-KERNEL-WRITE": [
+      "transient.last"
+    ],
+    "OWN-USER-WRITE": [
+      "transient.last"
+    ],
+    "POLL-IN-AT-CURSOR": [
+      "sock.rx.frameNr",
+      "sock.rx.frames[].status",
+      "sock.rx.gen",
+      "thread[*].l.cursor",
+      "thread[*].l.held",
+      "transient.note"
+    ],
+    "POLL-IN-SOUND": [
+      "sock.rcvq",
+      "sock.rx.frameNr",
+      "sock.rx.frames[].status",
+      "sock.rx.gen",
+      "transient.note"
+    ],
+    "POLL-NO-LOST-WAKEUP": [
+      "sock.rcvq",
+      "sock.rx.frameNr",
+      "sock.rx.frames[].status",
+      "sock.rx.gen",
+      "sock.skErr",
+      "sock.wake",
+      "thread[*].pc"
+    ],
+    "RET-KERNEL-SEND": [
+      "ghost.recvTags",
+      "sock.noEnobufs",
+      "sock.rcvq",
+      "sock.released",
+      "sock.rx.frameNr",
+      "sock.rx.frames[].len",
+      "sock.rx.frames[].msg",
+      "sock.rx.frames[].off",
+      "sock.rx.frames[].status",
+      "sock.rx.gen",
+      "sock.skErr",
+      "transient.told"
+    ],
+    "RET-TX-SENDMSG": [
+      "thread[*].l.txTaken",
+      "transient.note"
+    ],
+    "SETUP-GEOMETRY": [
+      "sock.rx.blockNr",
+      "sock.rx.blockSize",
+      "sock.rx.frameNr",
+      "sock.rx.frameSize",
+      "sock.rx.framesPerBlock",
+      "sock.rx.gen",
+      "sock.tx.blockNr",
+      "sock.tx.blockSize",
+      "sock.tx.frameNr",
+      "sock.tx.frameSize",
+      "sock.tx.framesPerBlock",
+      "sock.tx.gen"
+    ],
+    "SKIP-PROGRESS": [
+      "sock.rx.frameNr",
+      "sock.rx.frames[].status",
+      "sock.rx.head",
+      "thread[*].l.fwdSeen",
+      "transient.note"
+    ],
+    "TX-PROGRESS": [
+      "sock.tx.frames[].status",
+      "sock.tx.gen",
+      "sock.tx.head",
+      "thread[*].l.txErr",
+      "thread[*].l.txNoIov",
+      "transient.note"
+    ],
+    "TX-READ-IN-FRAME": [
+      "sock.tx.frameSize",
+      "thread[*].l.txFrame",
+      "thread[*].l.txLen",
+      "thread[*].l.txReads"
+    ],
+    "W-COPY-AND-VALID": [
+      "sock.rx.frameNr",
+      "sock.rx.frames[].status"
+    ],
+    "W-COPY-READ": [
+      "ghost.copyFrame"
+    ],
+    "W-DUMP-AUTOSIZED": [
+      "transient.note"
+    ],
+    "W-DUMP-DONE": [
+      "transient.note"
+    ],
+    "W-DUMP-FROM-POLL": [
+      "transient.note"
+    ],
+    "W-DUMP-FULL-RING": [
+      "thread[*].pc",
+      "transient.note"
+    ],
+    "W-DUMP-GATED": [
+      "sock.dumpRunning",
+      "transient.note"
+    ],
+    "W-FORKED": [
+      "sock.mapped"
+    ],
+    "W-MSG-READ": [
+      "transient.note"
+    ],
+    "W-NOIOV-RETURNED": [
+      "thread[*].l.txNoIov",
+      "transient.note"
+    ],
+    "W-OTHER-QUEUED": [
+      "sock.otherQueued"
+    ],
+    "W-POLL-SLEPT": [
+      "thread[*].pc"
+    ],
+    "W-PORT-REBOUND": [
+      "sock.otherBound",
+      "sock.rx.pending"
+    ],
+    "W-READ-AFTER-CLOSE": [
+      "sock.fileRefs",
+      "sock.mapped",
+      "transient.note"
+    ],
+    "W-RELEASED": [
+      "sock.released"
+    ],
+    "W-RING-FULL": [
+      "transient.note"
+    ],
+    "W-RING-SWAPPED": [
+      "transient.note"
+    ],
+    "W-SECOND-MMAP": [
+      "sock.fileRefs",
+      "sock.mapped"
+    ],
+    "W-SET-RING-MAPPED": [
+      "sock.mapped",
+      "thread[*].pc"
+    ],
+    "W-SIBLING-WROTE": [
+      "transient.last"
+    ],
+    "W-SKIP-HELD": [
+      "sock.rx.frameNr",
+      "sock.rx.frames[].status"
+    ],
+    "W-SKIP-PASSED": [
+      "transient.note"
+    ],
+    "W-TX-ACTED": [
+      "transient.note"
+    ],
+    "W-TX-BATCH": [
+      "thread[*].l.txCount",
+      "transient.note"
+    ],
+    "W-TX-ERROR": [
+      "transient.note"
+    ],
+    "W-TX-REJECTED": [
+      "transient.note"
+    ],
+    "W-UNDELIVERED": [
+      "sock.rx.frames[].len",
+      "transient.last"
+    ],
+    "W-VERDICT": [
+      "ghost.verdictIds"
+    ]
+  },
   "variants": {
     "linux-3.10": {
       "steps": {
@@ -2351,260 +2605,6 @@ export const FOOTPRINT_TABLE = {
           "u.retry",
           "u.valid"
         ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
-        ]
       }
     },
     "linux-3.18.4": {
@@ -4791,260 +4791,6 @@ export const FOOTPRINT_TABLE = {
           "u.retry",
           "u.valid"
         ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
-        ]
       }
     },
     "linux-4.1": {
@@ -6997,260 +6743,6 @@ export const FOOTPRINT_TABLE = {
           "u.fill",
           "u.resubmit",
           "u.valid"
-        ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
         ]
       }
     },
@@ -9418,260 +8910,6 @@ export const FOOTPRINT_TABLE = {
           "u.retry",
           "u.valid"
         ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
-        ]
       }
     },
     "linux-4.5": {
@@ -11829,260 +11067,6 @@ export const FOOTPRINT_TABLE = {
           "u.resubmit",
           "u.retry",
           "u.valid"
-        ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
         ]
       }
     },
@@ -14269,260 +13253,6 @@ export const FOOTPRINT_TABLE = {
           "u.resubmit",
           "u.retry",
           "u.valid"
-        ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
         ]
       }
     },
@@ -16718,260 +15448,6 @@ export const FOOTPRINT_TABLE = {
           "u.resubmit",
           "u.retry",
           "u.valid"
-        ]
-      },
-      "properties": {
-        "ACCT-NO-FREE-IN-USE": [
-          "ghost.usedFreed",
-          "sock.mapped",
-          "sock.rx.gen",
-          "sock.tx.gen",
-          "sock.vmaRxGen",
-          "sock.vmaTxGen",
-          "thread[*].l.skb",
-          "thread[*].l.skbGen"
-        ],
-        "ACCT-PENDING": [
-          "sock.rx.pending",
-          "sock.tx.pending",
-          "thread[*].l.skb"
-        ],
-        "COPY-QUEUE-MATCH": [
-          "ghost.copyFrame",
-          "ghost.copyPaired"
-        ],
-        "DELIVER-PORT-OWNER": [
-          "transient.note"
-        ],
-        "DET-NO-UNINIT-BRANCH": [
-          "ghost.uninitBranch"
-        ],
-        "DUMP-ORDER": [
-          "ghost.dumpRead",
-          "sock.dumpPart",
-          "transient.note"
-        ],
-        "DUMP-PROGRESS": [
-          "sock.dumpRunning",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "ERR-SK-ERR-POSITIVE": [
-          "sock.skErr"
-        ],
-        "LAYOUT-MSG-AT-HDRLEN": [
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status"
-        ],
-        "LOSS-FREE-FRAME": [
-          "thread[*].l.fullSeen",
-          "transient.note"
-        ],
-        "LOSS-REPORTED": [
-          "ghost.unreported",
-          "sock.noEnobufs",
-          "sock.released",
-          "sock.skErr"
-        ],
-        "NFQ-VERDICT-AFTER-READ": [
-          "ghost.readIds",
-          "ghost.verdictIds"
-        ],
-        "NOTOCTOU-TX-ACT": [
-          "thread[*].l.aMsg",
-          "thread[*].l.vMsg"
-        ],
-        "NOTOCTOU-TX-LEN": [
-          "thread[*].l.txReads"
-        ],
-        "ORDER-RING-IDS": [
-          "thread[*].l.seqLast",
-          "transient.note"
-        ],
-        "OWN-RX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-TX-KERNEL-WRITE": [
-          "transient.last"
-        ],
-        "OWN-USER-WRITE": [
-          "transient.last"
-        ],
-        "POLL-IN-AT-CURSOR": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "thread[*].l.cursor",
-          "thread[*].l.held",
-          "transient.note"
-        ],
-        "POLL-IN-SOUND": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "transient.note"
-        ],
-        "POLL-NO-LOST-WAKEUP": [
-          "sock.rcvq",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "sock.wake",
-          "thread[*].pc"
-        ],
-        "RET-KERNEL-SEND": [
-          "ghost.recvTags",
-          "sock.noEnobufs",
-          "sock.rcvq",
-          "sock.released",
-          "sock.rx.frameNr",
-          "sock.rx.frames[].len",
-          "sock.rx.frames[].msg",
-          "sock.rx.frames[].off",
-          "sock.rx.frames[].status",
-          "sock.rx.gen",
-          "sock.skErr",
-          "transient.told"
-        ],
-        "RET-TX-SENDMSG": [
-          "thread[*].l.txTaken",
-          "transient.note"
-        ],
-        "SETUP-GEOMETRY": [
-          "sock.rx.blockNr",
-          "sock.rx.blockSize",
-          "sock.rx.frameNr",
-          "sock.rx.frameSize",
-          "sock.rx.framesPerBlock",
-          "sock.rx.gen",
-          "sock.tx.blockNr",
-          "sock.tx.blockSize",
-          "sock.tx.frameNr",
-          "sock.tx.frameSize",
-          "sock.tx.framesPerBlock",
-          "sock.tx.gen"
-        ],
-        "SKIP-PROGRESS": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status",
-          "sock.rx.head",
-          "thread[*].l.fwdSeen",
-          "transient.note"
-        ],
-        "TX-PROGRESS": [
-          "sock.tx.frames[].status",
-          "sock.tx.gen",
-          "sock.tx.head",
-          "thread[*].l.txErr",
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "TX-READ-IN-FRAME": [
-          "sock.tx.frameSize",
-          "thread[*].l.txFrame",
-          "thread[*].l.txLen",
-          "thread[*].l.txReads"
-        ],
-        "W-COPY-AND-VALID": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-COPY-READ": [
-          "ghost.copyFrame"
-        ],
-        "W-DUMP-AUTOSIZED": [
-          "transient.note"
-        ],
-        "W-DUMP-DONE": [
-          "transient.note"
-        ],
-        "W-DUMP-FROM-POLL": [
-          "transient.note"
-        ],
-        "W-DUMP-FULL-RING": [
-          "thread[*].pc",
-          "transient.note"
-        ],
-        "W-DUMP-GATED": [
-          "sock.dumpRunning",
-          "transient.note"
-        ],
-        "W-FORKED": [
-          "sock.mapped"
-        ],
-        "W-MSG-READ": [
-          "transient.note"
-        ],
-        "W-NOIOV-RETURNED": [
-          "thread[*].l.txNoIov",
-          "transient.note"
-        ],
-        "W-OTHER-QUEUED": [
-          "sock.otherQueued"
-        ],
-        "W-POLL-SLEPT": [
-          "thread[*].pc"
-        ],
-        "W-PORT-REBOUND": [
-          "sock.otherBound",
-          "sock.rx.pending"
-        ],
-        "W-READ-AFTER-CLOSE": [
-          "sock.fileRefs",
-          "sock.mapped",
-          "transient.note"
-        ],
-        "W-RELEASED": [
-          "sock.released"
-        ],
-        "W-RING-FULL": [
-          "transient.note"
-        ],
-        "W-RING-SWAPPED": [
-          "transient.note"
-        ],
-        "W-SECOND-MMAP": [
-          "sock.fileRefs",
-          "sock.mapped"
-        ],
-        "W-SET-RING-MAPPED": [
-          "sock.mapped",
-          "thread[*].pc"
-        ],
-        "W-SIBLING-WROTE": [
-          "transient.last"
-        ],
-        "W-SKIP-HELD": [
-          "sock.rx.frameNr",
-          "sock.rx.frames[].status"
-        ],
-        "W-SKIP-PASSED": [
-          "transient.note"
-        ],
-        "W-TX-ACTED": [
-          "transient.note"
-        ],
-        "W-TX-BATCH": [
-          "thread[*].l.txCount",
-          "transient.note"
-        ],
-        "W-TX-ERROR": [
-          "transient.note"
-        ],
-        "W-TX-REJECTED": [
-          "transient.note"
-        ],
-        "W-UNDELIVERED": [
-          "sock.rx.frames[].len",
-          "transient.last"
-        ],
-        "W-VERDICT": [
-          "ghost.verdictIds"
         ]
       }
     }

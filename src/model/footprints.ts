@@ -37,18 +37,26 @@ import { DONE_ID, labelAt } from './step.js';
 import { FOOTPRINT_TABLE } from './footprints.data.js';
 import { VARIANTS } from './variants/index.js';
 
-interface Row {
+/** What one step reads and writes, by location name (access.ts). */
+export interface FootprintRow {
   readonly reads: readonly string[];
   readonly writes: readonly string[];
 }
+type Row = FootprintRow;
 
-interface VariantTable {
+/** One shipped variant's steps (by label) and the labels each thread program runs. */
+export interface VariantFootprints {
   readonly steps: Readonly<Record<string, Row>>;
   readonly programs: Readonly<Record<string, readonly string[]>>;
-  readonly properties: Readonly<Record<string, readonly string[]>>;
 }
 
-const TABLES = FOOTPRINT_TABLE.variants as unknown as Readonly<Record<string, VariantTable>>;
+/** The table as footprints.data.ts holds it: per variant, and what each property reads (the same in all). */
+export interface FootprintTable {
+  readonly properties: Readonly<Record<string, readonly string[]>>;
+  readonly variants: Readonly<Record<string, VariantFootprints>>;
+}
+
+export const TABLE = FOOTPRINT_TABLE as unknown as FootprintTable;
 
 /** What observeAllocations reads: a step writing one of these may wake it. */
 const MONITOR_READS = [
@@ -67,10 +75,7 @@ export function withMonitor(row: Row): Row {
   return { reads: [...row.reads, ...MONITOR_READS], writes: [...row.writes, ...MONITOR_WRITES] };
 }
 
-/** The table of a shipped variant, or undefined. */
-export function footprintTable(variant: string): VariantTable | undefined {
-  return TABLES[variant];
-}
+
 
 /** Location names -> bit indices for one scenario's threads; thread-relative names resolve per actor. */
 class Universe {
@@ -134,9 +139,10 @@ interface Compiled {
  * none (a variant or property the table does not describe).
  */
 export function reductionFor(c: Ctx, properties: readonly Property<State>[]): Reduction<State, NlAction> | { readonly unavailable: string } {
-  const table = VARIANTS.includes(c.variant) ? TABLES[c.variant.id] : undefined;
+  const table = VARIANTS.includes(c.variant) ? TABLE.variants[c.variant.id] : undefined;
   if (table === undefined) return { unavailable: `the footprint table describes only the shipped variants, not '${c.variant.id}'` };
-  const { steps, programs, properties: propertyReads } = table;
+  const { steps, programs } = table;
+  const propertyReads = TABLE.properties;
   const unknown = properties.find((p) => propertyReads[p.id] === undefined);
   if (unknown) return { unavailable: `the footprint table does not say what property ${unknown.id} reads` };
   const nThreads = c.threads.length;

@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FOOTPRINT_TABLE } from '../../src/model/footprints.data.js';
+import { TABLE, type FootprintTable, type VariantFootprints } from '../../src/model/footprints.js';
 import { emptySample, sampleFootprints, type Sampled } from '../../src/model/footprint-sample.js';
 import { recorder, relativeTo } from '../../src/model/access.js';
 import { VARIANTS } from '../../src/model/variants/index.js';
@@ -17,19 +18,8 @@ import { CONSUMER_STYLES } from '../../src/model/config.js';
 import { findScenario, targetOf } from '../../src/catalog.js';
 import { makeCtx } from '../../src/model/spec.js';
 
-interface Row {
-  readonly reads: readonly string[];
-  readonly writes: readonly string[];
-}
-interface VariantTable {
-  readonly steps: Readonly<Record<string, Row>>;
-  readonly programs: Readonly<Record<string, readonly string[]>>;
-  readonly properties: Readonly<Record<string, readonly string[]>>;
-}
-const TABLES = FOOTPRINT_TABLE.variants as unknown as Readonly<Record<string, VariantTable>>;
-
 /** Everything `sample` saw that `table` does not declare, one line each. */
-function undeclared(table: VariantTable, sample: Sampled): string[] {
+function undeclared(table: VariantFootprints, properties: FootprintTable['properties'], sample: Sampled): string[] {
   const out: string[] = [];
   for (const [label, fp] of sample.steps) {
     const row = table.steps[label];
@@ -44,7 +34,7 @@ function undeclared(table: VariantTable, sample: Sampled): string[] {
     for (const l of labels) if (!(table.programs[program] ?? []).includes(l)) out.push(`program ${program} stands at ${l}`);
   }
   for (const [id, reads] of sample.properties) {
-    for (const r of reads) if (!(table.properties[id] ?? []).includes(r)) out.push(`property ${id} reads ${r}`);
+    for (const r of reads) if (!(properties[id] ?? []).includes(r)) out.push(`property ${id} reads ${r}`);
   }
   return out;
 }
@@ -55,7 +45,7 @@ const scenarioIds = SCENARIOS.flatMap((s) => [s.id, ...(s.threads.some((t) => t.
 
 describe('the footprint table', () => {
   it('has a table for every shipped variant, sampled from every scenario', () => {
-    expect(Object.keys(TABLES).sort()).toEqual(VARIANTS.map((v) => v.id).sort());
+    expect(Object.keys(TABLE.variants).sort()).toEqual(VARIANTS.map((v) => v.id).sort());
     expect(FOOTPRINT_TABLE.sampling.scenarios).toBe(scenarioIds.length);
   });
 
@@ -67,7 +57,7 @@ describe('the footprint table', () => {
         sampleFootprints(v, sc, targetOf(v, sc), WALKS, sample);
       }
       expect(sample.executions).toBeGreaterThan(10_000);
-      expect(undeclared(TABLES[v.id], sample)).toEqual([]);
+      expect(undeclared(TABLE.variants[v.id], TABLE.properties, sample)).toEqual([]);
     }, 120_000);
   }
 
@@ -75,13 +65,13 @@ describe('the footprint table', () => {
     const v = VARIANTS.find((x) => x.id === 'linux-4.5')!;
     const sc = findScenario('rx-basic');
     const sample = sampleFootprints(v, sc, targetOf(v, sc), { seed: 3, walks: 2, depth: 60 });
-    const table = TABLES[v.id];
+    const table = TABLE.variants[v.id];
     const row = table.steps['alloc.reserve'];
     // The reservation writes the frame's status; a row without it must be caught.
-    const broken: VariantTable = { ...table, steps: { ...table.steps, 'alloc.reserve': { ...row, writes: row.writes.filter((w) => w !== 'sock.rx.frames[].status') } } };
-    expect(undeclared(broken, sample)).toContain('step alloc.reserve writes sock.rx.frames[].status');
-    const noProgram: VariantTable = { ...table, programs: { ...table.programs, consumer: [] } };
-    expect(undeclared(noProgram, sample).some((l) => l.startsWith('program consumer stands at'))).toBe(true);
+    const broken: VariantFootprints = { ...table, steps: { ...table.steps, 'alloc.reserve': { ...row, writes: row.writes.filter((w) => w !== 'sock.rx.frames[].status') } } };
+    expect(undeclared(broken, TABLE.properties, sample)).toContain('step alloc.reserve writes sock.rx.frames[].status');
+    const noProgram: VariantFootprints = { ...table, programs: { ...table.programs, consumer: [] } };
+    expect(undeclared(noProgram, TABLE.properties, sample).some((l) => l.startsWith('program consumer stands at'))).toBe(true);
   });
 });
 
