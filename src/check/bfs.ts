@@ -27,7 +27,7 @@ import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
 import { FiringCounter, stateSpaceOf } from './coverage-stats.js';
-import { checkCommand, replayCommand, type CheckResult, type EngineStats, type StopReason, type Violation } from './result.js';
+import { checkCommand, replayCommand, vacuousViolation, type CheckResult, type EngineStats, type StopReason, type Violation } from './result.js';
 
 /** Limits on a run. Reaching any of them gives `incomplete`, never `pass`. */
 export interface Budgets {
@@ -490,18 +490,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   }
   const missed = witnesses.filter((_, i) => !reached[i]);
   if (missed.length > 0) {
-    const w = missed[0];
-    const others = missed.length > 1 ? ` (missed ${missed.length} witnesses: ${missed.map((m) => m.id).join(', ')})` : '';
-    const violation: Violation = {
-      property: w.id,
-      family: w.family,
-      kind: 'sometimes',
-      doc: w.doc,
-      path: '',
-      steps: [],
-      trace: [],
-      message: `vacuous: all ${seen.size} reachable states explored and the invariants hold, but witness ${w.id} was never reached${others}, so the scenario does not exercise what it claims to`,
-    };
+    const violation = vacuousViolation(missed, seen.size);
     return { verdict: 'fail', ...common, complete: true, violation, replay: reproduce, stats };
   }
   return { verdict: 'pass', ...common, complete: true, replay: reproduce, stats };

@@ -85,13 +85,22 @@ export interface VisitedSet {
  * and a slot is chosen by multiply-shift of the well-mixed low half.
  */
 export class FingerprintSet implements VisitedSet {
-  private table: Uint32Array;
-  private slots: number;
+  protected table: Uint32Array;
+  protected slots: number;
   private count = 0;
 
-  constructor(initialSlots = 1 << 16) {
+  /**
+   * `shared`: the table lives in a SharedArrayBuffer (the parallel search's,
+   * parallel-bfs-shared.ts), also after it grows; `buffer`: look up in a table
+   * another thread built (a read-only view: its count is not known here).
+   */
+  constructor(initialSlots = 1 << 16, private readonly shared = false, buffer?: SharedArrayBuffer) {
     this.slots = Math.max(4, initialSlots);
-    this.table = new Uint32Array(this.slots * 2);
+    this.table = buffer ? new Uint32Array(buffer) : this.allocate(this.slots);
+  }
+
+  private allocate(slots: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(slots * 8)) : new Uint32Array(slots * 2);
   }
 
   get size(): number {
@@ -151,7 +160,7 @@ export class FingerprintSet implements VisitedSet {
   private grow(): void {
     const old = this.table;
     this.slots = Math.ceil(this.slots * 1.5);
-    this.table = new Uint32Array(this.slots * 2);
+    this.table = this.allocate(this.slots);
     this.count = 0;
     for (let i = 0; i < old.length; i += 2) {
       // Distinct and few enough for the new table: each goes in at its free slot, no growth.

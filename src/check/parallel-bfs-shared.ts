@@ -12,21 +12,15 @@
  * Atomics load after it (`publish`/`observe`), so plain writes made before are seen.
  */
 
-/**
- * An open-addressing table of 64-bit fingerprints in a SharedArrayBuffer, laid out
- * and probed as FingerprintSet (check/fingerprint.ts): (hi, lo) pairs, (0, 0) for
- * empty, a fingerprint equal to it stored as (0, 1), linear probing from a
- * multiply-shift home slot, grown by 3/2 past 3/4 load.
- */
-export class SharedFingerprintTable {
-  private table: Uint32Array;
-  private count = 0;
+import { FingerprintSet } from './fingerprint.js';
 
-  constructor(
-    private slots = 1 << 16,
-    buffer?: SharedArrayBuffer,
-  ) {
-    this.table = new Uint32Array(buffer ?? new SharedArrayBuffer(slots * 8));
+/**
+ * The visited-set table of check/fingerprint.ts (the same layout and probing) in a
+ * SharedArrayBuffer, so that other threads can look fingerprints up in it.
+ */
+export class SharedFingerprintTable extends FingerprintSet {
+  constructor(slots = 1 << 16, buffer?: SharedArrayBuffer) {
+    super(slots, true, buffer);
   }
 
   /** A worker's read-only view of the coordinator's table (what `share` returned). */
@@ -37,60 +31,6 @@ export class SharedFingerprintTable {
   /** What a worker needs to look fingerprints up (the buffer changes when the table grows). */
   share(): { buffer: SharedArrayBuffer; slots: number } {
     return { buffer: this.table.buffer as SharedArrayBuffer, slots: this.slots };
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  get bytes(): number {
-    return this.table.byteLength;
-  }
-
-  private home(hi: number, lo: number): number {
-    return Math.floor((((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) * this.slots) / 4294967296);
-  }
-
-  /** -1 if the fingerprint is in the table, else the free slot it would take (valid until the table changes). */
-  find(hi: number, lo: number): number {
-    if (hi === 0 && lo === 0) lo = 1;
-    const t = this.table;
-    for (let i = this.home(hi, lo); ; i = i + 1 === this.slots ? 0 : i + 1) {
-      const h = t[2 * i];
-      const l = t[2 * i + 1];
-      if (h === 0 && l === 0) return i;
-      if (h === hi && l === lo) return -1;
-    }
-  }
-
-  /** Coordinator only: store a fingerprint `find` has just reported missing. */
-  addAt(slot: number, hi: number, lo: number): void {
-    if ((this.count + 1) * 4 > this.slots * 3) {
-      this.grow();
-      slot = this.find(hi, lo);
-    }
-    if (hi === 0 && lo === 0) lo = 1;
-    this.table[2 * slot] = hi;
-    this.table[2 * slot + 1] = lo;
-    this.count++;
-  }
-
-  /** Coordinator only: store the fingerprint; true if it was new. */
-  add(hi: number, lo: number): boolean {
-    const free = this.find(hi, lo);
-    if (free < 0) return false;
-    this.addAt(free, hi, lo);
-    return true;
-  }
-
-  private grow(): void {
-    const old = this.table;
-    this.slots = Math.ceil(this.slots * 1.5);
-    this.table = new Uint32Array(new SharedArrayBuffer(this.slots * 8));
-    this.count = 0;
-    for (let i = 0; i < old.length; i += 2) {
-      if (old[i] !== 0 || old[i + 1] !== 0) this.addAt(this.find(old[i], old[i + 1]), old[i], old[i + 1]);
-    }
   }
 }
 

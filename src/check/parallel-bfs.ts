@@ -45,7 +45,7 @@ import { ActionLinks, GrowableArray, collisionProbability } from './fingerprint.
 import { FiringCounter } from './coverage-stats.js';
 import { stepperOf, type Slot, type Stepper } from './stepper.js';
 import { counterexample } from './counterexample.js';
-import { checkCommand, replayCommand, type CheckResult, type EngineStats, type StateSpace, type StopReason, type Violation } from './result.js';
+import { checkCommand, replayCommand, vacuousViolation, type CheckResult, type EngineStats, type StateSpace, type StopReason, type Violation } from './result.js';
 import {
   CANDIDATE_HEADER,
   KEEP,
@@ -485,18 +485,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
   if (stoppedBy) return { verdict: 'incomplete', ...common, complete: false, replay: reproduce, stats };
   const missed = witnesses.filter((_, i) => !reached[i]);
   if (missed.length > 0) {
-    const w = missed[0];
-    const others = missed.length > 1 ? ` (missed ${missed.length} witnesses: ${missed.map((m) => m.id).join(', ')})` : '';
-    const violation: Violation = {
-      property: w.id,
-      family: w.family,
-      kind: 'sometimes',
-      doc: w.doc,
-      path: '',
-      steps: [],
-      trace: [],
-      message: `vacuous: all ${states} reachable states explored and the invariants hold, but witness ${w.id} was never reached${others}, so the scenario does not exercise what it claims to`,
-    };
+    const violation = vacuousViolation(missed, states);
     return { verdict: 'fail', ...common, complete: true, violation, replay: reproduce, stats };
   }
   return { verdict: 'pass', ...common, complete: true, replay: reproduce, stats };

@@ -300,6 +300,22 @@ export function violationReplay(r: CheckResult, i: number): string {
 }
 
 /** The check command with the budgets that shape the result (a default memory ceiling is not repeated). */
+/** The violation of a complete run that never reached `missed` (non-empty): a vacuous fail naming the first. */
+export function vacuousViolation(missed: readonly { readonly id: string; readonly family: string; readonly doc: string }[], states: number): Violation {
+  const w = missed[0];
+  const others = missed.length > 1 ? ` (missed ${missed.length} witnesses: ${missed.map((m) => m.id).join(', ')})` : '';
+  return {
+    property: w.id,
+    family: w.family,
+    kind: 'sometimes',
+    doc: w.doc,
+    path: '',
+    steps: [],
+    trace: [],
+    message: `vacuous: all ${states} reachable states explored and the invariants hold, but witness ${w.id} was never reached${others}, so the scenario does not exercise what it claims to`,
+  };
+}
+
 export function checkCommand(
   variant: string,
   scenario: string,
