@@ -24,15 +24,17 @@
  *   sender waits at its end until every later sender is gone, and init until
  *   every sender is. A removed process's bytes are zero again.
  *
- * Reduction: none is declared. The partial-order reduction being added to bfs
- * (issue 12, `bfs({ por: true })`) asks the spec for ample sets through an
- * optional `reduction` hook; this spec would declare it next to `inPlace` below.
- * `FOOTPRINTS` is what each step reads and writes, what such sets are built
- * from (a sender's purely local steps touch nothing another process reads), and
- * is not used yet.
+ * Reduction: `reduction` offers SPIN-style ample sets for bfs's `{ por: true }`
+ * (reduction.ts: a sender's purely local steps go first, from the footprint
+ * table and the control-flow graph declared there). It changes nothing unless
+ * asked for: the unreduced state counts are pan's with -DNOREDUCE.
  */
 import type { ActionBase, InPlace, Property, Spec } from '../../src/model/interface.js';
 import { UsageError } from '../../src/errors.js';
+import { I_END, I_START, Layout, S_ALLOC, S_END, S_INC, S_LOOP, S_NOPUB, S_PUB, S_WRITE, U_LOOP, type AnchorParams } from './layout.js';
+import { anchorReduction, type AnchorProperty } from './reduction.js';
+
+export type { AnchorParams } from './layout.js';
 
 /** nm_status values, as the model numbers them. */
 export const UNUSED = 0;
@@ -46,35 +48,7 @@ const MAX_HELD = 2;
 /** `frame` after an overrun: no frame. */
 const NO_FRAME = 255;
 
-export interface AnchorParams {
-  /** Frames in the ring (F). */
-  readonly frames: number;
-  /** Kernel senders (K). */
-  readonly senders: number;
-  /** Messages per sender (M). */
-  readonly messages: number;
-  /**
-   * SPIN's statement merging (default true, as `spin -a`): `sent++` rides on the
-   * step before it. false gives the transition system of `spin -o3 -a`, where it
-   * is a step of its own (the only difference this model shows).
-   */
-  readonly merging?: boolean;
-}
 
-/**
- * Program counters. Each is a control point of pan's merged state machine
- * (the pan state number in brackets, for F = 4); 0 means the process is not running.
- */
-const S_LOOP = 1; // [32] top of the do loop: sent < M or else
-const S_ALLOC = 2; // [20] before the atomic allocation block
-const S_PUB = 3; // [27] the if after it: frame != 255 or else
-const S_WRITE = 4; // [24] before the atomic publish block
-const S_NOPUB = 5; // [26] the else branch: skip
-const S_END = 6; // [35] after the loop: waits to be removed
-const S_INC = 7; // [29] before sent++, a step of its own only without merging
-const I_START = 1; // [9] init before its atomic block
-const I_END = 2; // [10] init after it: waits to be removed
-const U_LOOP = 1; // [31] the reader's do loop (the reader never ends)
 
 export type AnchorKind =
   | 'init.spawn'
@@ -108,59 +82,6 @@ const KINDS: readonly AnchorKind[] = [
 ];
 const KIND_INDEX = new Map(KINDS.map((k, i) => [k, i]));
 
-/**
- * What each step reads and writes (globals by name; `self.*` the process's own
- * locals and pc). For the partial-order reduction hook of issue 12; unused today.
- */
-export const FOOTPRINTS: Readonly<Record<AnchorKind, { readonly reads: readonly string[]; readonly writes: readonly string[] }>> = {
-  'init.spawn': { reads: ['self.k'], writes: ['self.k', 'procs'] },
-  'init.exit': { reads: ['procs'], writes: ['procs'] },
-  'reader.consume': { reads: ['status[]', 'ucursor', 'nread'], writes: ['status[]', 'ucursor', 'nread'] },
-  'reader.keep': { reads: ['status[]', 'ucursor', 'nheld'], writes: ['status[]', 'ucursor', 'nheld'] },
-  'reader.pass': { reads: ['status[]', 'ucursor'], writes: ['ucursor'] },
-  'reader.release': { reads: ['status[]', 'nheld'], writes: ['status[]', 'nheld', 'self.j'] },
-  'sender.next': { reads: ['self.sent'], writes: ['self.pc'] },
-  'sender.done': { reads: ['self.sent'], writes: ['self.pc'] },
-  'sender.alloc': { reads: ['status[]', 'khead', 'nlost'], writes: ['status[]', 'khead', 'nlost', 'self.frame', 'self.hops'] },
-  'sender.publish': { reads: ['self.frame'], writes: ['self.pc'] },
-  'sender.lost': { reads: ['self.frame'], writes: ['self.pc'] },
-  'sender.write': { reads: ['self.frame', 'self.sent'], writes: ['status[]', 'self.sent'] },
-  'sender.nowrite': { reads: ['self.sent'], writes: ['self.sent'] },
-  'sender.count': { reads: ['self.sent'], writes: ['self.sent'] },
-  'sender.exit': { reads: ['procs'], writes: ['procs'] },
-};
-
-/** Where each field lives in the byte vector. */
-class Layout {
-  readonly head: number;
-  readonly cursor: number;
-  readonly nread: number;
-  readonly nlost: number;
-  readonly nheld: number;
-  readonly readerPc: number;
-  readonly readerJ: number;
-  readonly initPc: number;
-  readonly initK: number;
-  /** Sender i's block starts at senderAt + 4 * i: pc, sent, frame, hops. */
-  readonly senderAt: number;
-  /** Bytes, rounded up to whole 16-bit units. */
-  readonly bytes: number;
-  constructor(readonly p: AnchorParams) {
-    let at = p.frames; // status[0..F-1] first
-    this.head = at++;
-    this.cursor = at++;
-    this.nread = at++;
-    this.nlost = at++;
-    this.nheld = at++;
-    this.readerPc = at++;
-    this.readerJ = at++;
-    this.initPc = at++;
-    this.initK = at++;
-    this.senderAt = at;
-    at += 4 * p.senders;
-    this.bytes = at + (at & 1);
-  }
-}
 
 /**
  * A state: pan's vector as bytes, and the same bytes as 16-bit units (the
@@ -476,6 +397,7 @@ export function anchorSpec(p: AnchorParams): Spec<AnchorState, AnchorAction> {
     }),
     kinds: () => KINDS,
     kindIndex: (a) => a.kindAt,
+    reduction: (properties) => anchorReduction(p, properties),
   };
 }
 
@@ -499,7 +421,7 @@ const CITES: Readonly<Record<AnchorKind, string>> = {
 };
 
 /** The anchor's invariant: every message is read or lost at most once (SPIN's ltl `accounted`). */
-export function accountedProperty(p: AnchorParams, bound = p.senders * p.messages): Property<AnchorState> {
+export function accountedProperty(p: AnchorParams, bound = p.senders * p.messages): AnchorProperty {
   const L = new Layout(p);
   return {
     id: 'ANCHOR-ACCOUNTED',
@@ -510,6 +432,7 @@ export function accountedProperty(p: AnchorParams, bound = p.senders * p.message
     holds: (s) => s.v[L.nread] + s.v[L.nlost] <= bound,
     explain: (s) => `read ${s.v[L.nread]} + lost ${s.v[L.nlost]} exceeds ${bound}.`,
     stateOnly: true,
+    reads: ['nread', 'nlost'],
   };
 }
 
@@ -521,5 +444,33 @@ export function anchorTarget(p: AnchorParams) {
     spec: anchorSpec(p),
     invariants: [accountedProperty(p)],
     witnesses: [],
+  };
+}
+
+/**
+ * A tightened invariant the model breaks, for testing the reduction: at most
+ * one frame is RESERVED at a time. Two senders can each reserve a frame before
+ * either publishes, so the full graph violates it, but only on interleavings
+ * where a second allocation comes between one sender's allocation and its
+ * publishing: a reduction that wrongly let a sender publish ahead of everyone
+ * else would miss them.
+ */
+export function oneFillingProperty(p: AnchorParams): AnchorProperty {
+  const F = p.frames;
+  const reserved = (s: AnchorState): number => {
+    let n = 0;
+    for (let i = 0; i < F; i++) if (s.v[i] === RESERVED) n++;
+    return n;
+  };
+  return {
+    id: 'ANCHOR-ONE-FILLING',
+    family: 'anchor',
+    kind: 'always',
+    doc: 'At most one frame is RESERVED (being filled by a sender) at a time.',
+    cites: 'af_netlink.c __netlink_alloc_skb / netlink_queue_mmaped_skb (4.5): a frame is RESERVED between the two',
+    holds: (s) => reserved(s) <= 1,
+    explain: (s) => `${reserved(s)} frames are RESERVED at once.`,
+    stateOnly: true,
+    reads: ['status'],
   };
 }
