@@ -7,7 +7,8 @@
  * - every step a process has at its control point, enabled or not, must keep
  *   its enabledness when any one location outside its declared reads changes
  *   (its guard reads nothing else);
- * - every step leaves its process at the control point the graph says;
+ * - every step leaves its process at the control point the graph says, and
+ *   fires only when the processes it waits for (waitsFor) have ended;
  * - every property reads only what it declares.
  * Returns one line per distinct discrepancy (none: the table holds on this workload).
  *
@@ -18,7 +19,7 @@
 import type { AnchorAction, AnchorKind, AnchorState } from './rxring.js';
 import { anchorSpec } from './rxring.js';
 import { Layout, type AnchorParams } from './layout.js';
-import { FOOTPRINTS, controlFlow, instOf, locationsOf, nameOf, resolve, typeOf, type AnchorProperty, type Row } from './reduction.js';
+import { FOOTPRINTS, controlFlow, instOf, locationsOf, nameOf, resolve, typeOf, waitsFor, type AnchorProperty, type Row } from './reduction.js';
 
 export function checkFootprints(p: AnchorParams, properties: readonly AnchorProperty[], rows: Readonly<Record<AnchorKind, Row>> = FOOTPRINTS): string[] {
   const spec = anchorSpec(p);
@@ -113,6 +114,7 @@ export function checkFootprints(p: AnchorParams, properties: readonly AnchorProp
       const okWrites = declared([...row.writes, 'self.pc'], inst);
       for (const l of r.reads) if (!okReads.has(l)) problems.add(`${a.kind} reads ${l}, outside its row`);
       for (const l of r.writes) if (!okWrites.has(l)) problems.add(`${a.kind} writes ${l}, outside its row`);
+      for (const w of waitsFor(a.kind, inst, K)) if (pcOf(s.v, w) !== 0) problems.add(`${a.kind} fires while ${nameOf(w)}, which it waits for, runs`);
       const to = spec.next(s, a);
       const edge = (cfg[typeOf(inst)].get(pcOf(s.v, inst)) ?? []).find(([k]) => k === a.kind);
       if (edge === undefined) problems.add(`${a.kind} fires at control point ${pcOf(s.v, inst)}, where the graph has no such step`);

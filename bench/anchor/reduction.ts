@@ -35,11 +35,15 @@
  *   its successors are new states, the breadth-first form of SPIN's "no
  *   successor on the stack").
  *
- * In this model only a sender's purely local steps pass (the loop test, the
- * test of `frame`, the `skip`, and `sent++` without merging): allocation and
- * publishing touch the ring the reader and the other senders use, the reader
- * touches nothing else, and exits and creation touch `running`.
- *
+ * In this model a sender's purely local steps pass (the loop test, the test
+ * of `frame`, the `skip`, and `sent++` without merging), and so do the exits
+ * once enabled: an exit writes `running`, which only the exits of earlier
+ * processes read, and those wait for this one to end (waitsFor), so they
+ * cannot fire first. Allocation and publishing touch the ring the reader and
+ * the other senders use, and the reader touches nothing else. With these
+ * ample sets and the proviso in its depth form, the reduced graph has exactly
+ * as many states as SPIN's reduced run (test/anchor.test.ts).
+
  * Footprints are checked, not trusted: footprint-check.ts runs every step and
  * property on every reachable state of small workloads and reports any
  * location touched outside its row (test/anchor.test.ts).
@@ -98,6 +102,19 @@ export function controlFlow(merging: boolean): Readonly<Record<ProcType, Readonl
       [S_END, [['sender.exit', 0]]],
     ]),
   };
+}
+
+/**
+ * The process instances that must have ended before step `kind` of process
+ * `inst` can fire (K senders): pan removes only the last-created process, so a
+ * sender's exit waits for every later sender, and init's for all of them. A
+ * process ends only by its own exit step, so while it does not move, the steps
+ * waiting for it stay disabled (footprint-check.ts checks this on every reachable state).
+ */
+export function waitsFor(kind: AnchorKind, inst: number, senders: number): number[] {
+  if (kind === 'sender.exit') return Array.from({ length: senders + 1 - inst }, (_, d) => inst + 1 + d);
+  if (kind === 'init.exit') return Array.from({ length: senders }, (_, i) => i + 2);
+  return [];
 }
 
 /** A property with the locations it reads (footprint names), which decide the visible steps. */
@@ -194,30 +211,36 @@ export function anchorReduction(
   const MAX_PC = 8;
   /** here[inst][pc]: the union of the footprints of the steps at that control point. */
   const here: (Footprint | undefined)[][] = [];
-  /** future[inst][pc]: the union over the steps reachable from it (pc 0: nothing). */
-  const future: Footprint[][] = [];
   for (let inst = 0; inst < nInst; inst++) {
     const g = cfg[typeOf(inst)];
-    here.push([]);
-    future.push([]);
-    for (let pc = 0; pc < MAX_PC; pc++) {
+    here.push(Array.from({ length: MAX_PC }, (_, pc) => {
       const steps = g.get(pc) ?? [];
-      here[inst].push(steps.length === 0 ? undefined : union(steps.map(([k]) => footprint(k, inst))));
-      const seen = new Set<number>();
-      const todo = [pc];
-      const fs: Footprint[] = [];
-      while (todo.length > 0) {
-        const c = todo.pop() as number;
-        if (seen.has(c)) continue;
-        seen.add(c);
-        for (const [k, to] of g.get(c) ?? []) {
-          fs.push(footprint(k, inst));
-          todo.push(to);
-        }
-      }
-      future[inst].push(union(fs));
-    }
+      return steps.length === 0 ? undefined : union(steps.map(([k]) => footprint(k, inst)));
+    }));
   }
+  /**
+   * What process q can still do from control point pc while process p does not
+   * move: the union of the footprints of the steps reachable from pc in q's
+   * graph (pc 0: nothing), leaving out the steps that wait for p to end (they
+   * cannot fire before p takes its own exit, so they need not be independent of p).
+   */
+  const futureOf = (q: number, pc: number, p: number): Footprint => {
+    const g = cfg[typeOf(q)];
+    const seen = new Set<number>();
+    const todo = [pc];
+    const fs: Footprint[] = [];
+    while (todo.length > 0) {
+      const c = todo.pop() as number;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      for (const [k, to] of g.get(c) ?? []) {
+        if (waitsFor(k, q, K).includes(p)) continue;
+        fs.push(footprint(k, q));
+        todo.push(to);
+      }
+    }
+    return union(fs);
+  };
   const visible = new Bits(n);
   for (const q of properties) visible.addAll(bitsOf((q as AnchorProperty).reads, 0));
 
@@ -227,9 +250,10 @@ export function anchorReduction(
   const safe: boolean[][] = here.map((row) => row.map((f) => f !== undefined && !f.writes.meets(visible)));
   const conflict: boolean[][][][] = here.map((row, inst) =>
     row.map((f) =>
-      future.map((fq, q) => {
-        const out: boolean[] = fq.map((g) => f !== undefined && q !== inst && conflicts(f, g));
-        out.push(f !== undefined && q !== inst && q >= 2 && conflicts(f, fq[S_LOOP]));
+      Array.from({ length: nInst }, (_, q) => {
+        if (f === undefined || q === inst) return new Array<boolean>(MAX_PC + 1).fill(false);
+        const out = Array.from({ length: MAX_PC }, (_, pc) => conflicts(f, futureOf(q, pc, inst)));
+        out.push(q >= 2 && conflicts(f, futureOf(q, S_LOOP, inst)));
         return out;
       }),
     ),
