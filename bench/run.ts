@@ -24,6 +24,7 @@ import { buildTarget, findScenario, findVariant, targetOf } from '../src/catalog
 import type { ScenarioConfig, ThreadSpec } from '../src/model/config.js';
 import { growthSvg } from './svg.js';
 import { anchorSection, parseKm } from './anchor/section.js';
+import { porSection } from './por.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // dist/bench/run.js -> the source folder bench/ two levels up.
@@ -199,6 +200,9 @@ const missed: string[] = [];
   out.push(...a.lines, '');
   missed.push(...a.missed);
 }
+
+// 5. Partial-order reduction: what --por saves on every scenario, and what each property costs it (bench/por.ts).
+out.push(...porSection('linux-4.5', quick ? 5_000 : 50_000, log), '');
 
 out[summaryAt] =
   missed.length === 0
