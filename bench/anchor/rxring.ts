@@ -29,7 +29,7 @@
  * table and the control-flow graph declared there). It changes nothing unless
  * asked for: the unreduced state counts are pan's with -DNOREDUCE.
  */
-import type { ActionBase, InPlace, Property, Spec } from '../../src/model/interface.js';
+import type { ActionBase, InPlace, Spec } from '../../src/model/interface.js';
 import { UsageError } from '../../src/errors.js';
 import { I_END, I_START, Layout, S_ALLOC, S_END, S_INC, S_LOOP, S_NOPUB, S_PUB, S_WRITE, U_LOOP, type AnchorParams } from './layout.js';
 import { anchorReduction, type AnchorProperty } from './reduction.js';
