@@ -14,7 +14,8 @@
  * Spilling (`spill`, BFS's diskQueue): every chunk but the one being written is
  * written to a file in the temporary directory as soon as it is full, and read
  * back into one reused buffer when the cursor reaches it, so a queue holds at
- * most two chunks in memory however long the level. The file is unlinked as
+ * most two chunks in memory however long the level. With `spillAfter` only the
+ * chunks past the first so many are (BFS's default). The file is unlinked as
  * soon as it is opened where the system allows it (POSIX: it lives on until its
  * descriptor is closed, so even a killed process leaves nothing behind), else
  * when the queue is released.
@@ -28,6 +29,12 @@ const EMPTY = new Uint16Array(0);
 export interface QueueOptions {
   /** Keep full chunks in a temporary file instead of memory. */
   readonly spill?: boolean;
+  /**
+   * Spill only past this many chunks written: the first ones stay in memory and every
+   * later full chunk goes to the file (BFS's default, so that small levels never touch
+   * the disk and a large one cannot outgrow memory). Ignored when `spill` is set.
+   */
+  readonly spillAfter?: number;
   /** Units per chunk; StateQueue.CHUNK unless given (tests use small chunks to span many cheaply). */
   readonly chunkUnits?: number;
   /** Directory of the spill file; the system's temporary directory unless given. */
@@ -51,6 +58,7 @@ export class StateQueue {
   private readAt = 0;
   private readonly chunkUnits: number;
   private readonly spill: boolean;
+  private readonly spillAfter: number;
   // Spilling: the file, where each spilled chunk starts in it, and the buffer the chunk being read is loaded into.
   private fd = -1;
   /** The spill file's path while it is still to be unlinked. */
@@ -71,6 +79,7 @@ export class StateQueue {
   ) {
     this.chunkUnits = options.chunkUnits ?? StateQueue.CHUNK;
     this.spill = options.spill === true;
+    this.spillAfter = this.spill ? 0 : (options.spillAfter ?? Infinity);
   }
 
   /** States written. */
@@ -105,7 +114,7 @@ export class StateQueue {
     let last = this.chunks.length - 1;
     if (last < 0 || this.ends[last] + need > this.chunks[last].length) {
       // Spilling: the full chunk goes to the file and its memory to the pool, to be drawn on just below.
-      if (this.spill && last >= 0) this.spillChunk(last);
+      if (last >= this.spillAfter) this.spillChunk(last);
       const pooled = need <= this.chunkUnits ? this.pool.pop() : undefined;
       this.chunks.push(pooled ?? new Uint16Array(Math.max(this.chunkUnits, need)));
       this.ends.push(0);

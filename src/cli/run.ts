@@ -122,8 +122,9 @@ bfs budgets (reaching one makes the verdict INCOMPLETE, never PASS):
                     producers (same program and bounds) once (bfs only; off by default)
   --disk-queue      check, check-all, matrix, diff: keep each BFS level's frontier in a file
                     in the system's temporary directory, streamed back in order, instead of
-                    memory (bfs only; off by default). Same results; --max-memory then counts
-                    only the two chunks per level held in memory
+                    memory (bfs only). Same results; --max-memory then counts only the two
+                    chunks per level held in memory. Without it a level's first 256 MiB stay
+                    in memory and only the rest goes to the file
   --bitstate BITS   check, check-all: bitstate hashing (SPIN's supertrace) for spaces beyond
                     memory: the visited set is an array of 2^BITS bits (BITS 16 to 36: 8 KiB
                     to 8 GiB), 3 bits set per state (bfs only). It may take an unseen state
@@ -688,7 +689,7 @@ async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[
     // As for check: a run that outgrows memory stops as INCOMPLETE instead of crashing the process.
     defaultMaxMemoryMiB: defaultMemoryCeilingMiB(),
     symmetry: flags.symmetry === 'true',
-    diskQueue: flags['disk-queue'] === 'true',
+    diskQueue: flags['disk-queue'] === 'true' ? true : undefined,
     progressIntervalMs: options.progressIntervalMs,
     progress: (label) => {
       const printer = progressPrinter(io, label);
@@ -717,7 +718,7 @@ function workerBfs(
     ...budgets(flags),
     allViolations: flags['all-violations'] === 'true',
     symmetry: flags.symmetry === 'true',
-    diskQueue: flags['disk-queue'] === 'true',
+    diskQueue: flags['disk-queue'] === 'true' ? true : undefined,
     por: porOf(flags),
     ...(flags.bitstate !== undefined ? { bitstate: bitstateBits(flags) } : {}),
     ...(properties ? { properties: [...properties] } : {}),
@@ -764,7 +765,7 @@ async function runEngine(
           ...budgets(flags),
           allViolations: flags['all-violations'] === 'true',
           symmetry: flags.symmetry === 'true',
-          diskQueue: flags['disk-queue'] === 'true',
+          diskQueue: flags['disk-queue'] === 'true' ? true : undefined,
           por: porOf(flags),
           bitstate: bitstateBits(flags),
           properties,

@@ -106,6 +106,25 @@ describe('StateQueue', () => {
       }
     });
 
+    it('with spillAfter, keeps the first chunks in memory and spills only the later ones', () => {
+      const q = new StateQueue(1, [], { spillAfter: 3, chunkUnits: 256 });
+      const units = new Uint16Array(20);
+      // 23 units a state, 11 a chunk: 100 states fill 9 chunks and start a tenth.
+      for (let i = 0; i < 100; i++) q.push(units.fill(i), [i]);
+      expect(q.spilledBytes).toBe(6 * 11 * 23 * 2); // chunks 3 to 8; 0 to 2 and the one being written stay
+      expect(q.bytes).toBe(4 * 256 * 2);
+      const tag = new Uint32Array(1);
+      for (let i = 0; i < 100; i++) {
+        expect(q.take(tag)[19]).toBe(i);
+        expect(tag[0]).toBe(i);
+      }
+      q.release();
+      const small = new StateQueue(1, [], { spillAfter: 3, chunkUnits: 256 });
+      for (let i = 0; i < 30; i++) small.push(units.fill(i), [i]);
+      expect(small.spilledBytes).toBe(0); // three chunks: nothing spilled
+      small.release();
+    });
+
     it('reads a chunk that is spilled while it is being read', () => {
       const q = new StateQueue(0, [], { spill: true, chunkUnits: 16 });
       const tag = new Uint32Array(0);
