@@ -21,7 +21,8 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import type { ActionBase, CheckTarget, Property } from '../model/interface.js';
-import { ActionLinks, FINGERPRINT_HASH, FingerprintSet, GrowableArray, collisionProbability, fingerprint, type VisitedSet } from './fingerprint.js';
+import { FINGERPRINT_HASH, FingerprintSet, collisionProbability, fingerprint, type VisitedSet } from './fingerprint.js';
+import { LinkLog, NO_PARENT } from './links.js';
 import { BitstateSet, hashFactor, omissionEstimate } from './bitstate.js';
 import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
@@ -35,6 +36,9 @@ import { checkCommand, replayCommand, vacuousViolation, type CheckResult, type E
  * touch the disk; beyond it the frontier costs disk, not memory.
  */
 export const AUTO_SPILL_CHUNKS = 128;
+
+/** Million-link chunks of parent links kept in memory by default before the rest go to a file (links.ts). */
+export const AUTO_LINK_CHUNKS = 8;
 
 /** Limits on a run. Reaching any of them gives `incomplete`, never `pass`. */
 export interface Budgets {
@@ -190,8 +194,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const seen: VisitedSet = options.bitstate !== undefined ? new BitstateSet(options.bitstate) : new FingerprintSet();
   const fp = new Uint32Array(2);
   // State ids are discovery order; parent[id] and via[id] rebuild the path to id.
-  const parent = new GrowableArray((n) => new Uint32Array(n));
-  const via = new ActionLinks();
+  // Parent links go to a file past AUTO_LINK_CHUNKS million states unless the frontier is kept in memory.
+  const links = new LinkLog(options.diskQueue === false ? Infinity : options.diskQueue === true ? 0 : AUTO_LINK_CHUNKS);
   const reached = witnesses.map(() => false);
   let transitions = 0;
   // The state-space summary: firings per step kind, and new states per finished level.
@@ -239,9 +243,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 
   /** Record a new state (its fingerprint is in `fp` and already in `seen`); returns its id. */
   const admit = (from: number, action: number): number => {
-    parent.push(from === -1 ? 0xffffffff : from);
-    via.push(action);
-    return parent.length - 1;
+    return links.push(from === -1 ? NO_PARENT : from, action);
   };
 
   /**
@@ -253,7 +255,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const pool: Uint16Array[] = [];
   /** Bytes of the typed arrays this run holds: what the memory ceiling counts besides the JS heap. */
   const heldBytes = (a: Level, b: Level): number => {
-    let n = seen.bytes + parent.bytes + via.bytes + (a.queue?.bytes ?? 0) + (b.queue?.bytes ?? 0);
+    let n = seen.bytes + links.bytes + (a.queue?.bytes ?? 0) + (b.queue?.bytes ?? 0);
     for (const chunk of pool) n += chunk.byteLength;
     return n;
   };
@@ -350,6 +352,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 
   let depth = 0;
   let expanded = 0;
+  let badPath: number[] | undefined;
+  const foundPaths: number[][] = [];
   // Spilled levels hold a file each: closed (and unlinked) however the search ends, also by an exception.
   try {
     search: while (level.size > 0) {
@@ -438,20 +442,24 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       level = next;
       depth++;
     }
+    // Every path a report needs, read while the links are still open.
+    if (bad) badPath = pathOf(bad, links);
+    for (const f of found) foundPaths.push(pathOf(f, links));
   } finally {
     for (const q of liveQueues) q.release();
+    links.close();
   }
 
   const seconds = Math.round(performance.now() - started) / 1000;
   // A bitstate search that ran to its end without a violation has still proved nothing.
   if (seen instanceof BitstateSet && !stoppedBy && !bad) stoppedBy = 'bitstate';
   // The last sample: what is left once the frontier is gone (a run may end before its first sample).
-  peakHeld = Math.max(peakHeld, memoryBytes(seen.bytes + parent.bytes + via.bytes));
+  peakHeld = Math.max(peakHeld, memoryBytes(seen.bytes + links.bytes));
   const perState = (bytes: number) => Math.round((bytes / Math.max(1, seen.size)) * 10) / 10;
   const stats: EngineStats = {
     hash: symmetric ? FINGERPRINT_HASH : st.hashName,
     collisionProbability: collisionProbability(seen.size),
-    bytesPerState: perState(seen.bytes + parent.bytes + via.bytes),
+    bytesPerState: perState(seen.bytes + links.bytes),
     // ru_maxrss is in KiB on Linux: the process's peak, earlier runs in it included (result.ts).
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     peakHeldBytes: peakHeld,
@@ -481,7 +489,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   };
 
   if (bad) {
-    const violation = counterexample(target, bad.property, pathOf(bad, parent, via));
+    const violation = counterexample(target, bad.property, badPath as number[]);
     return { verdict: 'fail', ...common, complete: false, violation, replay: replayCommand(target.variant, target.scenario, violation.path, options.properties), stats };
   }
   if (found.length > 0) {
@@ -489,7 +497,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     // invariant violated earlier on the same path does not get in the way; for the
     // same reason the replay commands of all but the first name their property
     // (violationReplay in result.ts).
-    const violations = found.map((f) => counterexample({ ...target, invariants: [f.property] }, f.property, pathOf(f, parent, via)));
+    const violations = found.map((f, i) => counterexample({ ...target, invariants: [f.property] }, f.property, foundPaths[i]));
     const first = violations[0];
     return {
       verdict: 'fail', ...common, complete: !stoppedBy && violated.size < invariants.length, violation: first, violations,
@@ -509,14 +517,8 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
 }
 
 /** The action indices from init to a violation: the path to its source state, then its action. */
-function pathOf(v: { id: number; action: number }, parent: GrowableArray<Uint32Array>, via: ActionLinks): number[] {
-  const indices = pathTo(v.id, parent, via);
+function pathOf(v: { id: number; action: number }, links: LinkLog): number[] {
+  const indices = links.pathTo(v.id);
   if (v.action >= 0) indices.push(v.action);
   return indices;
-}
-
-function pathTo(id: number, parent: GrowableArray<Uint32Array>, via: ActionLinks): number[] {
-  const indices: number[] = [];
-  for (let at = id; parent.get(at) !== 0xffffffff; at = parent.get(at)) indices.push(via.get(at));
-  return indices.reverse();
 }
