@@ -28,7 +28,7 @@ import { StateQueue } from './queue.js';
 import { stepperOf, type Slot } from './stepper.js';
 import { counterexample } from './counterexample.js';
 import { FiringCounter, stateSpaceOf } from './coverage-stats.js';
-import { checkCommand, replayCommand, vacuousViolation, type CheckResult, type EngineStats, type StopReason, type Violation } from './result.js';
+import { bfsFields, checkCommand, replayCommand, vacuousViolation, type CheckResult, type EngineStats, type StopReason, type Violation } from './result.js';
 
 /**
  * Chunks of one level kept in memory before the rest spill to disk, by default:
@@ -474,19 +474,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     statesPerSecond: seconds > 0 ? Math.round(seen.size / seconds) : seen.size,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
-  const common = {
-    variant: target.variant,
-    scenario: target.scenario,
-    engine: 'bfs' as const,
-    states: seen.size,
-    transitions,
-    maxDepth: deepest,
-    seconds,
-    invariants: invariants.map((p) => p.id),
-    ...(options.properties ? { properties: [...options.properties] } : {}),
-    witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
-    stateSpace: stateSpaceOf(spec, levels, seen.size, firings),
-  };
+  const common = bfsFields(target, options, { states: seen.size, transitions, maxDepth: deepest, seconds, reached, stateSpace: stateSpaceOf(spec, levels, seen.size, firings) });
 
   if (bad) {
     const violation = counterexample(target, bad.property, badPath as number[]);

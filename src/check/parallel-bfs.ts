@@ -45,7 +45,7 @@ import { ActionLinks, GrowableArray, collisionProbability } from './fingerprint.
 import { FiringCounter } from './coverage-stats.js';
 import { stepperOf, type Slot, type Stepper } from './stepper.js';
 import { counterexample } from './counterexample.js';
-import { checkCommand, replayCommand, vacuousViolation, type CheckResult, type EngineStats, type StateSpace, type StopReason, type Violation } from './result.js';
+import { bfsFields, checkCommand, replayCommand, vacuousViolation, type CheckResult, type EngineStats, type StateSpace, type StopReason, type Violation } from './result.js';
 import {
   CANDIDATE_HEADER,
   KEEP,
@@ -449,19 +449,7 @@ export async function parallelBfs<S, A extends ActionBase>(target: CheckTarget<S
     statesPerSecond: seconds > 0 ? Math.round(states / seconds) : states,
     ...(stoppedBy ? { stoppedBy } : {}),
   };
-  const common = {
-    variant: target.variant,
-    scenario: target.scenario,
-    engine: 'bfs' as const,
-    states,
-    transitions,
-    maxDepth: deepest,
-    seconds,
-    invariants: invariants.map((p) => p.id),
-    ...(options.properties ? { properties: [...options.properties] } : {}),
-    witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
-    stateSpace: stateSpace(spec, levels, states, fired),
-  };
+  const common = bfsFields(target, options, { states: states, transitions, maxDepth: deepest, seconds, reached, stateSpace: stateSpace(spec, levels, states, fired) });
   const path = (v: { id: number; action: number }) => {
     const indices: number[] = [];
     for (let at = v.id; parent.get(at) !== 0xffffffff; at = parent.get(at)) indices.push(via.get(at));

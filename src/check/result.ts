@@ -300,6 +300,27 @@ export function violationReplay(r: CheckResult, i: number): string {
 }
 
 /** The check command with the budgets that shape the result (a default memory ceiling is not repeated). */
+/** The fields every bfs result shares (the sequential and the parallel search): what was checked and explored. */
+export function bfsFields(
+  target: { readonly variant: string; readonly scenario: string; readonly invariants: readonly { readonly id: string }[]; readonly witnesses: readonly { readonly id: string }[] },
+  options: { readonly properties?: readonly string[] },
+  run: { readonly states: number; readonly transitions: number; readonly maxDepth: number; readonly seconds: number; readonly reached: readonly boolean[]; readonly stateSpace: StateSpace },
+) {
+  return {
+    variant: target.variant,
+    scenario: target.scenario,
+    engine: 'bfs' as const,
+    states: run.states,
+    transitions: run.transitions,
+    maxDepth: run.maxDepth,
+    seconds: run.seconds,
+    invariants: target.invariants.map((p) => p.id),
+    ...(options.properties ? { properties: [...options.properties] } : {}),
+    witnesses: target.witnesses.map((w, i) => ({ id: w.id, reached: run.reached[i] })),
+    stateSpace: run.stateSpace,
+  };
+}
+
 /** The violation of a complete run that never reached `missed` (non-empty): a vacuous fail naming the first. */
 export function vacuousViolation(missed: readonly { readonly id: string; readonly family: string; readonly doc: string }[], states: number): Violation {
   const w = missed[0];
