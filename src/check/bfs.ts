@@ -89,12 +89,13 @@ export interface BfsOptions extends Budgets {
   /**
    * Partial-order reduction (off unless asked for): where the spec offers ample
    * sets for the properties checked (Spec.reduction), a state is expanded
-   * through the first candidate whose successors are all new states (the cycle
-   * proviso in its breadth-first form: every cycle of the reduced graph then
-   * has a fully expanded state, since the edge that closes it reaches a state
-   * seen before), else fully. Verdicts and the set of violated properties are
-   * those of the full graph; a counterexample is a real path but no longer
-   * necessarily a shortest one.
+   * through the first candidate whose successors all lie one level deeper (new
+   * states, or states already found on the next level), else fully. That is the
+   * cycle proviso in its breadth-first form: an edge reaches at most one level
+   * deeper, so a cycle of the reduced graph cannot go one level deeper at every
+   * edge, and the source of an edge that does not was expanded fully. Verdicts
+   * and the set of violated properties are those of the full graph; a
+   * counterexample is a real path but no longer necessarily a shortest one.
    */
   readonly por?: boolean;
   /**
@@ -255,7 +256,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const pool: Uint16Array[] = [];
   /** Bytes of the typed arrays this run holds: what the memory ceiling counts besides the JS heap. */
   const heldBytes = (a: Level, b: Level): number => {
-    let n = seen.bytes + links.bytes + (a.queue?.bytes ?? 0) + (b.queue?.bytes ?? 0);
+    let n = seen.bytes + links.bytes + (onNext?.bytes ?? 0) + (a.queue?.bytes ?? 0) + (b.queue?.bytes ?? 0);
     for (const chunk of pool) n += chunk.byteLength;
     return n;
   };
@@ -310,29 +311,32 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   }
 
   /**
-   * The first ample candidate for the state in `cur` whose successors are all
-   * new (the proviso), or undefined to expand it fully. Successors are computed
-   * here and again when taken: candidates are small, and this keeps the
-   * expansion loop one loop.
+   * The first ample candidate for the state in `cur` whose successors all lie on
+   * the next level (the proviso), or undefined to expand it fully. Successors are
+   * computed here and again when taken: candidates are small, and this keeps the
+   * expansion loop one loop. `onNext` holds the fingerprints of the states found
+   * so far on the level being built (the visited set keeps no depths); it is
+   * kept only with reduction, and replaced at each level.
    */
   const probe = st.slot();
   const probeFp = new Uint32Array(2);
+  let onNext = ample !== undefined ? new FingerprintSet() : undefined;
   const chooseAmple = (actions: readonly A[]): readonly number[] | undefined => {
     const candidates = (ample as NonNullable<typeof ample>)(st.state(cur), actions);
     if (candidates.length === 0) return undefined;
     for (const cand of candidates) {
       if (cand.length >= actions.length) return undefined;
-      let allNew = true;
+      let deeper = true;
       for (const k of cand) {
         st.copy(probe, cur);
         st.apply(probe, actions[k]);
         identify(probe, probeFp);
-        if (seen.find(probeFp[0], probeFp[1]) < 0) {
-          allNew = false;
+        if (seen.find(probeFp[0], probeFp[1]) < 0 && (onNext as FingerprintSet).find(probeFp[0], probeFp[1]) >= 0) {
+          deeper = false;
           break;
         }
       }
-      if (allNew) {
+      if (deeper) {
         reducedStates++;
         return cand;
       }
@@ -401,6 +405,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
             break search;
           }
           seen.addAt(free, fp[0], fp[1]);
+          onNext?.add(fp[0], fp[1]);
           deepest = depth + 1;
           next.add(succ, admit(curId, k), fp);
         }
@@ -441,6 +446,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
       if (next.size > 0) levels.push(next.size);
       level = next;
       depth++;
+      if (onNext) onNext = new FingerprintSet();
     }
     // Every path a report needs, read while the links are still open.
     if (bad) badPath = pathOf(bad, links);
