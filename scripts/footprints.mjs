@@ -59,9 +59,23 @@ for (const v of VARIANTS.filter((x) => PROPERTY_VARIANTS.includes(x.id))) {
 }
 // A property's code is the same in every variant: what it was seen to read in any of them, it may read in all.
 addReads(propertySample.properties);
+// Each distinct footprint once, in order of first use; steps name theirs by index.
+const rows = [];
+const rowIndex = new Map();
+for (const t of Object.values(variants)) {
+  for (const [label, row] of Object.entries(t.steps)) {
+    const key = JSON.stringify(row);
+    if (!rowIndex.has(key)) {
+      rowIndex.set(key, rows.length);
+      rows.push(row);
+    }
+    t.steps[label] = rowIndex.get(key);
+  }
+}
 const table = {
   sampling: { scenarios: scenarioIds.length, walks: WALKS, depth: DEPTH, breadthFirst: BREADTH, seed: SEED, executions, propertyStates: PROPERTY_STATES, propertyVariants: PROPERTY_VARIANTS },
   properties: obj(propertyReads, sorted),
+  rows,
   variants,
 };
 const out = `/**
@@ -69,6 +83,8 @@ const out = `/**
  * prefixes through every shipped variant and catalogue scenario; do not edit by
  * hand, rerun the script (and review the diff). test/model/footprint.test.ts
  * checks it on walks with other seeds.
+ * Steps name their footprint by its index in \`rows\`, which holds each distinct
+ * footprint once (most steps touch the same in several variants).
  * What the names mean: src/model/access.ts; how it is used: src/model/footprints.ts.
  */
 export const FOOTPRINT_TABLE = ${JSON.stringify(table, null, 2)} as const;

@@ -56,7 +56,19 @@ export interface FootprintTable {
   readonly variants: Readonly<Record<string, VariantFootprints>>;
 }
 
-export const TABLE = FOOTPRINT_TABLE as unknown as FootprintTable;
+/** The table with each step's footprint looked up in `rows` (the data file names rows by index). */
+export const TABLE: FootprintTable = (() => {
+  const raw = FOOTPRINT_TABLE as unknown as {
+    readonly properties: FootprintTable['properties'];
+    readonly rows: readonly Row[];
+    readonly variants: Readonly<Record<string, { readonly steps: Readonly<Record<string, number>>; readonly programs: VariantFootprints['programs'] }>>;
+  };
+  const variants: Record<string, VariantFootprints> = {};
+  for (const [id, v] of Object.entries(raw.variants)) {
+    variants[id] = { programs: v.programs, steps: Object.fromEntries(Object.entries(v.steps).map(([label, i]) => [label, raw.rows[i]])) };
+  }
+  return { properties: raw.properties, variants };
+})();
 
 /** What observeAllocations reads: a step writing one of these may wake it. */
 const MONITOR_READS = [
