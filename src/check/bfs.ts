@@ -381,8 +381,12 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
         const n = taken === undefined ? actions.length : taken.length;
         for (let j = 0; j < n; j++) {
           const k = taken === undefined ? j : taken[j];
-          st.copy(succ, cur);
-          st.apply(succ, actions[k]);
+          // A one-step ample set's successor is still in the probe that checked it: copy rather than step again.
+          if (taken !== undefined && taken.length === 1) st.copy(succ, probe);
+          else {
+            st.copy(succ, cur);
+            st.apply(succ, actions[k]);
+          }
           const t = st.state(succ);
           transitions++;
           firings.add(actions[k]);
