@@ -21,6 +21,8 @@ export const NO_PARENT = 0xffffffff;
 const SHIFT = 20;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
+/** Links the first chunk starts with. */
+const FIRST = 1 << 16;
 
 let files = 0;
 
@@ -60,8 +62,16 @@ export class LinkLog {
     if (c === this.parents.length) {
       // The previous chunk is full: past the ones kept, it goes to the file and its memory is reused here.
       const reuse = c > this.keepChunks ? this.spill(c - 1) : undefined;
-      this.parents.push(reuse?.p ?? new Uint32Array(CHUNK));
-      this.actions.push(reuse?.a ?? new Uint8Array(CHUNK));
+      // A run's first chunk starts small and doubles up to a whole chunk, so small runs hold little.
+      this.parents.push(reuse?.p ?? new Uint32Array(c === 0 ? FIRST : CHUNK));
+      this.actions.push(reuse?.a ?? new Uint8Array(c === 0 ? FIRST : CHUNK));
+    } else if ((id & MASK) === (this.parents[c] as Uint32Array).length) {
+      const p = new Uint32Array(Math.min(CHUNK, 2 * (id & MASK)));
+      p.set(this.parents[c] as Uint32Array);
+      this.parents[c] = p;
+      const a = new Uint8Array(p.length);
+      a.set(this.actions[c] as Uint8Array);
+      this.actions[c] = a;
     }
     (this.parents[c] as Uint32Array)[id & MASK] = parent;
     (this.actions[c] as Uint8Array)[id & MASK] = action & 0xff;

@@ -31,6 +31,15 @@ describe('LinkLog', () => {
     log.close();
   });
 
+  it('starts small: a run of a few states holds a few hundred KiB, not a whole chunk', () => {
+    const log = filled(1000, Infinity);
+    expect(log.bytes).toBe((1 << 16) * 5);
+    expect(log.parentOf(999)).toBe(parentOf(999));
+    const grown = filled(200_000, Infinity);
+    expect(grown.bytes).toBe((1 << 18) * 5);
+    expect(grown.actionOf(199_999)).toBe(actionOf(199_999));
+  });
+
   it('reads back links written to the file, and holds only the chunk being written', () => {
     const log = filled(N, 0);
     expect(log.bytes).toBe((1 << 20) * 5);
