@@ -14,7 +14,7 @@
  */
 import { encodeUnits } from './codec.js';
 import type { ProducerParams } from './config.js';
-import { State } from './state.js';
+import { State, fieldSlots } from './state.js';
 import type { Ctx } from './step.js';
 
 interface Member {
@@ -109,10 +109,89 @@ function apply(s: State, r: Relabel, n: State): void {
   }
 }
 
-/** Lexicographic order of two encodings of one scenario (equal lengths). */
-function less(a: Uint16Array, b: Uint16Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return false;
+/**
+ * A relabelling compiled to array operations on the raw vector: the thread blocks
+ * to move (in 16-bit units), the bytes that hold a thread index or a message tag,
+ * and byte-wise tables for the recvTags mask. `apply` above is its specification
+ * (test/model/symmetry.test.ts checks that both give the same image); this is
+ * what the engines run, as a BFS canonicalises every successor.
+ */
+interface Compiled {
+  /** [from unit, to unit, length in units] per moved thread block. */
+  readonly moves: readonly (readonly [number, number, number])[];
+  /** Thread index map, indexed by index + 1 (so -1, no thread, maps to itself). */
+  readonly thread: Int8Array;
+  /** Tag map over every byte value (indexed by the byte as unsigned). */
+  readonly tag: Int8Array;
+  /** recvTags image, one table per byte of the 32-bit mask: OR the four lookups. */
+  readonly maskBytes: readonly Int32Array[];
+}
+
+/** Where the thread indices, the tags and the recvTags mask sit in the vector (fieldSlots paths). */
+interface Places {
+  readonly threadBytes: Int32Array;
+  readonly tagBytes: Int32Array;
+  /** Byte offset of ghost.recvTags (a 32-bit mask, little-endian words). */
+  readonly recvTags: number;
+}
+
+function placesOf(c: Ctx): Places {
+  const slots = new Map(fieldSlots(c.layout).map((f) => [f.path, f]));
+  const at = (path: string): number[] => {
+    const f = slots.get(path);
+    return f ? [f.at] : [];
+  };
+  const threadBytes = ['sock.pgVecLock', 'sock.rxqLock', 'sock.cbMutex', 'idLock'].flatMap(at);
+  const tagBytes: number[] = [];
+  for (const ring of ['rx', 'tx'] as const) {
+    const frames = ring === 'rx' ? c.layout.rxFrames : c.layout.txFrames;
+    for (let f = 0; f < frames; f++) {
+      threadBytes.push(...at(`sock.${ring}.frames[${f}].owner`));
+      tagBytes.push(...at(`sock.${ring}.frames[${f}].msg`));
+    }
+  }
+  c.threads.forEach((t, i) => {
+    if (t.program === 'producer') tagBytes.push(...at(`threads[${i}].l.msg`));
+    tagBytes.push(...at(`threads[${i}].l.skbMsg`), ...at(`threads[${i}].l.rMsg`));
+  });
+  // The receive queue: a length byte, then (msg, seq, frame) triples; unused slots are 0, which maps to 0.
+  const q = slots.get('sock.rcvq');
+  if (q) for (let p = q.at + 1; p < q.at + q.bytes; p += 3) tagBytes.push(p);
+  return { threadBytes: Int32Array.from(threadBytes), tagBytes: Int32Array.from(tagBytes), recvTags: (slots.get('ghost.recvTags') as { at: number }).at };
+}
+
+function compile(c: Ctx, r: Relabel): Compiled {
+  const lay = c.layout;
+  const moves: [number, number, number][] = [];
+  for (let i = 0; i < lay.threads; i++) {
+    if (r.thread[i] !== i) moves.push([lay.threadAt(i) >> 1, lay.threadAt(r.thread[i]) >> 1, lay.threadSizes[i] >> 1]);
+  }
+  const thread = new Int8Array(lay.threads + 1);
+  for (let i = -1; i < lay.threads; i++) thread[i + 1] = i >= 0 ? r.thread[i] : i;
+  const tag = new Int8Array(256);
+  for (let v = 0; v < 256; v++) {
+    const signed = (v << 24) >> 24;
+    tag[v] = r.tag.get(signed) ?? signed;
+  }
+  const maskBytes = [0, 1, 2, 3].map((k) => {
+    const table = new Int32Array(256);
+    for (let v = 0; v < 256; v++) {
+      let image = 0;
+      for (let b = 0; b < 8; b++) {
+        const t = 8 * k + b;
+        if ((v & (1 << b)) !== 0) image |= 1 << (r.tag.get(t) ?? t);
+      }
+      table[v] = image;
+    }
+    return table;
+  });
+  return { moves, thread, tag, maskBytes };
+}
+
+/** Lexicographic comparison of two encodings of one scenario: negative, zero or positive. */
+function compareUnits(a: Uint16Array, b: Uint16Array): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
 }
 
 /**
@@ -122,17 +201,70 @@ function less(a: Uint16Array, b: Uint16Array): boolean {
 export function makeCanonicalUnits(c: Ctx): ((s: State) => Uint16Array) | null {
   const groups = producerGroups(c);
   if (groups.length === 0) return null;
+  const compiled = relabellings(c, groups).slice(1).map((r) => compile(c, r));
+  const { threadBytes, tagBytes, recvTags } = placesOf(c);
+  // Scratch space, allocated once: an image (as units and as bytes over one buffer) and the least encoding so far.
+  const units = c.layout.size >> 1;
+  const image = new Uint16Array(units);
+  const bytes = new Int8Array(image.buffer);
+  const ubytes = new Uint8Array(image.buffer);
+  const best = new Uint16Array(units);
+  // Hot path (every successor of a symmetric search): flat arrays and plain loops, no
+  // iterators or subarrays, which allocate.
+  const moves = compiled.map((r) => Int32Array.from(r.moves.flat()));
+  const nThread = threadBytes.length;
+  const nTag = tagBytes.length;
+  return (s) => {
+    const src = encodeUnits(s);
+    best.set(src);
+    for (let ri = 0; ri < compiled.length; ri++) {
+      const r = compiled[ri];
+      image.set(src);
+      const mv = moves[ri];
+      for (let k = 0; k < mv.length; k += 3) {
+        const from = mv[k];
+        const to = mv[k + 1];
+        for (let u = 0, n = mv[k + 2]; u < n; u++) image[to + u] = src[from + u];
+      }
+      const th = r.thread;
+      for (let k = 0; k < nThread; k++) {
+        const p = threadBytes[k];
+        bytes[p] = th[bytes[p] + 1];
+      }
+      const tg = r.tag;
+      for (let k = 0; k < nTag; k++) {
+        const p = tagBytes[k];
+        bytes[p] = tg[ubytes[p]];
+      }
+      const m = r.maskBytes;
+      const mask = m[0][ubytes[recvTags]] | m[1][ubytes[recvTags + 1]] | m[2][ubytes[recvTags + 2]] | m[3][ubytes[recvTags + 3]];
+      // Little-endian words, low word first (state.ts's mask fields), as the byte order of the host.
+      bytes[recvTags] = mask & 0xff;
+      bytes[recvTags + 1] = (mask >> 8) & 0xff;
+      bytes[recvTags + 2] = (mask >> 16) & 0xff;
+      bytes[recvTags + 3] = (mask >>> 24) & 0xff;
+      if (compareUnits(image, best) < 0) best.set(image);
+    }
+    return best;
+  };
+}
+
+/**
+ * The same least encoding, computed through the state views with `apply` (slowly):
+ * the specification the compiled form is tested against.
+ */
+export function makeCanonicalUnitsByViews(c: Ctx): ((s: State) => Uint16Array) | null {
+  const groups = producerGroups(c);
+  if (groups.length === 0) return null;
   const relabels = relabellings(c, groups);
-  // Scratch space, allocated once: an image and the least encoding so far.
   const image = new State(c.layout);
-  // One 16-bit unit per two bytes of the vector: the length of every encoding of this scenario.
   const best = new Uint16Array(c.layout.size >> 1);
   return (s) => {
     best.set(encodeUnits(s));
     for (let i = 1; i < relabels.length; i++) {
       apply(s, relabels[i], image);
       const u = encodeUnits(image);
-      if (less(u, best)) best.set(u);
+      if (compareUnits(u, best) < 0) best.set(u);
     }
     return best;
   };
