@@ -13,6 +13,7 @@ import { splitStyled, withConsumerStyle } from './scenarios/styles.js';
 import { PROPERTIES } from './props/index.js';
 import { W } from './props/witnesses.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
+import { idsObserved } from './model/ids.js';
 import type { Variant } from './model/variant.js';
 import { CONSUMER_STYLES, type ScenarioConfig } from './model/config.js';
 import { exportedValue, importFile, namesFile } from './load/module.js';
@@ -131,14 +132,18 @@ export function buildTarget(variantId: string, scenarioId: string): CheckTarget<
  * outside the catalogue (a reviewer's patch, a benchmark's resized workload).
  */
 export function targetOf(variant: Variant, scenario: ScenarioConfig, refs: { variant?: string; scenario?: string } = {}): CheckTarget<NlState, NlAction> {
-  const spec = buildSpec(variant, scenario);
   const applies = (p: Property<NlState>) => scenario.excludes?.includes(p.id) !== true;
+  const invariants = PROPERTIES.filter((p) => p.kind === 'always' && applies(p));
+  // Ids only when something checked reads them (model/ids.ts): a restriction to fewer
+  // properties (--property) can only read less, so this stays sound for it.
+  const trackIds = idsObserved(scenario, [...invariants, ...scenario.witnesses].map((p) => p.id));
+  const spec = buildSpec(variant, scenario, { trackIds });
   return {
     // How reports and reproduce lines name them: a file variant by its path, so the line runs as printed.
     variant: refs.variant ?? variant.id,
     scenario: refs.scenario ?? scenario.id,
     spec,
-    invariants: PROPERTIES.filter((p) => p.kind === 'always' && applies(p)),
+    invariants,
     witnesses: scenario.witnesses,
   };
 }

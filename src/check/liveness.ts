@@ -38,7 +38,7 @@ import { limitsOf, type Budgets } from './bfs.js';
 import { ActionLinks, GrowableArray, collisionProbability } from './fingerprint.js';
 import { StateQueue } from './queue.js';
 import { formatPath, replay } from './replay.js';
-import { COMMAND, shellQuote, type EngineStats, type StopReason, type TraceStep, type Verdict } from './result.js';
+import { COMMAND, shellQuote, type EngineStats, type StopReason, type TraceStep, type Verdict, leftOutField } from './result.js';
 import { stepperOf, type Slot } from './stepper.js';
 
 export interface LivenessOptions extends Budgets {
@@ -418,6 +418,7 @@ export function liveness<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
     engine: 'bfs',
     check: 'liveness',
     fairness: 'weak',
+    ...leftOutField(target),
     states: ids.size,
     transitions,
     maxDepth: deepest,

@@ -37,7 +37,7 @@ import { ReplayError } from '../errors.js';
 import { counterexample } from './counterexample.js';
 import { FingerprintSet, collisionProbability, fingerprint } from './fingerprint.js';
 import { formatPath, replay, type ReplayResult } from './replay.js';
-import { COMMAND, propertyWords, shellQuote, type CheckResult, type EngineStats, type Violation } from './result.js';
+import { COMMAND, propertyWords, shellQuote, type CheckResult, type EngineStats, type Violation, leftOutField } from './result.js';
 import { stepperOf, type Slot, type Stepper } from './stepper.js';
 
 export const DEFAULT_NUM_RUNS = 1000;
@@ -341,6 +341,7 @@ export function pbt<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     invariants: invariants.map((p) => p.id),
     ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: reached[i] })),
+    ...leftOutField(target),
     stats,
   };
   if (violation && fcPath !== undefined) {

@@ -219,6 +219,8 @@ export interface CheckResult {
    */
   readonly properties?: string[];
   readonly witnesses: WitnessStatus[];
+  /** What the spec left out of its states because nothing checked reads it (Spec.leftOut); absent when nothing. */
+  readonly leftOut?: string[];
   readonly violation?: Violation;
   /** With --all-violations: the first counterexample of every violated invariant (the first is `violation`). */
   readonly violations?: Violation[];
@@ -299,10 +301,15 @@ export function violationReplay(r: CheckResult, i: number): string {
   return replayCommand(r.variant, r.scenario, v.path, [v.property]);
 }
 
-/** The check command with the budgets that shape the result (a default memory ceiling is not repeated). */
+/** The result's `leftOut` field for a target whose spec leaves something out, else nothing. */
+export function leftOutField(target: { readonly spec: { readonly leftOut?: readonly string[] } }): { leftOut?: string[] } {
+  const l = target.spec.leftOut;
+  return l && l.length > 0 ? { leftOut: [...l] } : {};
+}
+
 /** The fields every bfs result shares (the sequential and the parallel search): what was checked and explored. */
 export function bfsFields(
-  target: { readonly variant: string; readonly scenario: string; readonly invariants: readonly { readonly id: string }[]; readonly witnesses: readonly { readonly id: string }[] },
+  target: { readonly variant: string; readonly scenario: string; readonly spec: { readonly leftOut?: readonly string[] }; readonly invariants: readonly { readonly id: string }[]; readonly witnesses: readonly { readonly id: string }[] },
   options: { readonly properties?: readonly string[] },
   run: { readonly states: number; readonly transitions: number; readonly maxDepth: number; readonly seconds: number; readonly reached: readonly boolean[]; readonly stateSpace: StateSpace },
 ) {
@@ -317,6 +324,7 @@ export function bfsFields(
     invariants: target.invariants.map((p) => p.id),
     ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: target.witnesses.map((w, i) => ({ id: w.id, reached: run.reached[i] })),
+    ...leftOutField(target),
     stateSpace: run.stateSpace,
   };
 }

@@ -30,7 +30,7 @@ import type { ActionBase, CheckTarget, Property, Spec } from '../model/interface
 import { counterexample } from './counterexample.js';
 import { PRNG_NAME, pickAction, walkRng, type Rng } from './prng.js';
 import { formatPath, replay, type ReplayResult } from './replay.js';
-import { COMMAND, propertyWords, shellQuote, type CheckResult, type EngineStats, type Shard, type SimulationParams } from './result.js';
+import { COMMAND, propertyWords, shellQuote, type CheckResult, type EngineStats, type Shard, type SimulationParams, leftOutField } from './result.js';
 import { stepperOf, type Slot, type Stepper } from './stepper.js';
 
 export { PRNG_NAME } from './prng.js';
@@ -268,6 +268,7 @@ export function simulate<S, A extends ActionBase>(target: CheckTarget<S, A>, opt
     invariants: invariants.map((p) => p.id),
     ...(options.properties ? { properties: [...options.properties] } : {}),
     witnesses: witnesses.map((w, i) => ({ id: w.id, reached: walker.reached[i] })),
+    ...leftOutField(target),
   };
 
   if (failed && walker.bad) {

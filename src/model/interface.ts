@@ -45,6 +45,12 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    */
   canonicalUnits?(s: S): Uint16Array;
   /**
+   * What this spec leaves out of its states because nothing being checked reads it
+   * (a cone-of-influence reduction), one line each, for reports. Absent when it
+   * tracks everything.
+   */
+  readonly leftOut?: readonly string[];
+  /**
    * Optional in-place fast path, for specs whose states are fixed-layout vectors
    * (SPIN's state vector): engines then step scratch states in place, copy them
    * with one `set()` and read their encoding without building it, so a

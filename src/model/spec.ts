@@ -37,13 +37,14 @@ import './user/forker.js';
 import './user/setup.js';
 import { nameThreads } from './names.js';
 import { reductionFor } from './footprints.js';
+import { IDS_LEFT_OUT } from './ids.js';
 
 export type NlState = State;
 
 /** Thread name (actor, e.g. `prod1`), step label (kind, e.g. `alloc.reserve`), thread index, and which of the step's nondeterministic alternatives (arg). */
 export type NlAction = StepAction;
 
-export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
+export function makeCtx(variant: Variant, scenario: ScenarioConfig, trackIds = true): Ctx {
   // First, so that a variant's added labels exist before anything is interned.
   const table = stepTableFor(variant);
   // Actions are interned per (thread, label, choice): enumerating them allocates nothing after the first
@@ -59,7 +60,7 @@ export function makeCtx(variant: Variant, scenario: ScenarioConfig): Ctx {
     }
     return a;
   };
-  return { variant, knobs: variant.knobs, scenario, threads: scenario.threads, layout: layoutOf(scenario), action, table };
+  return { variant, knobs: variant.knobs, scenario, threads: scenario.threads, layout: layoutOf(scenario), action, table, trackIds };
 }
 
 /** The state vector's shape for a scenario: frame slots per ring and threads. */
@@ -195,8 +196,14 @@ export function describeAction(c: Ctx, s: State, a: NlAction): string {
   return `${def.who}[${a.actor}]: ${def.text(c, s, a.thread, a.arg)}`;
 }
 
-export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<State, NlAction> {
-  const c = makeCtx(variant, scenario);
+/** What a spec is built for: by default it tracks everything (see ids.ts for what it may leave out). */
+export interface SpecOptions {
+  /** Assign message ids (default true); targetOf turns it off when nothing checked reads them. */
+  readonly trackIds?: boolean;
+}
+
+export function buildSpec(variant: Variant, scenario: ScenarioConfig, options: SpecOptions = {}): Spec<State, NlAction> {
+  const c = makeCtx(variant, scenario, options.trackIds ?? true);
   // Property explanations (props/explain.ts) name threads from the state's layout.
   nameThreads(c.layout, c.threads.map((t) => t.name));
   const canonical = makeCanonicalUnits(c);
@@ -217,6 +224,7 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig): Spec<Stat
       fingerprintName: ZOBRIST_HASH,
     },
     ...(canonical ? { canonicalUnits: canonical } : {}),
+    ...(c.trackIds ? {} : { leftOut: [IDS_LEFT_OUT] }),
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),
     summary: (s) => summary(c, s),

@@ -33,6 +33,11 @@ export interface Ctx {
   readonly action: (thread: number, label: number, arg: number) => StepAction;
   /** This variant's steps and continuations by label id: the base spec with the variant's overrides and added steps. */
   readonly table: StepTable;
+  /**
+   * Whether producers assign message ids (ids.ts): false when nothing checked reads
+   * them, and then every id stays 0.
+   */
+  readonly trackIds: boolean;
 }
 
 export interface StepDef {

@@ -49,6 +49,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     invariants: [...r.invariants],
     ...(r.properties ? { properties: [...r.properties] } : {}),
     witnesses: r.witnesses.map((w) => ({ id: w.id, reached: w.reached })),
+    ...(r.leftOut ? { leftOut: [...r.leftOut] } : {}),
     ...(r.violations
       ? { violations: r.violations.map((x, i) => ({ property: x.property, family: x.family, path: x.path, steps: [...x.steps], replay: violationReplay(r, i) })) }
       : {}),

@@ -145,6 +145,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
     lines.push(`${r.invariants.length === 1 ? 'the invariant holds' : `all ${r.invariants.length} invariants hold`} in all ${r.states} reachable states`);
   }
   if (r.properties) lines.push(`invariants checked: only ${r.properties.join(', ')} (--property)`);
+  for (const what of r.leftOut ?? []) lines.push(`left out: ${what}`);
 
   for (const line of [seedLine(r), mergedLine(r), statsLine(r), bitstateLine(r), reductionLine(r), memoryLine(r)]) if (line) lines.push(line);
 

@@ -61,17 +61,29 @@ function finishMessage(c: Ctx, s: State, ti: number): void {
 
 const ABANDON = 1;
 
+/**
+ * Hand the thread the next id (`++queue->id_sequence`). When nothing checked reads ids
+ * (ids.ts) the model leaves them all 0: the lock is still taken at the same step.
+ */
+function assignId(c: Ctx, s: State, ti: number): void {
+  if (!c.trackIds) return;
+  s.idSeq++;
+  s.threads[ti].l.seq = s.idSeq;
+}
+
+function nextId(c: Ctx, s: State): string {
+  return c.trackIds ? `id ${s.idSeq + 1}` : 'the next id (ids are not tracked in this check)';
+}
+
 defineSteps({
   'prod.lock-ordered': {
     who: 'kernel',
     cites: 'design hazard D1, "ordered" mode: the id lock is taken before allocation (not in any kernel)',
     guard: (_c, s, ti) => lockFree(s.idLock, ti),
-    text: (_c, s) => `lock ids, assign id ${s.idSeq + 1} before allocating`,
+    text: (c, s) => `lock ids, assign ${nextId(c, s)} before allocating`,
     run: (c, s, ti) => {
-      const t = s.threads[ti];
       s.idLock = ti;
-      s.idSeq++;
-      t.l.seq = s.idSeq;
+      assignId(c, s, ti);
       startAlloc(c, s, ti);
     },
   },
@@ -117,13 +129,12 @@ defineSteps({
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
       const where = l.skb === SKB_RX ? `rx frame ${l.skbFrame}` : 'the skb';
-      return `lock ids, assign id ${s.idSeq + 1}, write it into ${where}${params(c, ti).path === 'nfq' ? '' : ', unlock ids'}${destinationGoneText(c, s, ti)}`;
+      return `lock ids, assign ${nextId(c, s)}, write it into ${where}${params(c, ti).path === 'nfq' ? '' : ', unlock ids'}${destinationGoneText(c, s, ti)}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
       s.idLock = ti;
-      s.idSeq++;
-      t.l.seq = s.idSeq;
+      assignId(c, s, ti);
       if (t.l.skb === SKB_RX) {
         store(s, { thread: ti, kernel: true, conforming: true }, { ring: 0, gen: t.l.skbGen, frame: t.l.skbFrame }, { seq: t.l.seq });
       } else {
