@@ -7,6 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { bfs } from '../../src/check/bfs.js';
+import type { CheckResult } from '../../src/check/result.js';
 import { buildTarget } from '../../src/catalog.js';
 import { SCENARIOS } from '../../src/scenarios/index.js';
 import { VARIANTS } from '../../src/model/variants/index.js';
@@ -71,7 +72,16 @@ export function consumerPairs(): { variant: string; scenario: string }[] {
 
 /** Run bfs on one pair in `mode` under `maxStates` and summarise it as an entry. */
 export function runEntry(variant: string, scenario: string, mode: Mode, maxStates: number): Entry {
-  const r = bfs(buildTarget(variant, scenario), { allViolations: mode === 'all-violations', maxStates });
+  return entryOf(variant, scenario, mode, maxStates, bfs(buildTarget(variant, scenario), entryOptions(mode, maxStates)));
+}
+
+/** The bfs options an entry was recorded with (any engine that runs them must give the same entry). */
+export function entryOptions(mode: Mode, maxStates: number): { allViolations: boolean; maxStates: number } {
+  return { allViolations: mode === 'all-violations', maxStates };
+}
+
+/** An engine's result in the shape of an entry. */
+export function entryOf(variant: string, scenario: string, mode: Mode, maxStates: number, r: CheckResult): Entry {
   const list = r.violations ?? (r.violation && r.violation.kind === 'always' ? [r.violation] : []);
   const violations: Record<string, number> = {};
   for (const v of list) violations[v.property] = v.steps.length;
