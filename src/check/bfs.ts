@@ -189,8 +189,17 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
     if (canonical) fingerprint(canonical(st.state(x)), out);
     else st.fingerprint(x, out);
   };
-  // Levels keep each state's own fingerprint so that reloading it needs no rehash.
-  const keepFingerprints = st.incremental && !symmetric;
+  // Levels keep each state's own fingerprint so that reloading it needs no rehash. Under
+  // symmetry the visited set knows a state by its orbit's fingerprint, so its own is read
+  // apart (`ownOf`: the incrementally kept hash, no work).
+  const keepFingerprints = st.incremental;
+  const own = new Uint32Array(2);
+  /** The fingerprint a level keeps for `x`: its own, which `fp` already is without symmetry. */
+  const ownOf = (x: Slot, fp: Uint32Array): Uint32Array => {
+    if (!canonical || !keepFingerprints) return fp;
+    st.fingerprint(x, own);
+    return own;
+  };
 
   const seen: VisitedSet = options.bitstate !== undefined ? new BitstateSet(options.bitstate) : new FingerprintSet();
   const fp = new Uint32Array(2);
@@ -352,7 +361,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
   const initId = admit(-1, 0);
   if (initBad && options.allViolations) noteAll(st.state(cur), initId, -1);
   if (initBad && !options.allViolations) bad = { id: initId, action: -1, property: initBad };
-  else level.add(cur, initId, fp);
+  else level.add(cur, initId, ownOf(cur, fp));
 
   let depth = 0;
   let expanded = 0;
@@ -411,7 +420,7 @@ export function bfs<S, A extends ActionBase>(target: CheckTarget<S, A>, options:
           seen.addAt(free, fp[0], fp[1]);
           onNext?.add(fp[0], fp[1]);
           deepest = depth + 1;
-          next.add(succ, admit(curId, k), fp);
+          next.add(succ, admit(curId, k), ownOf(succ, fp));
         }
         expanded++;
         // The clock after the first expanded state and every 64th after it (every one when progress is asked
