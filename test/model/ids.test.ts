@@ -20,7 +20,7 @@ import { findScenario, findVariant, targetOf } from '../../src/catalog.js';
 import { buildSpec, type NlAction, type NlState } from '../../src/model/spec.js';
 import { ID_READERS, idsObserved, programsReadIds } from '../../src/model/ids.js';
 import { FOOTPRINT_TABLE } from '../../src/model/footprints.data.js';
-import type { Variant } from '../../src/model/variant.js';
+import { deriveVariant, type Variant } from '../../src/model/variant.js';
 import type { Property } from '../../src/model/interface.js';
 import { cloneState } from '../../src/model/state.js';
 import { pick, walkRng } from '../../src/check/prng.js';
@@ -128,6 +128,12 @@ describe('leaving message ids out', () => {
     expect(targetOf(v, findScenario('nfq-batch')).spec.leftOut).toBeUndefined();
     expect(programsReadIds(findScenario('nfq-batch'))).toBe(true);
     expect(idsObserved(findScenario('rx-basic'), ['ORDER-RING-IDS'])).toBe(true);
+  });
+
+  it('keeps ids for a variant that is not shipped (from a file or deriveVariant), whose steps the tests here do not cover', () => {
+    const derived = deriveVariant(findVariant('linux-4.5'), 'my-patch', 'a patch', 'test', {});
+    expect(targetOf(derived, findScenario('rx-basic')).spec.leftOut).toBeUndefined();
+    expect(targetOf(findVariant('linux-4.5'), findScenario('rx-basic')).spec.leftOut).toBeDefined();
   });
 
   it('names every property that reads an id location outside nfqueue in ID_READERS (against the footprint table)', () => {
