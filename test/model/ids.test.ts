@@ -130,6 +130,35 @@ describe('leaving message ids out', () => {
     expect(idsObserved(findScenario('rx-basic'), ['ORDER-RING-IDS'])).toBe(true);
   });
 
+  it('keeps ids for an nfqueue producer alone and for a verdict-sending consumer alone, not for ring producers and a plain consumer', () => {
+    const base = findScenario('rx-basic');
+    const [ring, , , plainConsumer] = base.threads;
+    const nfqProducer = { ...ring, params: { ...(ring.params as object), path: 'nfq' } } as typeof ring;
+    const verdictConsumer = { ...plainConsumer, params: { ...(plainConsumer.params as object), verdicts: 1 } } as typeof plainConsumer;
+    const zeroVerdicts = { ...plainConsumer, params: { ...(plainConsumer.params as object), verdicts: 0 } } as typeof plainConsumer;
+    expect(programsReadIds({ ...base, threads: [nfqProducer, plainConsumer] })).toBe(true);
+    expect(programsReadIds({ ...base, threads: [ring, verdictConsumer] })).toBe(true);
+    expect(programsReadIds({ ...base, threads: [ring, zeroVerdicts] })).toBe(false);
+    expect(programsReadIds(base)).toBe(false);
+  });
+
+  it('says in the step text that no id is assigned when ids are left out, and which id otherwise', () => {
+    const sc = findScenario('rx-basic');
+    const lines = (trackIds: boolean) => {
+      const spec = buildSpec(findVariant('linux-4.5'), sc, { trackIds });
+      let s = spec.init();
+      const out: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const [a] = spec.actions(s);
+        out.push(spec.describe(s, a));
+        s = spec.next(s, a);
+      }
+      return out.join('\n');
+    };
+    expect(lines(false)).toContain('lock ids, assign the next id (ids are not tracked in this check)');
+    expect(lines(true)).toContain('lock ids, assign id 1,');
+  });
+
   it('keeps ids for a variant that is not shipped (from a file or deriveVariant), whose steps the tests here do not cover', () => {
     const derived = deriveVariant(findVariant('linux-4.5'), 'my-patch', 'a patch', 'test', {});
     expect(targetOf(derived, findScenario('rx-basic')).spec.leftOut).toBeUndefined();
