@@ -15,7 +15,7 @@
 import { describe, expect, it } from 'vitest';
 import { VARIANTS } from '../../src/model/variants/index.js';
 import { SCENARIOS } from '../../src/scenarios/index.js';
-import { CONSUMER_STYLES, type ScenarioConfig } from '../../src/model/config.js';
+import { CONSUMER_STYLES, type ScenarioConfig, type ThreadSpec } from '../../src/model/config.js';
 import { findScenario, findVariant, targetOf } from '../../src/catalog.js';
 import { buildSpec, type NlAction, type NlState } from '../../src/model/spec.js';
 import { ID_READERS, idsObserved, programsReadIds } from '../../src/model/ids.js';
@@ -132,10 +132,11 @@ describe('leaving message ids out', () => {
 
   it('keeps ids for an nfqueue producer alone and for a verdict-sending consumer alone, not for ring producers and a plain consumer', () => {
     const base = findScenario('rx-basic');
-    const [ring, , , plainConsumer] = base.threads;
-    const nfqProducer = { ...ring, params: { ...(ring.params as object), path: 'nfq' } } as typeof ring;
-    const verdictConsumer = { ...plainConsumer, params: { ...(plainConsumer.params as object), verdicts: 1 } } as typeof plainConsumer;
-    const zeroVerdicts = { ...plainConsumer, params: { ...(plainConsumer.params as object), verdicts: 0 } } as typeof plainConsumer;
+    const ring: ThreadSpec = { name: 'ring', program: 'producer', params: { count: 1, path: 'ring', firstTag: 1 } };
+    const nfqProducer: ThreadSpec = { name: 'nfq', program: 'producer', params: { count: 1, path: 'nfq', firstTag: 1 } };
+    const plainConsumer: ThreadSpec = { name: 'consumer', program: 'consumer', params: { maxHold: 0 } };
+    const verdictConsumer: ThreadSpec = { name: 'consumer', program: 'consumer', params: { maxHold: 0, verdicts: 1 } };
+    const zeroVerdicts: ThreadSpec = { name: 'consumer', program: 'consumer', params: { maxHold: 0, verdicts: 0 } };
     expect(programsReadIds({ ...base, threads: [nfqProducer, plainConsumer] })).toBe(true);
     expect(programsReadIds({ ...base, threads: [ring, verdictConsumer] })).toBe(true);
     expect(programsReadIds({ ...base, threads: [ring, zeroVerdicts] })).toBe(false);
