@@ -25,6 +25,7 @@ import type { ScenarioConfig, ThreadSpec } from '../src/model/config.js';
 import { growthSvg } from './svg.js';
 import { anchorSection, beginMarker, endMarker, parseKm } from './anchor/section.js';
 import { porSection } from './por.js';
+import { memorySection } from './memory.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // dist/bench/run.js -> the source folder bench/ two levels up.
@@ -223,6 +224,9 @@ const BFS_STATES = quick ? 200_000 : 4_000_000;
 
 // 5. Partial-order reduction: what --por saves on every scenario, and what each property costs it (bench/por.ts).
 out.push(...porSection('linux-4.5', quick ? 5_000 : 50_000, log), '');
+
+// 6. The memory models: how much tso and weak multiply the small scenarios' spaces (bench/memory.ts).
+out.push(...memorySection('linux-4.5', quick ? 5 : 60, log), '');
 
 out[summaryAt] =
   missed.length === 0

@@ -13,6 +13,7 @@
  *
  * The only thing written down here is which bug we expect where.
  */
+import { splitMemory } from './scenarios/memory.js';
 import type { CheckTarget, PropertyKind } from './model/interface.js';
 import { bfs } from './check/bfs.js';
 import { replay } from './check/replay.js';
@@ -29,6 +30,11 @@ export interface Reproduction {
   readonly properties: readonly string[];
   /** The variant with the fix. */
   readonly fixed: string;
+  /**
+   * Where the bug must not show, although a buggy variant runs: each (variant, scenario)
+   * must satisfy `properties` (e.g. B2 on x86: the same kernel under --memory tso).
+   */
+  readonly alsoHolds?: readonly { readonly variant: string; readonly scenario: string }[];
 }
 
 export type BugStatus =
@@ -73,11 +79,15 @@ export const BUGS: readonly BugEntry[] = [
   {
     id: 'B2',
     title: 'netlink_set_status publishes the status before the header and payload stores it should follow (smp_wmb after the store, not smp_mb before)',
-    status: 'waiting',
-    families: ['publication order'],
+    status: 'runnable',
+    families: ['publication'],
     fix: 'smp_mb() before the status store (3.18.4, 3.19)',
-    reproductions: [],
-    waitsFor: 'the memory-ordering (store buffer) mode: under sequential consistency every store is seen in program order',
+    // Only a weakly ordered CPU shows it: on x86 (tso) stores become visible in program order.
+    // The consumer is the correctly ordered one (acquire on the status), so the kernel is to blame.
+    reproductions: [
+      { buggy: ['linux-3.10'], scenario: 'rx-publish+weak', properties: ['PUBLISH-RX'], fixed: 'linux-3.18.4', alsoHolds: [{ variant: 'linux-3.10', scenario: 'rx-publish+tso' }, { variant: 'linux-3.10', scenario: 'rx-publish' }] },
+      { buggy: ['linux-3.10'], scenario: 'rx-publish+weak', properties: ['PUBLISH-RX'], fixed: 'linux-4.5' },
+    ],
   },
   {
     id: 'B3a',
@@ -182,7 +192,8 @@ export function missingNames(bug: BugEntry, source: BugSource): string[] {
   const missing: string[] = [];
   for (const r of bug.reproductions) {
     for (const v of [...r.buggy, r.fixed]) if (!variants.has(v)) missing.push(`variant ${v}`);
-    if (!scenarios.has(r.scenario)) missing.push(`scenario ${r.scenario}`);
+    for (const sc of [r.scenario, ...(r.alsoHolds ?? []).map((h) => h.scenario)]) if (!scenarios.has(splitMemory(sc).base)) missing.push(`scenario ${sc}`);
+    for (const h of r.alsoHolds ?? []) if (!variants.has(h.variant)) missing.push(`variant ${h.variant}`);
     for (const p of r.properties) if (!properties.has(p)) missing.push(`property ${p}`);
   }
   return [...new Set(missing)];
@@ -211,6 +222,8 @@ export interface ReproductionOutcome {
   readonly scenario: string;
   readonly buggy: BuggyRun[];
   readonly fixed: { readonly variant: string; readonly verdict: CheckResult['verdict']; readonly states: number; readonly violated?: string; readonly vacuous?: string };
+  /** The buggy variants where the bug must not show (Reproduction.alsoHolds), each with its verdict. */
+  readonly holds: readonly { readonly variant: string; readonly scenario: string; readonly verdict: CheckResult['verdict']; readonly violated?: string }[];
   /** Every expected invariant violated on every buggy variant, every counterexample replayed, the fixed variant passed. */
   readonly ok: boolean;
   /** Why not, in one line. */
@@ -274,7 +287,13 @@ export function checkReproduction(bug: BugEntry, r: Reproduction, source: BugSou
     const why = fixed.violated ? `violates ${fixed.violated}` : fixed.vacuous ? `is vacuous (${fixed.vacuous} never reached)` : 'is incomplete';
     problems.push(`fixed variant ${r.fixed} ${why}`);
   }
-  return { scenario: r.scenario, buggy, fixed, ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
+  const holds = (r.alsoHolds ?? []).map(({ variant, scenario }) => {
+    const res = bfs(only(source.buildTarget(variant, scenario), r.properties));
+    const violated = res.violation?.property;
+    if (res.verdict !== 'pass') problems.push(`${variant} on ${scenario} ${violated ? `violates ${violated}` : res.verdict === 'incomplete' ? 'is incomplete' : 'fails'}, where the bug must not show`);
+    return { variant, scenario, verdict: res.verdict, ...(violated ? { violated } : {}) };
+  });
+  return { scenario: r.scenario, buggy, fixed, holds, ok: problems.length === 0, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
 }
 
 /** Check one entry: run its reproductions if it is runnable and all its names exist. */

@@ -10,6 +10,7 @@ import { VARIANTS } from './model/variants/index.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { FEATURES, pairCoverage } from './scenarios/features.js';
 import { splitStyled, withConsumerStyle } from './scenarios/styles.js';
+import { splitMemory, withMemory } from './scenarios/memory.js';
 import { PROPERTIES } from './props/index.js';
 import { W } from './props/witnesses.js';
 import { buildSpec, type NlState, type NlAction } from './model/spec.js';
@@ -77,7 +78,12 @@ export function findVariant(id: string) {
 }
 
 /** A catalogue scenario by id; `<id>@<style>` is that scenario with another consumer's loop (scenarios/styles.ts). */
-export function findScenario(id: string): ScenarioConfig {
+export function findScenario(name: string): ScenarioConfig {
+  const { base: id, ...memory } = splitMemory(name);
+  return withMemory(findStyledScenario(id), memory);
+}
+
+function findStyledScenario(id: string): ScenarioConfig {
   const { base, style } = splitStyled(id);
   const s = SCENARIOS.find((x) => x.id === base);
   if (!s) {
@@ -172,8 +178,14 @@ const isObject = (x: unknown): x is object => typeof x === 'object' && x !== nul
  * catalogue's witness objects). Either way it is validated field by field
  * (src/scenarios/load.ts), every problem a UsageError naming the file.
  */
-export async function resolveScenario(arg: string): Promise<Resolved<ScenarioConfig>> {
-  if (!namesFile(arg)) return { value: findScenario(arg), ref: arg };
+export async function resolveScenario(name: string): Promise<Resolved<ScenarioConfig>> {
+  const { base: arg, ...memory } = splitMemory(name);
+  const { value } = await resolveUnsuffixed(arg);
+  return { value: withMemory(value, memory), ref: name };
+}
+
+async function resolveUnsuffixed(arg: string): Promise<Resolved<ScenarioConfig>> {
+  if (!namesFile(arg)) return { value: findStyledScenario(arg), ref: arg };
   if (arg.endsWith('.json')) return { value: loadScenarioJson(arg), ref: arg };
   const mod = await importFile(arg, 'scenario');
   const value = exportedValue(mod, arg, 'scenario', isObject, 'export default { id, description, requests, rx, tx, mapped, threads, msgLen, witnesses }');

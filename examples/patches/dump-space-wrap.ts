@@ -28,14 +28,14 @@ export default defineVariant({
   overrides: {
     'poll.space2': {
       cites: PATCH,
-      text: (_c, s) => {
+      text: (_c, s, ti) => {
         const n = halfAhead(s);
-        const st = peek(s, here(s, RX, n), 'status');
+        const st = peek(s, ti, here(s, RX, n), 'status');
         return st === UNUSED ? `poll: dump_space: rx frame ${n} is UNUSED: continue the dump` : `poll: dump_space: rx frame ${n} is ${STATUS_NAMES[st]}: no space`;
       },
       run: (_c, s, ti) => {
         // One load of frame memory, as in the step it replaces.
-        if (load(s, here(s, RX, halfAhead(s)), 'status') === UNUSED) return call(s.threads[ti], 'dump.lock', 'poll.dump-ret');
+        if (load(s, ti, here(s, RX, halfAhead(s)), 'status') === UNUSED) return call(s.threads[ti], 'dump.lock', 'poll.dump-ret');
         goto(s.threads[ti], 'poll.rcvwake');
       },
     },

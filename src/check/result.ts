@@ -221,6 +221,8 @@ export interface CheckResult {
   readonly witnesses: WitnessStatus[];
   /** What the spec left out of its states because nothing checked reads it (Spec.leftOut); absent when nothing. */
   readonly leftOut?: string[];
+  /** The memory model when it is not sequential consistency, and the bounds of its store buffers and early loads (Spec.memory). */
+  readonly memory?: { readonly model: string; readonly bounds: string };
   readonly violation?: Violation;
   /** With --all-violations: the first counterexample of every violated invariant (the first is `violation`). */
   readonly violations?: Violation[];
@@ -301,15 +303,19 @@ export function violationReplay(r: CheckResult, i: number): string {
   return replayCommand(r.variant, r.scenario, v.path, [v.property]);
 }
 
-/** The result's `leftOut` field for a target whose spec leaves something out, else nothing. */
-export function leftOutField(target: { readonly spec: { readonly leftOut?: readonly string[] } }): { leftOut?: string[] } {
+/**
+ * What the spec's states are, for the report: `leftOut` when the spec leaves something out,
+ * `memory` when it is not sequentially consistent (the model and the bounds explored within).
+ */
+export function leftOutField(target: { readonly spec: { readonly leftOut?: readonly string[]; readonly memory?: { readonly model: string; readonly bounds: string } } }): { leftOut?: string[]; memory?: { model: string; bounds: string } } {
   const l = target.spec.leftOut;
-  return l && l.length > 0 ? { leftOut: [...l] } : {};
+  const m = target.spec.memory;
+  return { ...(l && l.length > 0 ? { leftOut: [...l] } : {}), ...(m ? { memory: { model: m.model, bounds: m.bounds } } : {}) };
 }
 
 /** The fields every bfs result shares (the sequential and the parallel search): what was checked and explored. */
 export function bfsFields(
-  target: { readonly variant: string; readonly scenario: string; readonly spec: { readonly leftOut?: readonly string[] }; readonly invariants: readonly { readonly id: string }[]; readonly witnesses: readonly { readonly id: string }[] },
+  target: { readonly variant: string; readonly scenario: string; readonly spec: { readonly leftOut?: readonly string[]; readonly memory?: { readonly model: string; readonly bounds: string } }; readonly invariants: readonly { readonly id: string }[]; readonly witnesses: readonly { readonly id: string }[] },
   options: { readonly properties?: readonly string[] },
   run: { readonly states: number; readonly transitions: number; readonly maxDepth: number; readonly seconds: number; readonly reached: readonly boolean[]; readonly stateSpace: StateSpace },
 ) {

@@ -6,6 +6,7 @@
  * hand so that every error is one line naming the key (`baseline[3].property`)
  * and, where it can, the nearest known name. Pure: the caller reads the file.
  */
+import { splitMemory } from '../scenarios/memory.js';
 import { UsageError } from '../errors.js';
 import { didYouMean } from './suggest.js';
 
@@ -115,7 +116,8 @@ export function parseConfig(file: string, text: string, known: KnownNames): CiCo
     if (out.length === 0) fail(key, 'must name at least one');
     out.forEach((name, i) => {
       if (out.indexOf(name) !== i) fail(`${key}[${i}]`, `'${name}' is named twice`);
-      const base = allowStyled ? name.split('@')[0] : name;
+      // id@style (another consumer's loop) and id+memory (scenarios/memory.ts) name a catalogue scenario too.
+      const base = allowStyled ? splitMemory(name).base.split('@')[0] : name;
       if (!looksLikeFile(name) && !catalogue.includes(base)) fail(`${key}[${i}]`, `unknown ${what} '${name}'${didYouMean(base, catalogue)}`);
     });
     return out;

@@ -8,6 +8,7 @@
  * anything else is a bug and becomes `nlring: internal error: <message>`, exit 4
  * (set NLRING_DEBUG=1 to also get the stack).
  */
+import { scenarioUnder } from '../scenarios/memory.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +100,17 @@ usage:
   --variants A,B    check-all: every scenario on each of these variants, in one summary
   --scenario S      workload to check (see \`nlring list\`), or a scenario file (.json, .ts, ...)
                     S@STYLE: scenario S with another consumer's RX loop, STYLE one of doc,
-                    libmnl-2012, ulogd2, nurs (e.g. copy-hold@ulogd2; also in --scenarios)
+                    libmnl-2012, ulogd2, nurs (e.g. copy-hold@ulogd2; also in --scenarios);
+                    S+M: under memory model M (see --memory)
+  --memory M        check, replay, check-all, matrix, diff: the memory model, sc (default: every
+                    store visible at once), tso (x86: a FIFO store buffer per thread) or weak
+                    (arm64, POWER: stores visible in any order a barrier allows, loads satisfied
+                    early where no barrier follows a status load). Names each scenario S+M
+                    (e.g. rx-basic+weak; the suffix may be written instead of the flag).
+                    Bounds: 4 buffered stores and 2 early loads per thread, stated in reports
+  --user-order O    with --memory: how userspace orders its ring accesses, ordered (default:
+                    acquire on the status load, a release when it publishes or hands back a
+                    frame) or plain (the documentation's and libmnl's code); S+M-plain
   --property IDS    check and replay (all forms): judge only these invariants, one id or several
                     separated by commas, e.g. --property POLL-IN-SOUND,SKIP-PROGRESS (ids from
                     \`nlring list\` that the scenario checks). Witnesses are kept, so a restricted
@@ -247,6 +258,8 @@ cells incomplete. bugs --check: 0 every runnable entry reproduces, 1 one does no
 `;
 
 type FlagKind = 'string' | 'count' | 'natural' | 'format' | 'format-md' | 'engine' | 'shard' | 'switch';
+/** check, replay, check-all, matrix, diff: the memory model and the userspace form (scenarios/memory.ts), added to every scenario's name. */
+const MEMORY_FLAGS: Record<string, FlagKind> = { memory: 'string', 'user-order': 'string' };
 const BUDGET_FLAGS: Record<string, FlagKind> = { 'max-states': 'count', 'max-depth': 'count', 'time-budget': 'count', 'max-memory': 'count', 'all-violations': 'switch', symmetry: 'switch', 'disk-queue': 'switch', bitstate: 'count', workers: 'count', por: 'switch' };
 /** check only: the liveness check (src/check/liveness.ts) instead of the invariants. */
 const LIVENESS_FLAG: Record<string, FlagKind> = { liveness: 'switch' };
@@ -303,13 +316,13 @@ function textOptions(flags: Record<string, string>, io: Io): TextOptions {
 /** Each command's flags and their kinds; exported for the help (cli/help.ts) and its test. */
 export const COMMANDS: Record<string, Record<string, FlagKind>> = {
   list: { format: 'format', steps: 'switch', coverage: 'switch' },
-  check: { variant: 'string', scenario: 'string', property: 'string', ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, ...TOOL_FLAGS, stats: 'switch', format: 'format' },
-  replay: { variant: 'string', scenario: 'string', property: 'string', path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, itf: 'string', format: 'format' },
-  'check-all': { variant: 'string', variants: 'string', out: 'string', ...BUDGET_FLAGS, ...ENGINE_FLAGS, ...TOOL_FLAGS, 'dead-steps': 'switch' },
+  check: { variant: 'string', scenario: 'string', property: 'string', ...MEMORY_FLAGS, ...BUDGET_FLAGS, ...LIVENESS_FLAG, ...ENGINE_FLAGS, ...TRACE_FLAGS, ...TOOL_FLAGS, stats: 'switch', format: 'format' },
+  replay: { variant: 'string', scenario: 'string', property: 'string', ...MEMORY_FLAGS, path: 'string', loop: 'natural', engine: 'engine', seed: 'natural', walk: 'natural', depth: 'count', 'fc-path': 'string', ...TRACE_FLAGS, itf: 'string', format: 'format' },
+  'check-all': { variant: 'string', variants: 'string', out: 'string', ...MEMORY_FLAGS, ...BUDGET_FLAGS, ...ENGINE_FLAGS, ...TOOL_FLAGS, 'dead-steps': 'switch' },
   ci: { config: 'string', out: 'string', shard: 'shard', strict: 'switch', jobs: 'count', events: 'string', itf: 'string', format: 'format' },
   merge: { out: 'string', format: 'format' },
-  matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MATRIX_FLAGS, format: 'format-md' },
-  diff: { scenarios: 'string', ...MATRIX_FLAGS, format: 'format' },
+  matrix: { variants: 'string', scenarios: 'string', out: 'string', ...MEMORY_FLAGS, ...MATRIX_FLAGS, format: 'format-md' },
+  diff: { scenarios: 'string', ...MEMORY_FLAGS, ...MATRIX_FLAGS, format: 'format' },
   bugs: { check: 'switch', format: 'format' },
   help: {},
 };
@@ -416,6 +429,10 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       return flags[name];
     };
     const variant = flags.variant ?? catalog.DEFAULT_VARIANT;
+    // --memory and --user-order name the scenarios under that memory model (`rx-basic+weak`), so that
+    // reports, reproduce lines and worker threads carry it with the name.
+    const under = (name: string) => scenarioUnder(name, flags.memory, flags['user-order']);
+    if (flags.scenario !== undefined) flags.scenario = under(flags.scenario);
 
     switch (command) {
       case 'ci':
@@ -439,7 +456,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       case 'check': {
         const engine = engineOf(flags);
         if (flags.liveness === 'true') return await livenessCheck(await targetFor(catalog, variant, need('scenario')), flags, io, options, { variant, scenario: need('scenario') });
-        const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario')), flags.property, catalog);
+        const { target, properties } = restrict(await targetFor(catalog, variant, need('scenario'), flags), flags.property, catalog);
         const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check', version());
         outputs.runStarted(target, runSettings(engine, target, flags, budgets(flags), properties), 1, 1);
         // The real catalogue's bfs and simulate run in a worker thread, so that SIGINT is heard (cli/interrupt.ts).
@@ -470,12 +487,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
         const engine = engineOf(flags);
         if (flags.variant !== undefined && flags.variants !== undefined) throw new UsageError('check-all takes --variant V or --variants A,B, not both');
         const variants = flags.variants === undefined ? [variant] : names(flags.variants, '--variants');
-        const scenarios = catalog.listScenarios();
+        const scenarios = catalog.listScenarios().map((s) => ({ ...s, id: under(s.id) }));
         // --dead-steps: a violation must not end a run before the steps behind it had their chance to fire.
         if (flags['dead-steps'] === 'true') flags['all-violations'] = 'true';
         // Every target first, so a bad --variant is refused before any exploration starts.
         const targets: CheckTarget<any, any>[] = [];
-        for (const v of variants) for (const s of scenarios) targets.push(await targetFor(catalog, v, s.id));
+        for (const v of variants) for (const s of scenarios) targets.push(await targetFor(catalog, v, s.id, flags));
         const results: CheckResult[] = [];
         const outputs = openOutputs({ junit: flags.junit, events: flags.events, itf: flags.itf }, 'check-all', version());
         const label = (i: number) => `[${i + 1}/${targets.length}] ${variants.length > 1 ? `${targets[i].variant} ${targets[i].scenario}` : targets[i].scenario}`;
@@ -529,7 +546,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       }
       case 'matrix': {
         const variants = flags.variants === undefined ? catalog.listVariants().map((v) => v.id) : names(flags.variants, '--variants');
-        const m = await matrixOf(catalog, variants, scenarioNames(catalog, flags.scenarios), flags, io, options);
+        const m = await matrixOf(catalog, variants, scenarioNames(catalog, flags.scenarios).map(under), flags, io, options);
         if (flags.out !== undefined) await writeReports(flags.out, { 'matrix.json': formatMatrixJson(m), 'matrix.md': formatMatrixMarkdown(m) });
         io.stdout.write(flags.format === 'md' ? formatMatrixMarkdown(m) : json ? formatMatrixJson(m) : formatMatrixText(m));
         return exitCodeFor(matrixVerdict(m));
@@ -537,7 +554,7 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
       case 'diff': {
         if (operands.length !== 2) throw new UsageError(`diff needs two variants, e.g. nlring diff linux-3.10 linux-4.5 (got ${operands.length})`);
         const same = operands[0] === operands[1];
-        const m = await matrixOf(catalog, same ? [operands[0]] : operands, scenarioNames(catalog, flags.scenarios), flags, io, options);
+        const m = await matrixOf(catalog, same ? [operands[0]] : operands, scenarioNames(catalog, flags.scenarios).map(under), flags, io, options);
         // The variants by the ids their targets carry (a file names its variant's id).
         const [a, b] = same ? [m.variants[0], m.variants[0]] : m.variants;
         const diffs = differences(m, a, b);
@@ -562,8 +579,12 @@ export async function run(argv: readonly string[], io: Io, options: RunOptions =
 }
 
 /** The target for a variant and a scenario as given on the command line: catalogue ids, or files when the catalogue can load them. */
-function targetFor(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
-  return catalog.loadTarget ? catalog.loadTarget(variant, scenario) : Promise.resolve(catalog.buildTarget(variant, scenario));
+async function targetFor(catalog: Catalog, variant: string, scenario: string, flags: Record<string, string> = {}): Promise<CheckTarget<any, any>> {
+  const target = await (catalog.loadTarget ? catalog.loadTarget(variant, scenario) : Promise.resolve(catalog.buildTarget(variant, scenario)));
+  // The producers' relabellings do not rewrite store buffers and early loads (model/symmetry.ts).
+  const memory = (target.spec as { memory?: { model: string } }).memory;
+  if (flags.symmetry === 'true' && memory) throw new UsageError(`--symmetry does not combine with --memory ${memory.model} (${target.scenario}): the symmetry reduction is for sequentially consistent states only`);
+  return target;
 }
 
 function oneLine(s: string): string {
@@ -651,8 +672,8 @@ function restrict(target: CheckTarget<any, any>, value: string | undefined, cata
  * command line into a target: as check does (catalogue ids or files); the
  * target's variant is the column's name.
  */
-function matrixTarget(catalog: Catalog, variant: string, scenario: string): Promise<CheckTarget<any, any>> {
-  return targetFor(catalog, variant, scenario);
+function matrixTarget(catalog: Catalog, variant: string, scenario: string, flags: Record<string, string>): Promise<CheckTarget<any, any>> {
+  return targetFor(catalog, variant, scenario, flags);
 }
 
 /** `a,b,c` of --variants or --scenarios: non-empty names, each at most once. */
@@ -671,7 +692,7 @@ function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
   const list = names(value, '--scenarios');
   // A path (a scenario file) is left to the loader, and so is S@STYLE (another consumer's loop), which it checks.
   for (const s of list) {
-    if (!known.includes(s) && !s.includes('@') && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}'${didYouMean(s, known) || ` (known: ${known.join(', ')})`}`);
+    if (!known.includes(s) && !s.includes('@') && !s.includes('+') && !/[/\\]|\.(m?[jt]s|json)$/.test(s)) throw new UsageError(`unknown scenario '${s}'${didYouMean(s, known) || ` (known: ${known.join(', ')})`}`);
   }
   return list;
 }
@@ -680,7 +701,7 @@ function scenarioNames(catalog: Catalog, value: string | undefined): string[] {
 async function matrixOf(catalog: Catalog, variants: string[], scenarios: string[], flags: Record<string, string>, io: Io, options: RunOptions): Promise<Matrix> {
   // Every target first, so a bad name is refused before any exploration starts.
   const targets = new Map<string, CheckTarget<any, any>>();
-  for (const v of variants) for (const s of scenarios) targets.set(`${v}\0${s}`, await matrixTarget(catalog, v, s));
+  for (const v of variants) for (const s of scenarios) targets.set(`${v}\0${s}`, await matrixTarget(catalog, v, s, flags));
   const opts: MatrixOptions = {
     maxStates: count(flags, 'max-states'),
     maxDepth: count(flags, 'max-depth'),
@@ -968,6 +989,14 @@ function listing(c: Catalog) {
   };
 }
 
+/** `nlring list`'s lines on the memory models (src/model/mem.ts). */
+const MEMORY_MODEL_DOCS: readonly [string, string][] = [
+  ['sc', 'sequential consistency (the default): every store visible at once'],
+  ['tso', 'x86: a FIFO store buffer per thread'],
+  ['weak', 'arm64, POWER: stores visible in any order a barrier allows; loads satisfied early where no barrier follows a status load'],
+  ['-plain', 'after tso or weak: userspace without acquire and release, as the sample code is written (--user-order plain)'],
+];
+
 function listingText(c: Catalog): string {
   const l = listing(c);
   const w = Math.max(0, ...[...l.variants, ...l.scenarios, ...l.properties].map((x) => x.id.length));
@@ -980,8 +1009,10 @@ function listingText(c: Catalog): string {
     for (const o of v.overrides ?? []) out.push(`${pad}overrides ${o.label}: ${o.cites}`);
     for (const o of v.steps ?? []) out.push(`${pad}adds ${o.label}: ${o.cites}`);
   }
-  out.push('scenarios:');
+  out.push('scenarios (each also as S+tso, S+weak, S+weak-plain: see memory models):');
   for (const s of l.scenarios) out.push(`  ${s.id.padEnd(w)}  ${s.description}`);
+  out.push('memory models (--memory, or the scenario suffix):');
+  for (const [m, what] of MEMORY_MODEL_DOCS) out.push(`  ${m.padEnd(w)}  ${what}`);
   out.push('properties:');
   for (const p of l.properties) out.push(`  ${p.id.padEnd(w)}  ${p.kind.padEnd(9)}  ${p.family}: ${p.description}`);
   return out.join('\n') + '\n';

@@ -13,10 +13,11 @@
  * - a thread's block is named relative to the thread taking the step:
  *   `self.l.x` for its own, `other[consumer].l.x` for another thread's (by the
  *   program that thread runs); a property's reads as `thread[*].l.x` (any thread's).
- * The transient record of the last step is three locations: `transient.last`
- * (the frame store event), `transient.note` (the note, its thread and value) and
- * `transient.told` (a kernel sender's delivery result). Properties that judge
- * what a step did read them.
+ * The transient record of the last step is four locations: `transient.last`
+ * (the frame store event), `transient.note` (the note, its thread and value),
+ * `transient.told` (a kernel sender's delivery result) and `transient.stale` (a
+ * stale load of a published frame, only ever set under --memory tso or weak).
+ * Properties that judge what a step did read them.
  *
  * Recording is slow (every access goes through a Proxy); engines never use it.
  */
@@ -65,7 +66,7 @@ export interface Recorder {
   readonly accesses: Accesses;
 }
 
-const TRANSIENT_FIELDS = ['note', 'noteThread', 'noteValue', 'toldThread', 'toldValue', 'toldMsg'] as const;
+const TRANSIENT_FIELDS = ['note', 'noteThread', 'noteValue', 'toldThread', 'toldValue', 'toldMsg', 'stale'] as const;
 
 /**
  * A recording state for `layout`. It reads and writes through to an ordinary
@@ -139,7 +140,7 @@ export function recorder(layout: Layout): Recorder {
   });
   for (const f of TRANSIENT_FIELDS) {
     let value = ghost[f];
-    const where = f.startsWith('told') ? 'transient.told' : 'transient.note';
+    const where = f.startsWith('told') ? 'transient.told' : f === 'stale' ? 'transient.stale' : 'transient.note';
     Object.defineProperty(ghost, f, {
       get() {
         if (!paused) rec.reads.add(where);

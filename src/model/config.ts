@@ -4,7 +4,7 @@
  */
 import type { MmapReq } from './geometry.js';
 import type { Property } from './interface.js';
-import type { State } from './state.js';
+import type { MemoryModel, State } from './state.js';
 
 export interface ProducerParams {
   /** Messages this producer sends. */
@@ -87,6 +87,12 @@ export interface TxParams {
   readonly call?: 'sendto' | 'sendmsg-noiov';
   /** Ways this user breaks the documented rules (none by default); see TxMisbehaviour. */
   readonly misbehave?: TxMisbehaviour;
+  /**
+   * False: a thread that fills no frames and only makes `count` send calls, for what
+   * another thread of the process filled (one thread builds requests, another flushes the
+   * ring). Its sendmsg then reads frames another CPU wrote (PUBLISH-TX). Default true.
+   */
+  readonly fills?: boolean;
 }
 
 /**
@@ -171,4 +177,20 @@ export interface ScenarioConfig {
   readonly witnesses: readonly Property<State>[];
   /** Invariants that do not apply (with the reason in a comment at the scenario). */
   readonly excludes?: readonly string[];
+  /**
+   * The memory model (model/mem.ts): `sc` (the default), `tso` (x86) or `weak`
+   * (arm64, POWER). Set by `--memory` or a `+tso` / `+weak` suffix of the scenario's name.
+   */
+  readonly memory?: MemoryModel;
+  /**
+   * How the userspace threads order their frame accesses (matters under tso and weak):
+   * `ordered` (the default), as a correct program must (protocol §6: acquire on the status
+   * load, a write barrier before publishing a frame or handing it back), or `plain`, as the
+   * documentation's example, libmnl, ulogd2 and nurs were written (plain loads and stores).
+   */
+  readonly userOrder?: UserOrder;
 }
+
+/** How userspace orders its ring accesses (ScenarioConfig.userOrder). */
+export type UserOrder = 'ordered' | 'plain';
+export const USER_ORDERS: readonly UserOrder[] = ['ordered', 'plain'];

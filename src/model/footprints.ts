@@ -151,6 +151,7 @@ interface Compiled {
  * none (a variant or property the table does not describe).
  */
 export function reductionFor(c: Ctx, properties: readonly Property<State>[]): Reduction<State, NlAction> | { readonly unavailable: string } {
+  if (c.layout.memory !== 'sc') return { unavailable: `the footprint table describes steps under sequential consistency, not under --memory ${c.layout.memory} (store buffers, early loads)` };
   const table = VARIANTS.includes(c.variant) ? TABLE.variants[c.variant.id] : undefined;
   if (table === undefined) return { unavailable: `the footprint table describes only the shipped variants, not '${c.variant.id}'` };
   const { steps, programs } = table;

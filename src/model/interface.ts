@@ -51,6 +51,12 @@ export interface Spec<S, A extends ActionBase = ActionBase> {
    */
   readonly leftOut?: readonly string[];
   /**
+   * The memory model the spec's states follow, when it is not sequential
+   * consistency, and the bounds its store buffers and early loads were explored
+   * within (one line), for reports.
+   */
+  readonly memory?: { readonly model: string; readonly bounds: string };
+  /**
    * Optional in-place fast path, for specs whose states are fixed-layout vectors
    * (SPIN's state vector): engines then step scratch states in place, copy them
    * with one `set()` and read their encoding without building it, so a

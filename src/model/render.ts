@@ -5,6 +5,7 @@
  */
 import { ERRNO_NAMES, HDRLEN, STATUS_LETTER, STATUS_NAMES, errnoName } from './constants.js';
 import type { Ring, State } from './state.js';
+import { earlyLoads, entryLine, storeBuffer } from './mem.js';
 import type { Ctx } from './step.js';
 
 function ringRow(name: string, r: Ring, cursors: Map<number, string[]>): string {
@@ -33,6 +34,13 @@ function cursorMap(c: Ctx, s: State, which: 'cursor' | 'txCursor'): Map<number, 
   return m;
 }
 
+/** ` buffered[...] early[...]`: a thread's store buffer and early loads under tso and weak ('' when empty). */
+function memoryText(s: State, ti: number): string {
+  const sb = storeBuffer(s, ti);
+  const early = earlyLoads(s, ti);
+  return `${sb.length ? ` buffered[${sb.map((e) => `${e.fence ? '| ' : ''}${entryLine(e)}`).join('; ')}]` : ''}${early.length ? ` early[${early.map(entryLine).join('; ')}]` : ''}`;
+}
+
 export function render(c: Ctx, s: State): string {
   const k = s.sock;
   const lines = [ringRow('rx', k.rx, cursorMap(c, s, 'cursor')), ringRow('tx', k.tx, cursorMap(c, s, 'txCursor'))];
@@ -49,7 +57,7 @@ export function render(c: Ctx, s: State): string {
       `${locks.length ? ` locks{${locks.join(' ')}}` : ''}`,
   );
   const threads = s.threads
-    .map((t, ti) => `${c.threads[ti].name}@${t.pc}${t.stack.length ? `(<-${t.stack.toArray().join('<-')})` : ''}${t.l.held.length ? ` held[${t.l.held.toArray().join(',')}]` : ''}`)
+    .map((t, ti) => `${c.threads[ti].name}@${t.pc}${t.stack.length ? `(<-${t.stack.toArray().join('<-')})` : ''}${t.l.held.length ? ` held[${t.l.held.toArray().join(',')}]` : ''}${memoryText(s, ti)}`)
     .join('  ');
   lines.push(`threads: ${threads}`);
   return lines.join('\n');

@@ -31,13 +31,15 @@ import './kernel/recvmsg.js';
 import './kernel/sendmsg.js';
 import './kernel/setup.js';
 import './user/consumer.js';
-import './user/txuser.js';
+import { firstStep } from './user/txuser.js';
 import './user/sibling.js';
 import './user/forker.js';
 import './user/setup.js';
 import { nameThreads } from './names.js';
 import { reductionFor } from './footprints.js';
 import { IDS_LEFT_OUT } from './ids.js';
+import { DRAIN_ID, EARLY_ID, memoryActions } from './memsteps.js';
+import { acquire, hasEarly, leaveWindow, release, memoryBounds } from './mem.js';
 
 export type NlState = State;
 
@@ -74,7 +76,7 @@ export function layoutOf(sc: ScenarioConfig): Layout {
     }
     return Math.max(0, ...reqs.map((i) => (i === null ? 0 : sc.requests[i].frameNr)));
   };
-  return new Layout(frames('rx'), frames('tx'), sc.threads.map((t) => (t.program === 'producer' ? 'producer' : 'full')));
+  return new Layout(frames('rx'), frames('tx'), sc.threads.map((t) => (t.program === 'producer' ? 'producer' : 'full')), sc.memory ?? 'sc');
 }
 
 /** The initial state: rings configured and mapped as the scenario says, every thread at its entry. */
@@ -113,7 +115,7 @@ export function initialState(c: Ctx): State {
         t.pc = 'c.start';
         break;
       case 'txuser':
-        t.pc = 'u.check';
+        t.pc = firstStep(c, ti);
         break;
       case 'sibling':
         t.pc = spec.params.writes > 0 ? 'sib.write' : DONE;
@@ -155,7 +157,15 @@ export function enabledActions(c: Ctx, s: State): NlAction[] {
     }
     for (const arg of def.choices(c, s, ti)) out.push(c.action(ti, pc, arg));
   }
+  // Under tso and weak, the memory system's own actions (memsteps.ts), after every thread's program step.
+  if (c.layout.memory !== 'sc') memoryActions(c, s, (ti, label, arg) => out.push(c.action(ti, label, arg)));
   return out;
+}
+
+/** The kernel locks thread ti holds, one bit each (taking one is an acquire, dropping one a release: mem.ts). */
+function locksHeld(s: State, ti: number): number {
+  const k = s.sock;
+  return (k.pgVecLock === ti ? 1 : 0) | (k.rxqLock === ti ? 2 : 0) | (k.cbMutex === ti ? 4 : 0) | (s.idLock === ti ? 8 : 0);
 }
 
 const FWD_STEP = labelId('fwd.step');
@@ -167,6 +177,13 @@ const FWD_STEP = labelId('fwd.step');
  */
 export function applyInPlace(c: Ctx, n: State, a: NlAction, monitor: (s: State) => void = observeAllocations): void {
   const t = n.threads[a.thread];
+  if (c.layout.memory !== 'sc' && (a.label === DRAIN_ID || a.label === EARLY_ID) && t !== undefined) {
+    // The memory system's step: the thread's program does not move.
+    n.ghost.clearTransient();
+    stepOf(c, a.label).run(c, n, a.thread, a.arg);
+    monitor(n);
+    return;
+  }
   if (t === undefined || t.pcId !== a.label) {
     throw new Error(`action ${a.actor}:${a.kind} does not fit the state (thread is at ${t?.pc ?? 'nothing'})`);
   }
@@ -176,8 +193,20 @@ export function applyInPlace(c: Ctx, n: State, a: NlAction, monitor: (s: State) 
   if (!t.l.inAlloc && t.l.fullSeen) t.l.fullSeen = false;
   // fwdSeen likewise only inside netlink_forward_ring and on the transition that ends it.
   if (a.label !== FWD_STEP && t.l.fwdSeen !== 0) t.l.fwdSeen = 0;
-  stepOf(c, a.label).run(c, n, a.thread, a.arg);
-  settle(c, n, a.thread);
+  const def = stepOf(c, a.label);
+  if (c.layout.memory === 'sc') {
+    def.run(c, n, a.thread, a.arg);
+    settle(c, n, a.thread);
+  } else {
+    // Early loads live through their window step and the steps marked as inside it (mem.ts).
+    if (!def.window && !def.inWindow && hasEarly(n, a.thread)) leaveWindow(n, a.thread);
+    const held = locksHeld(n, a.thread);
+    def.run(c, n, a.thread, a.arg);
+    settle(c, n, a.thread);
+    const now = locksHeld(n, a.thread);
+    if ((now & ~held) !== 0) acquire(n, a.thread);
+    if ((held & ~now) !== 0) release(n, a.thread);
+  }
   // A return value is consumed by the continuation it returns to; at rest outside any call it is dead.
   if (t.stack.length === 0) t.l.ret = 0;
   monitor(n);
@@ -225,11 +254,12 @@ export function buildSpec(variant: Variant, scenario: ScenarioConfig, options: S
     },
     ...(canonical ? { canonicalUnits: canonical } : {}),
     ...(c.trackIds ? {} : { leftOut: [IDS_LEFT_OUT] }),
+    ...(c.layout.memory !== 'sc' ? { memory: { model: c.layout.memory, bounds: memoryBounds(c.layout.memory) } } : {}),
     describe: (s, a) => describeAction(c, s, a),
     render: (s) => render(c, s),
     summary: (s) => summary(c, s),
     view: (s) => stateView(c, s),
-    stepInfo: (_s, a) => stepInfo(c, a),
+    stepInfo: (s, a) => stepInfo(c, a, s),
     // Coverage (the state-space summary): this variant's step labels, and the label id as the kind's index.
     kinds: () => c.table.steps.flatMap((d, id) => (d === undefined ? [] : [labelAt(id)])),
     kindIndex: (a) => a.label,

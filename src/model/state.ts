@@ -346,7 +346,8 @@ export const GHOST_FIELDS = [
   /**
    * Messages (tags 1..29) the user has taken off the receive queue with recvmsg: a message
    * can be read before its sender is told it was delivered (a COPY frame's skb is queued
-   * before the frame is marked), and then it is delivered though no longer readable.
+   * before the frame is marked), and then it is delivered though no longer readable. Under
+   * tso and weak also those read from a VALID frame (user/consumer.ts consume).
    */
   ['recvTags', 'mask'],
   /** Messages lost since the user last read an ENOBUFS. */
@@ -398,6 +399,28 @@ function even(n: number): number {
 /** Which block shape a thread gets: every local, or a producer's few (PRODUCER_LOCALS). */
 export type ThreadShape = 'full' | 'producer';
 
+/**
+ * The memory model a state vector is laid out for (mem.ts says what each means).
+ * Under `sc` a thread has no memory area, so sequentially consistent vectors are
+ * exactly what they were before memory models existed.
+ */
+export type MemoryModel = 'sc' | 'tso' | 'weak';
+export const MEMORY_MODELS: readonly MemoryModel[] = ['sc', 'tso', 'weak'];
+
+/**
+ * A thread's memory area under tso and weak (words): its store buffer (a length,
+ * then SB_CAP entries), whether the next buffered store is ordered after the ones
+ * before it (a write barrier was passed), and its early loads (a length, then
+ * EARLY_CAP entries). An entry is ENTRY_WORDS words; mem.ts encodes it.
+ */
+export const SB_CAP = 4;
+export const EARLY_CAP = 2;
+export const ENTRY_WORDS = 4;
+export const MEM_SB = 0;
+export const MEM_FENCE = MEM_SB + 1 + SB_CAP * ENTRY_WORDS;
+export const MEM_EARLY = MEM_FENCE + 1;
+export const MEM_WORDS = MEM_EARLY + 1 + EARLY_CAP * ENTRY_WORDS;
+
 export class Layout {
   readonly rxAt: number;
   readonly txAt: number;
@@ -416,15 +439,18 @@ export class Layout {
     readonly txFrames: number,
     /** One shape per thread, in scenario order. */
     readonly shapes: readonly ThreadShape[],
+    /** Under tso and weak every thread's block ends with its memory area (MEM_WORDS words). */
+    readonly memory: MemoryModel = 'sc',
   ) {
     this.threads = shapes.length;
     this.rxAt = RINGS_AT;
     this.txAt = RINGS_AT + RING_SCALARS + rxFrames * FRAME_SIZE;
     this.threadsAt = this.txAt + RING_SCALARS + txFrames * FRAME_SIZE;
     let at = this.threadsAt;
+    const memBytes = memory === 'sc' ? 0 : 2 * MEM_WORDS;
     for (const shape of shapes) {
       // A full block's held list has room for every RX frame.
-      const size = shape === 'producer' ? even(T_LOCALS + sizeOf(PRODUCER_FIELDS)) : even(T_HELD + 1 + rxFrames);
+      const size = (shape === 'producer' ? even(T_LOCALS + sizeOf(PRODUCER_FIELDS)) : even(T_HELD + 1 + rxFrames)) + memBytes;
       this.threadOffsets.push(at);
       this.threadSizes.push(size);
       at += size;
@@ -435,6 +461,10 @@ export class Layout {
   }
   threadAt(ti: number): number {
     return this.threadOffsets[ti];
+  }
+  /** Byte offset of thread ti's memory area (tso and weak only): the end of its block. */
+  memAt(ti: number): number {
+    return this.threadOffsets[ti] + this.threadSizes[ti] - 2 * MEM_WORDS;
   }
 }
 
@@ -662,14 +692,28 @@ for (const [name, kind] of LOCAL_FIELDS) {
   });
 }
 
+/** Words of the vector read and written by index (a thread's memory area; mem.ts gives them meaning). */
+export class WordArea extends View {
+  get(i: number): number {
+    return this.w[(this.o >> 1) + i];
+  }
+  set(i: number, x: number): void {
+    if ((x << 16) >> 16 !== x) outOfRange('memory area', x, 16);
+    putWord(this, (this.o >> 1) + i, x);
+  }
+}
+
 export class Thread extends View {
   /** Return labels of the subroutines this thread is inside. */
   readonly stack: LabelStack;
   readonly l: Locals;
-  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, frames: number, shape: ThreadShape) {
+  /** Store buffer and early loads (tso and weak); null under sc. */
+  readonly mem: WordArea | null;
+  constructor(b: Int8Array, w: Int16Array, o: number, h: Int32Array, frames: number, shape: ThreadShape, memAt: number | null) {
     super(b, w, o, h);
     this.stack = new LabelStack(new IntList(b, w, o + T_STACK, h, STACK_CAP, true, 'call stack'));
     this.l = shape === 'producer' ? new ProducerLocals(b, w, o, h) : new FullLocals(b, w, o, h, frames);
+    this.mem = memAt === null ? null : new WordArea(b, w, memAt, h);
   }
   /** Program counter: a step label such as `alloc.lock`. */
   get pc(): string {
@@ -686,6 +730,16 @@ export class Thread extends View {
     labelAt(id); // an unknown id throws
     putWord(this, (this.o + T_PC) >> 1, id);
   }
+}
+
+/** A stale load of a published frame (Ghost.stale): where, which field, what it read and what was stored. */
+export interface Stale {
+  readonly ring: number;
+  readonly frame: number;
+  readonly field: string;
+  readonly read: number;
+  readonly stored: number;
+  readonly thread: number;
 }
 
 /** What happened in the last step, for properties that judge events. Reset before every step. */
@@ -724,6 +778,15 @@ export class Ghost extends View {
   toldThread = -1;
   toldValue = 0;
   toldMsg = 0;
+  /**
+   * Transient: a load of a frame's header or message after its status handed the frame
+   * over returned something other than what was stored before the status (mem.ts
+   * loadPublished): for PUBLISH-RX and PUBLISH-TX. `stale` is null when none did.
+   */
+  stale: Stale | null = null;
+  noteStale(ring: number, frame: number, field: string, read: number, stored: number, thread: number): void {
+    this.stale ??= { ring, frame, field, read, stored, thread };
+  }
   constructor(b: Int8Array, w: Int16Array, h: Int32Array) {
     super(b, w, GHOST_AT, h);
   }
@@ -742,6 +805,8 @@ export class Ghost extends View {
       this.toldValue = 0;
       this.toldMsg = 0;
     }
+    // Cleared only when set (a store is a write in a step's footprint, footprints.ts); only tso and weak set it.
+    if (this.stale !== null) this.stale = null;
   }
   private clearEvent(): void {
     const e = this.last;
@@ -771,6 +836,7 @@ export class Ghost extends View {
     this.toldThread = from.toldThread;
     this.toldValue = from.toldValue;
     this.toldMsg = from.toldMsg;
+    this.stale = from.stale;
   }
 }
 defineFields(Ghost.prototype, GHOST_FIELDS);
@@ -792,7 +858,7 @@ export class State extends View {
     super(b, w, ROOT_AT, h);
     this.units = new Uint16Array(buf);
     this.sock = new Sock(b, w, h, new Ring(b, w, layout.rxAt, h, layout.rxFrames), new Ring(b, w, layout.txAt, h, layout.txFrames));
-    this.threads = layout.shapes.map((shape, i) => new Thread(b, w, layout.threadAt(i), h, layout.rxFrames, shape));
+    this.threads = layout.shapes.map((shape, i) => new Thread(b, w, layout.threadAt(i), h, layout.rxFrames, shape, layout.memory === 'sc' ? null : layout.memAt(i)));
     this.ghost = new Ghost(b, w, h);
   }
   /** Make this state equal to `from` (same layout), transient record included. */
@@ -877,13 +943,13 @@ export function plainState(s: State): Record<string, unknown> {
   return {
     ...plainFields(s, ROOT_FIELDS),
     sock: { ...plainFields(s.sock, SOCK_FIELDS), rx: plainRing(s.sock.rx), tx: plainRing(s.sock.tx), rcvq: s.sock.rcvq.toArray() },
-    threads: s.threads.map((t) => ({ pc: t.pc, stack: t.stack.toArray(), l: plainLocals(t.l) })),
+    threads: s.threads.map((t) => ({ pc: t.pc, stack: t.stack.toArray(), l: plainLocals(t.l), ...(t.mem ? { mem: Array.from({ length: MEM_WORDS }, (_, i) => t.mem!.get(i)) } : {}) })),
     ghost: plainFields(s.ghost, GHOST_FIELDS),
   };
 }
 
 /** Every named field (or list) of the layout with its bytes, for the layout itself and for tests that it has no overlaps. */
-export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | 'txFrames' | 'shapes' | 'threadAt'>): { path: string; at: number; bytes: number; word: boolean }[] {
+export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | 'txFrames' | 'shapes' | 'threadAt' | 'memory' | 'memAt'>): { path: string; at: number; bytes: number; word: boolean }[] {
   const out: { path: string; at: number; bytes: number; word: boolean }[] = [];
   const add = (prefix: string, base: number, fields: FieldList) => {
     const { at } = placeFields(fields);
@@ -901,6 +967,7 @@ export function fieldSlots(layout: Pick<Layout, 'rxAt' | 'txAt' | 'rxFrames' | '
     const at = layout.threadAt(ti);
     out.push({ path: `threads[${ti}].pc`, at: at + T_PC, bytes: 2, word: true });
     out.push({ path: `threads[${ti}].stack`, at: at + T_STACK, bytes: 2 * (1 + STACK_CAP), word: true });
+    if (layout.memory !== 'sc') out.push({ path: `threads[${ti}].mem`, at: layout.memAt(ti), bytes: 2 * MEM_WORDS, word: true });
     if (layout.shapes[ti] === 'producer') {
       add(`threads[${ti}].l.`, at + T_LOCALS, PRODUCER_FIELDS);
       continue;

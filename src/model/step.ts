@@ -10,6 +10,7 @@ import type { ScenarioConfig, ThreadSpec } from './config.js';
 import type { Knobs, StepOverride, Variant } from './variant.js';
 import type { Layout, State, Thread } from './state.js';
 import { UsageError } from '../errors.js';
+import type { FrameRef } from './mem.js';
 
 /** An action as the engines see it (spec.ts re-exports it as NlAction). */
 export interface StepAction {
@@ -41,8 +42,11 @@ export interface Ctx {
 }
 
 export interface StepDef {
-  /** `kernel` steps model kernel code (possibly inside a user thread's syscall); `user` steps model userspace code. */
-  readonly who: 'kernel' | 'user';
+  /**
+   * `kernel` steps model kernel code (possibly inside a user thread's syscall); `user` steps model userspace code;
+   * `cpu` steps are the memory system's (a buffered store becoming visible, a load satisfied early: memsteps.ts).
+   */
+  readonly who: 'kernel' | 'user' | 'cpu';
   /** The kernel function (and version) or userspace code it models. */
   readonly cites: string;
   /** Whether the step can run now (e.g. the lock it takes is free). Default: always. */
@@ -53,6 +57,15 @@ export interface StepDef {
   readonly text: (c: Ctx, s: State, ti: number, arg: number) => string;
   /** Perform the step on a state the caller owns (mutates it). */
   readonly run: (c: Ctx, s: State, ti: number, arg: number) => void;
+  /**
+   * Under the weak memory model: this step loads a frame's status with no barrier after
+   * the load, and the code after it loads that frame's header and message. A weak CPU may
+   * satisfy those loads before this step's (mem.ts early loads): the frame, or null when
+   * there is no such window in this state.
+   */
+  readonly window?: (c: Ctx, s: State, ti: number) => FrameRef | null;
+  /** The step comes after a window step and before the next barrier: early loads taken at the window stay (default: they are dropped). */
+  readonly inWindow?: boolean;
 }
 
 const STEPS = new Map<string, StepDef>();
@@ -178,7 +191,7 @@ export interface StepTable {
 }
 
 /** Labels of the base spec, with what each is (a step or a continuation) and its citation. */
-export function baseLabels(): { label: string; kind: 'step' | 'continuation'; who?: 'kernel' | 'user'; cites?: string }[] {
+export function baseLabels(): { label: string; kind: 'step' | 'continuation'; who?: 'kernel' | 'user' | 'cpu'; cites?: string }[] {
   return LABELS.filter((l) => l !== DONE && (STEPS.has(l) || CONTINUATIONS.has(l))).map((label) => {
     const d = STEPS.get(label);
     return d ? { label, kind: 'step' as const, who: d.who, cites: d.cites } : { label, kind: 'continuation' as const };
@@ -186,8 +199,8 @@ export function baseLabels(): { label: string; kind: 'step' | 'continuation'; wh
 }
 
 const isFn = (x: unknown): boolean => typeof x === 'function';
-const STEP_FIELDS = ['who', 'cites', 'guard', 'choices', 'text', 'run'];
-const OVERRIDE_FIELDS = ['cites', 'guard', 'choices', 'text', 'run'];
+const STEP_FIELDS = ['who', 'cites', 'guard', 'choices', 'text', 'run', 'window', 'inWindow'];
+const OVERRIDE_FIELDS = ['cites', 'guard', 'choices', 'text', 'run', 'window', 'inWindow'];
 
 function checkFields(what: string, value: object, allowed: readonly string[]): void {
   for (const k of Object.keys(value)) {
@@ -208,7 +221,7 @@ function checkNewStep(variant: string, label: string, d: unknown): StepDef {
   if (def.who !== 'kernel' && def.who !== 'user') throw new UsageError(`${what}: 'who' must be 'kernel' or 'user', got ${JSON.stringify(def.who)}`);
   checkCites(what, def.cites);
   for (const f of ['text', 'run'] as const) if (!isFn(def[f])) throw new UsageError(`${what}: '${f}' must be a function`);
-  for (const f of ['guard', 'choices'] as const) if (def[f] !== undefined && !isFn(def[f])) throw new UsageError(`${what}: '${f}' must be a function`);
+  for (const f of ['guard', 'choices', 'window'] as const) if (def[f] !== undefined && !isFn(def[f])) throw new UsageError(`${what}: '${f}' must be a function`);
   return def;
 }
 
@@ -265,9 +278,10 @@ export function stepTableFor(variant: Variant): StepTable {
     const base = steps[lid];
     if (base === undefined) throw new UsageError(`${what}: no step or continuation has that label (see nlring list --steps)`);
     checkFields(what, o, OVERRIDE_FIELDS);
-    const fields = ['guard', 'choices', 'text', 'run'] as const;
-    if (!fields.some((f) => o[f] !== undefined)) throw new UsageError(`${what} replaces nothing: give at least one of guard, choices, text, run`);
+    const fields = ['guard', 'choices', 'text', 'run', 'window'] as const;
+    if (![...fields, 'inWindow' as const].some((f) => o[f] !== undefined)) throw new UsageError(`${what} replaces nothing: give at least one of guard, choices, text, run, window, inWindow`);
     for (const f of fields) if (o[f] !== undefined && !isFn(o[f])) throw new UsageError(`${what}: '${f}' must be a function`);
+    if (o.inWindow !== undefined && typeof o.inWindow !== 'boolean') throw new UsageError(`${what}: 'inWindow' must be true or false`);
     steps[lid] = { ...base, ...definedOnly(o), cites: `${o.cites} (patches: ${base.cites})` };
   }
   const table = { steps, continuations };
@@ -277,6 +291,6 @@ export function stepTableFor(variant: Variant): StepTable {
 
 function definedOnly(o: StepOverride): Partial<StepDef> {
   const out: Record<string, unknown> = {};
-  for (const f of ['guard', 'choices', 'text', 'run'] as const) if (o[f] !== undefined) out[f] = o[f];
+  for (const f of ['guard', 'choices', 'text', 'run', 'window', 'inWindow'] as const) if (o[f] !== undefined) out[f] = o[f];
   return out as Partial<StepDef>;
 }

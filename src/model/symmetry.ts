@@ -199,6 +199,8 @@ function compareUnits(a: Uint16Array, b: Uint16Array): number {
  * interchangeable producers. The result is a scratch array that the next call overwrites.
  */
 export function makeCanonicalUnits(c: Ctx): ((s: State) => Uint16Array) | null {
+  // Store buffers and early loads hold message tags the relabellings do not rewrite: no symmetry under tso and weak.
+  if (c.layout.memory !== 'sc') return null;
   const groups = producerGroups(c);
   if (groups.length === 0) return null;
   const compiled = relabellings(c, groups).slice(1).map((r) => compile(c, r));

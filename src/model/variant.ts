@@ -31,11 +31,19 @@ export interface Knobs {
   /** Sign of the errno netlink_poll / netlink_recvmsg store in sk_err after a failed dump: 3.10 stores it negative (B1). */
   readonly dumpErrSign: 'negative' | 'positive';
   /**
-   * netlink_set_status barrier placement. `wmb-after` (3.10): store, then smp_wmb();
-   * `mb-before` (3.18.4+, 4.5): smp_mb() then store. No effect under the sequentially
-   * consistent memory model used now; recorded for the store-buffer mode (B2).
+   * netlink_set_status barrier placement (kernel/status.ts). `wmb-after` (3.10): store, then
+   * smp_wmb(), which leaves the header and message stores unordered before the status (B2);
+   * `mb-before` (3.18.4+, 4.5): smp_mb() then store. `none`: no barrier (not a kernel version;
+   * what a patch that dropped it would do). No effect under `--memory sc`.
    */
-  readonly statusBarrier: 'wmb-after' | 'mb-before';
+  readonly statusBarrier: 'wmb-after' | 'mb-before' | 'none';
+  /**
+   * netlink_get_status (kernel/status.ts). `rmb-before` (every version): smp_rmb() then the
+   * status load, so the loads of nm_len and the message after it are not ordered after it
+   * (on weak CPUs they may be satisfied first). `acquire`: the status is loaded with acquire
+   * semantics (the reference design). Only `--memory weak` tells them apart.
+   */
+  readonly statusLoad: 'rmb-before' | 'acquire';
   /**
    * Not a kernel version: the "ordered" mode of the design hazard D1. When true, a
    * producer takes the subsystem id lock before allocating, so allocation and id
@@ -71,7 +79,8 @@ export const KNOB_VALUES: { readonly [K in keyof Knobs]: readonly Knobs[K][] } =
   pollRx: ['prev-frame', 'any-valid'],
   txMode: ['zero-copy', 'always-copy'],
   dumpErrSign: ['negative', 'positive'],
-  statusBarrier: ['wmb-after', 'mb-before'],
+  statusBarrier: ['wmb-after', 'mb-before', 'none'],
+  statusLoad: ['rmb-before', 'acquire'],
   orderedIds: [false, true],
   ringPathTest: ['iov-base', 'iter-type-eq', 'iter-is-iovec'],
   dumpAlloc: ['min-size', 'autosize', 'autosize-trim', 'autosize-trim-nonring'],
@@ -89,6 +98,8 @@ export interface StepOverride {
   readonly choices?: StepDef['choices'];
   readonly text?: StepDef['text'];
   readonly run?: StepDef['run'];
+  readonly window?: StepDef['window'];
+  readonly inWindow?: StepDef['inWindow'];
 }
 
 /** A continuation a variant adds: private bookkeeping run as the tail of the step that jumps to its label. */

@@ -9,6 +9,7 @@
  * look the same in the status word: only who holds it tells them apart.
  * Pure: no I/O.
  */
+import { earlyLoads, entryLine, storeBuffer } from './mem.js';
 import { POLLERR, POLLIN, POLLOUT, RESERVED, RING_NAMES, SKIP, STATUS_NAMES, UNUSED, errnoName } from './constants.js';
 import { labelAt, type Ctx, type StepAction } from './step.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, SKB_TX, type Ring, type State } from './state.js';
@@ -109,6 +110,13 @@ export interface ThreadView {
    * Always present (null when it says nothing), so ITF gives it one type (an option).
    */
   readonly pollMask: string | null;
+  /**
+   * Under --memory tso and weak (absent under sc): the stores waiting in this thread's
+   * store buffer, oldest first, and the loads it has satisfied ahead of its program, each
+   * as `rx frame 0 nm_status = VALID` / `rx frame 0 header (nm_len 64)`; a store after a
+   * write barrier is marked `| ` (it waits for every store before it).
+   */
+  readonly memory?: { readonly buffered: readonly string[]; readonly early: readonly string[] };
 }
 
 export interface StateView {
@@ -226,13 +234,23 @@ export function stateView(c: Ctx, s: State): StateView {
       skb: t.l.skb === SKB_NONE ? null : { kind: SKB_KINDS[t.l.skb] ?? 'ordinary', frame: t.l.skb === SKB_PLAIN ? -1 : t.l.skbFrame, msg: t.l.skbMsg, seq: t.l.skbSeq, len: t.l.skbLen },
       held: t.l.held.toArray(),
       pollMask: pollReturned(s, ti),
+      ...(t.mem !== null ? { memory: { buffered: storeBuffer(s, ti).map((e) => `${e.fence ? '| ' : ''}${entryLine(e)}`), early: earlyLoads(s, ti).map(entryLine) } } : {}),
     })),
     idLock: s.idLock >= 0 ? name(s.idLock) : null,
   };
 }
 
+function cpuLane(c: Ctx, a: StepAction, s: State | undefined): 'kernel' | 'user' {
+  const at = s === undefined ? undefined : c.table.steps[s.threads[a.thread].pcId]?.who;
+  if (at === 'kernel' || at === 'user') return at;
+  return c.threads[a.thread].program === 'producer' ? 'kernel' : 'user';
+}
+
 /** The step `a` takes: its lane (kernel or userspace code), thread, label and citation in this variant. */
-export function stepInfo(c: Ctx, a: StepAction): StepInfo {
+export function stepInfo(c: Ctx, a: StepAction, s?: State): StepInfo {
   const def = c.table.steps[a.label];
-  return { lane: def?.who ?? 'kernel', actor: a.actor, label: labelAt(a.label), cites: def?.cites ?? '' };
+  // The memory system's steps (a store becoming visible, an early load) show in the lane of the code the
+  // thread is running (kernel code inside a syscall, or its own), from the state they are taken in.
+  const lane = def?.who === 'cpu' ? cpuLane(c, a, s) : (def?.who ?? 'kernel');
+  return { lane, actor: a.actor, label: labelAt(a.label), cites: def?.cites ?? '' };
 }

@@ -48,7 +48,7 @@ export const CALLER_VIEW: readonly P[] = [
     kind: 'always',
     doc:
       'What netlink_unicast / netlink_broadcast return to a kernel sender is true when they return: told the message was delivered (a length), ' +
-      'the receiver can read it (a VALID frame, or the receive queue, where a COPY frame sends the reader) or has already taken it with recvmsg, or its loss is reported (sk_err ENOBUFS, ' +
+      'the receiver can read it (a VALID frame, or the receive queue, where a COPY frame sends the reader) or has already taken it (with recvmsg, or under --memory tso or weak from its frame), or its loss is reported (sk_err ENOBUFS, ' +
       'unless NETLINK_NO_ENOBUFS or the socket is released); told it failed (-errno), the receiver cannot read it and has not taken it.',
     cites:
       'af_netlink.c netlink_unicast (returns the skb length, or -ECONNREFUSED / -EAGAIN), netlink_broadcast (-ESRCH), __netlink_sendskb, ' +

@@ -353,6 +353,14 @@ function txReadInFrame(s: State): string {
   return `every nm_len used is at most ${max} (the predicate failed on another field).`;
 }
 
+/** PUBLISH-RX / PUBLISH-TX: which load returned what, against what was stored before the status. */
+function publish(s: State): string {
+  const st = s.ghost.stale;
+  if (st === null) return 'every load of a handed-over frame returned what was stored before its status (the predicate failed on another field).';
+  const field = st.field === 'len' ? 'nm_len' : st.field === 'off' ? 'the message offset' : st.field === 'seq' ? 'the message id' : 'the message';
+  return `${nameOf(s, st.thread)} saw ${ringName(st.ring)} frame ${st.frame} handed over and loaded ${field} = ${st.read}, but ${st.stored} was stored there before the status: it read a value from before the publication (a store still buffered, or a load satisfied early).`;
+}
+
 /** The explanation of each invariant, by id. A test checks every invariant of PROPERTIES has one. */
 export const EXPLAIN: Readonly<Record<string, Explain>> = {
   'OWN-RX-KERNEL-WRITE': ownRxKernelWrite,
@@ -382,6 +390,8 @@ export const EXPLAIN: Readonly<Record<string, Explain>> = {
   'RET-KERNEL-SEND': retKernelSend,
   'RET-TX-SENDMSG': retTxSendmsg,
   'TX-READ-IN-FRAME': txReadInFrame,
+  'PUBLISH-RX': publish,
+  'PUBLISH-TX': publish,
 };
 
 /** The properties with their explanations attached (those without an entry are returned as they are). */

@@ -315,6 +315,22 @@ export const PROPERTIES: readonly P[] = explained([
 
   // what each caller is told (caller-view.ts), and TX reads inside the frame
   ...CALLER_VIEW,
+
+  // publication order (judged under --memory tso and weak; under sc every load returns the last store)
+  always(
+    'PUBLISH-RX', 'publication',
+    'Whoever sees an RX frame handed over (VALID) sees the header and message the kernel wrote before it: every load of nm_len, the message offset, the message or its id that the consumer makes after its status load returned VALID gives the value last stored there in program order. ' +
+      'It fails when the status store became visible before the header or message stores (the kernel\'s barrier in the wrong place), or when the consumer\'s loads were satisfied before its status load (no acquire).',
+    'af_netlink.c netlink_set_status: 3.10 stores nm_status then smp_wmb(); 3.18.4, 3.19 and 4.5: smp_mb() then the store (bugs.md B2); Documentation/memory-barriers.txt; protocol reference §6',
+    (s) => s.ghost.stale === null || s.ghost.stale.ring !== RX,
+  ),
+  always(
+    'PUBLISH-TX', 'publication',
+    'Whoever sees a TX frame handed over (VALID) sees the header and message userspace wrote before it: every load of nm_len, the message or its id that netlink_mmap_sendmsg makes after its status load returned VALID gives the value last stored there in program order by a thread that follows the protocol. ' +
+      'It fails when userspace publishes VALID without a write barrier after filling the frame, or when the kernel\'s loads after netlink_get_status are satisfied before its status load (smp_rmb() comes before that load, not after it).',
+    'af_netlink.c netlink_get_status (3.10 … 4.5): smp_rmb(); flush_dcache_page(); return hdr->nm_status; netlink_mmap_sendmsg then reads hdr->nm_len and the message with no barrier in between; protocol reference §6',
+    (s) => s.ghost.stale === null || s.ghost.stale.ring !== TX,
+  ),
 ]);
 
 

@@ -51,6 +51,8 @@ export function formatBugList(bugs: readonly BugEntry[], costs: readonly CostRep
     out.push(`${b.id}  ${b.title}`);
     out.push(`${' '.repeat(b.id.length)}  families: ${b.families.join(', ')}; fix: ${b.fix}`);
     if (b.waitsFor) out.push(`${' '.repeat(b.id.length)}  waits for ${b.waitsFor}`);
+    const holds = b.reproductions.flatMap((r) => (r.alsoHolds ?? []).map((h) => `${h.variant} on ${h.scenario}`));
+    if (holds.length > 0) out.push(`${' '.repeat(b.id.length)}  must not show (the same properties hold): ${holds.join(', ')}`);
     if (b.landing) out.push(`${' '.repeat(b.id.length)}  runs once the catalogue has ${b.landing}`);
     const cost = costs.find((c) => c.id === b.id);
     if (cost) for (const line of costLines(cost.report)) out.push(`${' '.repeat(b.id.length)}  ${line}`);
@@ -105,7 +107,8 @@ export function formatBugCheck(bugs: readonly BugEntry[], outcomes: readonly Bug
       const found = r.buggy
         .map((b) => `${b.variant}: ${b.findings.map((f) => (f.steps === undefined ? `${f.property} not violated` : `${f.property} ${f.steps} steps${f.replays ? '' : ' (replay differs)'}`)).join(', ')}`)
         .join('; ');
-      const fixed = `${r.fixed.variant} ${r.fixed.verdict === 'pass' ? 'passes' : r.fixed.violated ? `FAILS ${r.fixed.violated}` : r.fixed.vacuous ? `VACUOUS (${r.fixed.vacuous})` : 'INCOMPLETE'}`;
+      const holds = r.holds.map((h) => `; ${h.variant} on ${h.scenario} ${h.verdict === 'pass' ? 'passes' : h.violated ? `FAILS ${h.violated}` : h.verdict.toUpperCase()}`).join('');
+      const fixed = `${r.fixed.variant} ${r.fixed.verdict === 'pass' ? 'passes' : r.fixed.violated ? `FAILS ${r.fixed.violated}` : r.fixed.vacuous ? `VACUOUS (${r.fixed.vacuous})` : 'INCOMPLETE'}${holds}`;
       body.push([i === 0 ? o.id : '', i === 0 ? STATE_WORD[o.state] : '', r.scenario, found, fixed]);
       for (const b of r.buggy) for (const f of b.findings) if (f.replay) replays.push(`  ${o.id} ${b.variant} ${r.scenario}: ${f.replay}`);
     }

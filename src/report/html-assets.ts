@@ -338,6 +338,14 @@ export const HTML_SCRIPT = String.raw`
       var was = before ? before.threads.filter(function (o) { return o.name === t.name; })[0] : null;
       return { text: t.name + ': ' + skbText(t.skb), changed: before && !(was && same(was.skb, t.skb)) };
     })));
+    // Under --memory tso / weak: stores still in a thread's store buffer (not yet visible to other threads) and loads it satisfied early.
+    if (view.threads.some(function (t) { return t.memory; })) {
+      box.appendChild(list(panel('Store buffers and early loads (tso / weak memory)', 'memory'), view.threads.filter(function (t) { return t.memory && (t.memory.buffered.length || t.memory.early.length); }).map(function (t) {
+        var was = before ? before.threads.filter(function (o) { return o.name === t.name; })[0] : null;
+        var text = t.name + ': ' + (t.memory.buffered.length ? 'buffered (oldest first, | after a write barrier): ' + t.memory.buffered.join('; ') : 'nothing buffered') + (t.memory.early.length ? '; loaded early: ' + t.memory.early.join('; ') : '');
+        return { text: text, changed: before && !(was && same(was.memory, t.memory)) };
+      })));
+    }
     var locks = Object.keys(sock.locks).sort().map(function (k) {
       return { text: k + ' held by ' + sock.locks[k], changed: old && old.locks[k] !== sock.locks[k] };
     });

@@ -291,9 +291,9 @@ function howToRead(): string {
 
 /** `kernel[plain]: text` -> lane, actor and text, from the step info or else from the line itself. */
 function laneOf(t: TraceStep): { lane: 'kernel' | 'user' | null; actor: string; text: string } {
-  const m = /^(kernel|user)\[([^\]]*)\]: ([^]*)$/.exec(t.action);
+  const m = /^(kernel|user|cpu)\[([^\]]*)\]: ([^]*)$/.exec(t.action);
   if (t.step) return { lane: t.step.lane, actor: t.step.actor, text: m && m[2] === t.step.actor ? m[3] : t.action };
-  if (m) return { lane: m[1] as 'kernel' | 'user', actor: m[2], text: m[3] };
+  if (m) return { lane: m[1] === 'user' ? 'user' : 'kernel', actor: m[2], text: m[3] };
   return { lane: null, actor: '', text: t.action };
 }
 

@@ -50,6 +50,7 @@ export function toJson(r: CheckResult): Record<string, unknown> {
     ...(r.properties ? { properties: [...r.properties] } : {}),
     witnesses: r.witnesses.map((w) => ({ id: w.id, reached: w.reached })),
     ...(r.leftOut ? { leftOut: [...r.leftOut] } : {}),
+    ...(r.memory ? { memory: { ...r.memory } } : {}),
     ...(r.violations
       ? { violations: r.violations.map((x, i) => ({ property: x.property, family: x.family, path: x.path, steps: [...x.steps], replay: violationReplay(r, i) })) }
       : {}),

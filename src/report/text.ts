@@ -146,6 +146,7 @@ export function formatText(r: CheckResult, opts: TextOptions = {}): string {
   }
   if (r.properties) lines.push(`invariants checked: only ${r.properties.join(', ')} (--property)`);
   for (const what of r.leftOut ?? []) lines.push(`left out: ${what}`);
+  if (r.memory) lines.push(`memory model: ${r.memory.bounds}`);
 
   for (const line of [seedLine(r), mergedLine(r), statsLine(r), bitstateLine(r), reductionLine(r), memoryLine(r)]) if (line) lines.push(line);
 

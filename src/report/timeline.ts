@@ -162,6 +162,11 @@ function changeOf(a: StateView, b: StateView): Change {
     if (!before) return;
     if (!same(before.skb, t.skb)) fields.push(`${t.name} skb: ${skbText(before.skb)} -> ${skbText(t.skb)}`);
     if (!same(before.held, t.held)) fields.push(`${t.name} held: [${before.held.join(', ')}] -> [${t.held.join(', ')}]`);
+    // Under --memory tso / weak: what waits in the thread's store buffer, and what it loaded ahead of its program.
+    if (t.memory && before.memory) {
+      if (!same(before.memory.buffered, t.memory.buffered)) fields.push(`${t.name} store buffer: [${t.memory.buffered.join('; ')}]`);
+      if (!same(before.memory.early, t.memory.early)) fields.push(`${t.name} loaded early: [${t.memory.early.join('; ')}]`);
+    }
   });
   return { rings: [ringChange(a.rings[0], b.rings[0]), ringChange(a.rings[1], b.rings[1])], fields };
 }
@@ -174,7 +179,7 @@ const minor = (c: Change): boolean => c.fields.length === 0 && c.rings.every((r)
 
 /** The step's text without its `kernel[thread]: ` prefix (the lane and the thread are shown apart). */
 function stepText(t: TraceStep): string {
-  return t.action.replace(/^(kernel|user)\[[^\]]*\]: /, '');
+  return t.action.replace(/^(kernel|user|cpu)\[[^\]]*\]: /, '');
 }
 
 interface Row {

@@ -373,4 +373,27 @@ export const SCENARIOS: readonly ScenarioConfig[] = [
     ],
     witnesses: [W.dumpGated, W.copyRead, W.dumpDone],
   },
+  // Publication order (PUBLISH-RX, PUBLISH-TX): small enough to check exhaustively under
+  // --memory weak, where every store may wait in a buffer (README "Memory ordering").
+  {
+    id: 'rx-publish',
+    description: 'One producer publishes 2 messages into a ring of 2 frames for a consumer: does the consumer that sees a frame VALID read the nm_len and message written before it (B2)?',
+    requests: [TWO], rx: 0, tx: null, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'prod', program: 'producer', params: { count: 2, path: 'ring', firstTag: 1 } },
+      { name: 'consumer', program: 'consumer', params: { maxHold: 0 } },
+    ],
+    witnesses: [W.msgRead],
+    excludes: NOT_ORDER,
+  },
+  {
+    id: 'tx-publish',
+    description: 'One thread fills 2 TX frames and sends them, while another thread of the process calls sendto(NULL, 0) too: does the kernel, on the other CPU, read the nm_len and message written before VALID?',
+    requests: [TWO], rx: null, tx: 0, mapped: true, msgLen: 64,
+    threads: [
+      { name: 'filler', program: 'txuser', params: { count: 2, batch: 2, dontwait: false, firstTag: 1 } },
+      { name: 'kicker', program: 'txuser', params: { count: 1, batch: 1, dontwait: false, firstTag: 9, fills: false } },
+    ],
+    witnesses: [W.txActed],
+  },
 ];

@@ -16,11 +16,11 @@
  */
 import { UsageError } from '../errors.js';
 import type { ConsumerParams, ProducerParams, ScenarioConfig, SetupOp, SiblingParams, ThreadSpec, TxMisbehaviour, TxParams } from '../model/config.js';
-import { CONSUMER_STYLES } from '../model/config.js';
+import { CONSUMER_STYLES, USER_ORDERS } from '../model/config.js';
 import { checkCreate, maxLen, type MmapReq } from '../model/geometry.js';
 import type { Property } from '../model/interface.js';
 import type { State } from '../model/state.js';
-import { RCVQ_CAP } from '../model/state.js';
+import { MEMORY_MODELS, RCVQ_CAP } from '../model/state.js';
 import { PROPERTIES } from '../props/index.js';
 import { W } from '../props/witnesses.js';
 import { readScenarioJson } from './json-file.js';
@@ -135,13 +135,13 @@ function fieldsOf<T>() {
 type SetsockoptOp = Extract<SetupOp, { op: 'setsockopt' }>;
 type MmapOp = Extract<SetupOp, { op: 'mmap' }>;
 const TOP = fieldsOf<ScenarioConfig>()(
-  ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'dumpParts', 'allocFailures', 'noEnobufs', 'rcvbuf', 'witnesses', 'excludes'],
+  ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'dumpParts', 'allocFailures', 'noEnobufs', 'rcvbuf', 'witnesses', 'excludes', 'memory', 'userOrder'],
   ['id', 'description', 'requests', 'rx', 'tx', 'mapped', 'threads', 'msgLen', 'witnesses'],
 );
 const REQUEST = fieldsOf<MmapReq>()(['blockSize', 'blockNr', 'frameSize', 'frameNr'], ['blockSize', 'blockNr', 'frameSize', 'frameNr']);
 const PRODUCER = fieldsOf<ProducerParams>()(['count', 'path', 'firstTag', 'mayAbandon'], ['count', 'path', 'firstTag']);
 const CONSUMER = fieldsOf<ConsumerParams>()(['style', 'maxHold', 'dump', 'dumpAfterCopy', 'recvBuf', 'verdicts', 'stops'], ['maxHold']);
-const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call', 'misbehave'], ['count', 'batch', 'dontwait', 'firstTag']);
+const TXUSER = fieldsOf<TxParams>()(['count', 'batch', 'dontwait', 'firstTag', 'dst', 'call', 'misbehave', 'fills'], ['count', 'batch', 'dontwait', 'firstTag']);
 const MISBEHAVE = fieldsOf<TxMisbehaviour>()(['badLen', 'retries', 'resubmit'], []);
 const SIBLING = fieldsOf<SiblingParams>()(['writes'], ['writes']);
 const SETSOCKOPT = fieldsOf<SetsockoptOp>()(['op', 'ring', 'req', 'capNetAdmin', 'optlen', 'badPointer'], ['op', 'ring', 'req']);
@@ -190,6 +190,8 @@ export function scenarioFromValue(value: unknown, file: string): ScenarioConfig 
   optional(config, 'rcvbuf', o.rcvbuf, (v) => c.int('rcvbuf', v, 1, 2147483647, 'sk_rcvbuf is a positive int, in bytes'));
   config.witnesses = witnesses(c, o.witnesses);
   optional(config, 'excludes', o.excludes, (v) => excludes(c, v));
+  optional(config, 'memory', o.memory, (v) => c.oneOf('memory', v, MEMORY_MODELS));
+  optional(config, 'userOrder', o.userOrder, (v) => c.oneOf('userOrder', v, USER_ORDERS));
   const sc = config as unknown as ScenarioConfig;
   crossChecks(c, sc);
   return sc;
@@ -266,6 +268,7 @@ function txuser(c: Checker, path: string, v: unknown): TxParams {
     firstTag: c.int(join(path, 'firstTag'), p.firstTag, 1, TAG_MAX, TAG_WHY),
   };
   optional(out, 'dst', p.dst, (x) => c.oneOf(join(path, 'dst'), x, ['kernel', 'missing-port'] as const));
+  optional(out, 'fills', p.fills, (x) => c.bool(join(path, 'fills'), x));
   optional(out, 'misbehave', p.misbehave, (x) => misbehaviour(c, join(path, 'misbehave'), x));
   return optional(out, 'call', p.call, (x) => c.oneOf(join(path, 'call'), x, ['sendto', 'sendmsg-noiov'] as const));
 }
@@ -384,7 +387,8 @@ function crossChecks(c: Checker, sc: ScenarioConfig): void {
   };
   const consumers = sc.threads.filter((t) => t.program === 'consumer');
   if (consumers.length > 1) c.fail(`threads[${indexOf(consumers[1])}].program`, 'is a second consumer; the ghost state follows one consumer (ids read, COPY pairing, dump progress)');
-  const txWriters = sc.threads.filter((t) => t.program === 'txuser' || (t.program === 'consumer' && (t.params.verdicts ?? 0) > 0));
+  // A txuser with `fills: false` only calls sendto for what others filled: it writes no frame.
+  const txWriters = sc.threads.filter((t) => (t.program === 'txuser' && t.params.fills !== false) || (t.program === 'consumer' && (t.params.verdicts ?? 0) > 0));
   if (txWriters.length > 1) c.fail(`threads[${indexOf(txWriters[1])}]`, 'is a second thread that fills TX frames (a txuser, or a consumer sending verdicts); each keeps its own cursor, so two would overwrite each other');
   for (const t of sc.threads) {
     if (t.program === 'consumer') {

@@ -125,7 +125,7 @@ describe('SIGINT during check --liveness', () => {
 
 describe('SIGINT during check-all', () => {
   it('bfs: writes --out, --junit and --events with the finished runs and the interrupted one INCOMPLETE, and exits 3', async () => {
-    // linux-4.5's 30 runs take a second or two; reference's rx-basic, the 31st, runs for minutes.
+    // linux-4.5's 32 runs take a second or two; reference's rx-basic, the 33rd, runs for minutes.
     const d = dir();
     const out = join(d, 'reports');
     const ev = join(d, 'events.jsonl');
@@ -137,17 +137,17 @@ describe('SIGINT during check-all', () => {
     expect(r.sent).toBe(true);
     expect(r.code).toBe(3);
     const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|INCOMPLETE) /.test(l));
-    expect(rows).toHaveLength(60);
+    expect(rows).toHaveLength(64);
     // The first variant's runs finished as they do without SIGINT.
-    expect(rows.slice(0, 30).every((l) => / linux-4\.5 /.test(l) && !l.startsWith('INCOMPLETE'))).toBe(true);
+    expect(rows.slice(0, 32).every((l) => / linux-4\.5 /.test(l) && !l.startsWith('INCOMPLETE'))).toBe(true);
     // The interrupted run kept what it explored; the runs after it never started.
-    expect(rows[30]).toMatch(/^INCOMPLETE +reference +rx-basic +[1-9]\d* .* interrupted by SIGINT$/);
-    for (const l of rows.slice(31)) expect(l).toMatch(/^INCOMPLETE +reference +\S+ +0 +0 +0 +0\.000 +interrupted by SIGINT$/);
-    expect(r.stdout).toMatch(/60 runs: \d+ pass, \d+ fail, 30 incomplete => FAIL/);
+    expect(rows[32]).toMatch(/^INCOMPLETE +reference +rx-basic +[1-9]\d* .* interrupted by SIGINT$/);
+    for (const l of rows.slice(33)) expect(l).toMatch(/^INCOMPLETE +reference +\S+ +0 +0 +0 +0\.000 +interrupted by SIGINT$/);
+    expect(r.stdout).toMatch(/64 runs: \d+ pass, \d+ fail, 32 incomplete => FAIL/);
 
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.results[30]).toMatchObject({ verdict: 'incomplete', scenario: 'rx-basic', detail: 'interrupted by SIGINT', stats: { stoppedBy: 'interrupted' } });
+    expect(summary.results[32]).toMatchObject({ verdict: 'incomplete', scenario: 'rx-basic', detail: 'interrupted by SIGINT', stats: { stoppedBy: 'interrupted' } });
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toBe(readFileSync(junit, 'utf8'));
     expect(readFileSync(junit, 'utf8')).toContain('not proved: interrupted by SIGINT after 0 states');
     const html = readFileSync(join(out, 'index.html'), 'utf8');
@@ -155,25 +155,25 @@ describe('SIGINT during check-all', () => {
 
     const all = events(ev);
     const finishes = all.filter((e) => e.type === 'finish');
-    expect(finishes).toHaveLength(60);
-    expect(finishes[30]).toMatchObject({ variant: 'reference', scenario: 'rx-basic', verdict: 'incomplete', stoppedBy: 'interrupted' });
-    expect(all.filter((e) => e.type === 'start')).toHaveLength(31);
+    expect(finishes).toHaveLength(64);
+    expect(finishes[32]).toMatchObject({ variant: 'reference', scenario: 'rx-basic', verdict: 'incomplete', stoppedBy: 'interrupted' });
+    expect(all.filter((e) => e.type === 'start')).toHaveLength(33);
     expect(all.at(-1)).toMatchObject({ type: 'finish', verdict: 'incomplete', stoppedBy: 'interrupted', states: 0 });
   }, 120_000);
 
   it('simulate: stops the run that was going between walks, starts no further run, and marks the rest INCOMPLETE', async () => {
     const d = dir();
     const out = join(d, 'reports');
-    const r = await interrupt(['check-all', '--variant', 'reference', '--engine', 'simulate', '--walks', '200000', '--out', out], /\[1\/30\] rx-basic: walk \d+/);
+    const r = await interrupt(['check-all', '--variant', 'reference', '--engine', 'simulate', '--walks', '200000', '--out', out], /\[1\/32\] rx-basic: walk \d+/);
     expect(r.sent).toBe(true);
     expect(r.code).toBe(3);
     const rows = r.stdout.split('\n').filter((l) => /^(PASS|FAIL|INCOMPLETE) /.test(l));
-    expect(rows).toHaveLength(30);
+    expect(rows).toHaveLength(32);
     const walked = /^INCOMPLETE +reference +rx-basic +[1-9]\d* .* interrupted by SIGINT; no violation in (\d+) random walks \(seed 0\)$/.exec(rows[0]);
     expect(walked).not.toBeNull();
     expect(Number(walked![1])).toBeLessThan(200000);
     for (const l of rows.slice(1)) expect(l).toMatch(/ 0 +0 +0 +0\.000 +interrupted by SIGINT; no violation in 0 random walks \(seed 0\)$/);
-    expect(r.stderr).not.toMatch(/\[2\/30\]/);
+    expect(r.stderr).not.toMatch(/\[2\/32\]/);
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toBe(r.stdout);
   }, 60_000);
 });

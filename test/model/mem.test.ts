@@ -45,16 +45,16 @@ describe('mem: loads', () => {
   it.each(FIELDS)('load of %s through a live address reads that field and records nothing', (name, x) => {
     const s = fresh();
     fill(s, TX, 1);
-    expect(load(s, here(s, TX, 1), name)).toBe(x);
-    expect(peek(s, here(s, TX, 1), name)).toBe(x);
+    expect(load(s, 0, here(s, TX, 1), name)).toBe(x);
+    expect(peek(s, 0, here(s, TX, 1), name)).toBe(x);
     expect(s.ghost.usedFreed).toBe(false);
   });
 
   it('each ring is read through its own index (RX frame 1 and TX frame 1 differ)', () => {
     const s = fresh();
     fill(s, RX, 1);
-    expect(load(s, here(s, RX, 1), 'len')).toBe(300);
-    expect(load(s, here(s, TX, 1), 'len')).toBe(0);
+    expect(load(s, 0, here(s, RX, 1), 'len')).toBe(300);
+    expect(load(s, 0, here(s, TX, 1), 'len')).toBe(0);
   });
 
   const stale: [string, (s: State) => FrameRef][] = [
@@ -66,14 +66,14 @@ describe('mem: loads', () => {
   it.each(stale)('a load through %s reads 0 and records a use-after-free', (_, ref) => {
     const s = fresh();
     for (let i = 0; i < 4; i++) fill(s, RX, i);
-    expect(load(s, ref(s), 'len')).toBe(0);
+    expect(load(s, 0, ref(s), 'len')).toBe(0);
     expect(s.ghost.usedFreed).toBe(true);
   });
 
   it('a ring of generation 0 is stale even through an address of generation 0', () => {
     const s = bench('linux-4.5', scenario(THREADS, { requests: [FOUR], rx: 0, tx: null })).s;
     expect(s.sock.tx.gen).toBe(0);
-    expect(load(s, here(s, TX, 0), 'status')).toBe(0);
+    expect(load(s, 0, here(s, TX, 0), 'status')).toBe(0);
     expect(s.ghost.usedFreed).toBe(true);
   });
 
@@ -87,16 +87,16 @@ describe('mem: loads', () => {
     expect(s.sock.tx.gen).toBe(0);
     expect(s.sock.tx.frames.length).toBe(2);
     s.sock.tx.frames[0].len = 77;
-    expect(peek(s, here(s, TX, 0), 'len')).toBe(0);
+    expect(peek(s, 0, here(s, TX, 0), 'len')).toBe(0);
     expect(s.ghost.usedFreed).toBe(false);
-    expect(load(s, here(s, TX, 0), 'len')).toBe(0);
+    expect(load(s, 0, here(s, TX, 0), 'len')).toBe(0);
     expect(s.ghost.usedFreed).toBe(true);
   });
 
   it.each(stale)('peek through %s reads 0 and records nothing', (_, ref) => {
     const s = fresh();
     for (let i = 0; i < 4; i++) fill(s, RX, i);
-    expect(peek(s, ref(s), 'len')).toBe(0);
+    expect(peek(s, 0, ref(s), 'len')).toBe(0);
     expect(s.ghost.usedFreed).toBe(false);
   });
 
@@ -104,8 +104,8 @@ describe('mem: loads', () => {
     const s = fresh();
     const last = s.sock.rx.frames.length - 1;
     fill(s, RX, last);
-    expect(load(s, here(s, RX, last), 'seq')).toBe(5);
-    expect(load(s, here(s, RX, 0), 'seq')).toBe(0);
+    expect(load(s, 0, here(s, RX, last), 'seq')).toBe(5);
+    expect(load(s, 0, here(s, RX, 0), 'seq')).toBe(0);
     expect(s.ghost.usedFreed).toBe(false);
   });
 });

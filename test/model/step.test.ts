@@ -162,7 +162,7 @@ describe('stepTableFor: added steps', () => {
     expect(table({ steps: { 'infra.s1': 5 } })).toBe(`${what('infra.s1')} must be an object { who, cites, text, run, guard?, choices? }`);
   });
   it('refuses unknown fields, listing the allowed ones', () => {
-    expect(table({ steps: { 'infra.s1': { ...goodStep, label: 'x' } } })).toBe(`${what('infra.s1')}: unknown field 'label' (allowed: who, cites, guard, choices, text, run)`);
+    expect(table({ steps: { 'infra.s1': { ...goodStep, label: 'x' } } })).toBe(`${what('infra.s1')}: unknown field 'label' (allowed: who, cites, guard, choices, text, run, window, inWindow)`);
   });
   it("refuses a 'who' other than kernel or user", () => {
     expect(table({ steps: { 'infra.s2': { ...goodStep, who: 'both' } } })).toBe(`${what('infra.s2')}: 'who' must be 'kernel' or 'user', got "both"`);
@@ -248,7 +248,7 @@ describe('stepTableFor: overrides', () => {
     expect(table({ overrides: { 'send.attach': { cites: 'p' } } })).toBe(`${what('send.attach')}: 'run' must be a function (c, s, ti)`);
   });
   it('refuses unknown fields and fields that are not functions', () => {
-    expect(table({ overrides: { 'send.copy-claim': { cites: 'p', who: 'user' } } })).toBe(`${what('send.copy-claim')}: unknown field 'who' (allowed: cites, guard, choices, text, run)`);
+    expect(table({ overrides: { 'send.copy-claim': { cites: 'p', who: 'user' } } })).toBe(`${what('send.copy-claim')}: unknown field 'who' (allowed: cites, guard, choices, text, run, window, inWindow)`);
     for (const f of ['guard', 'choices', 'text', 'run']) {
       expect(table({ overrides: { 'send.copy-claim': { cites: 'p', [f]: 'x' } } })).toBe(`${what('send.copy-claim')}: '${f}' must be a function`);
     }

@@ -77,8 +77,12 @@ function stepLines(api: Api, variantId: string, scenarioId: string): string[] {
   return [...lines].sort();
 }
 
-/** Other consumers' loops (scenario@style), whose own steps (the ring search, nurs's SKIP marks) no catalogue scenario takes. */
-const STYLED = ['copy-hold@ulogd2', 'copy-hold@nurs'];
+/**
+ * Other consumers' loops (scenario@style), whose own steps (the ring search, nurs's SKIP marks) no catalogue scenario takes;
+ * and scenarios under the weak memory model, whose steps (a buffered store becoming visible, an early load, the wakeup after
+ * a publication) only run there.
+ */
+const STYLED = ['copy-hold@ulogd2', 'copy-hold@nurs', 'rx-publish+weak-plain', 'tx-publish+weak', 'copy-mixed+weak'];
 
 function lines(api: Api): string[] {
   const out: string[] = [];

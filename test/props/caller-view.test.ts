@@ -386,7 +386,7 @@ describe('TX-READ-IN-FRAME: no nm_len the kernel uses for a TX frame exceeds fra
           run: (_c, s, ti) => {
             // One read of nm_len, used as it is (4.5's always-copy path without `if (nm_len > maxlen)`).
             const t = s.threads[ti];
-            const v = load(s, { ring: TX, gen: s.sock.tx.gen, frame: t.l.txFrame }, 'len');
+            const v = load(s, ti, { ring: TX, gen: s.sock.tx.gen, frame: t.l.txFrame }, 'len');
             t.l.txReads.push(v);
             t.l.txLen = v;
             goto(t, 'tx.copy');

@@ -61,9 +61,11 @@ const EXPECTED: Record<string, string> = {
   'RET-TX-SENDMSG': 'caller-view',
   'POLL-IN-AT-CURSOR': 'caller-view',
   'TX-READ-IN-FRAME': 'frame-layout',
+  'PUBLISH-RX': 'publication',
+  'PUBLISH-TX': 'publication',
 };
 /** The properties that judge the last step's event (a store or a note). */
-const EVENT = new Set(['OWN-RX-KERNEL-WRITE', 'OWN-TX-KERNEL-WRITE', 'OWN-USER-WRITE', 'LOSS-FREE-FRAME', 'SKIP-PROGRESS', 'POLL-IN-SOUND', 'ORDER-RING-IDS', 'DUMP-ORDER', 'TX-PROGRESS', 'DELIVER-PORT-OWNER', 'RET-KERNEL-SEND', 'RET-TX-SENDMSG', 'POLL-IN-AT-CURSOR']);
+const EVENT = new Set(['OWN-RX-KERNEL-WRITE', 'OWN-TX-KERNEL-WRITE', 'OWN-USER-WRITE', 'LOSS-FREE-FRAME', 'SKIP-PROGRESS', 'POLL-IN-SOUND', 'ORDER-RING-IDS', 'DUMP-ORDER', 'TX-PROGRESS', 'DELIVER-PORT-OWNER', 'RET-KERNEL-SEND', 'RET-TX-SENDMSG', 'POLL-IN-AT-CURSOR', 'PUBLISH-RX', 'PUBLISH-TX']);
 
 /** Properties whose doc is built from several sentences: a term from each, so none is lost. */
 const DOC_TERMS: Record<string, readonly string[]> = {

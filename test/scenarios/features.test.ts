@@ -100,7 +100,7 @@ describe('nlring list --coverage', () => {
     const r = await cli(['list', '--coverage']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('  copy-mixed        ring copy undelivered poll\n');
-    expect(r.stdout).toMatch(/\n {3}1 ring {9}18 {2}5 /);
+    expect(r.stdout).toMatch(/\n {3}1 ring {9}19 {2}5 /);
     expect(r.stdout).toContain('  mapped-close      skip dump poll tx-batch tx-error setup close fork\n');
     expect(r.stdout).toContain('  rebind-nfq        ring undelivered poll tx-batch tx-error setup close fork sockets\n');
     expect(r.stdout).toContain('\nevery pair of features is combined in some scenario\n');

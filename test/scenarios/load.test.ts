@@ -148,7 +148,7 @@ describe('scenarioFromValue: bad input, one line naming the file and the field',
     // the value itself
     ['not an object', [1], 'my.json: must be an object (a scenario), got an array'],
     ['null', null, 'my.json: must be an object (a scenario), got null'],
-    ['unknown field', broken((s) => (s.treads = [])), 'my.json: treads is not a field of a scenario (fields: id, description, requests, rx, tx, mapped, threads, msgLen, dumpParts, allocFailures, noEnobufs, rcvbuf, witnesses, excludes)'],
+    ['unknown field', broken((s) => (s.treads = [])), 'my.json: treads is not a field of a scenario (fields: id, description, requests, rx, tx, mapped, threads, msgLen, dumpParts, allocFailures, noEnobufs, rcvbuf, witnesses, excludes, memory, userOrder)'],
     ['missing field', broken((s) => delete s.msgLen), 'my.json: msgLen is missing (required in a scenario: id, description, requests, rx, tx, mapped, threads, msgLen, witnesses)'],
     ['id with a space', broken((s) => (s.id = 'my scenario')), `my.json: id must be a word of letters, digits, '.', '_' or '-' (it appears in reproduce commands and report names), got "my scenario"`],
     ['description on two lines', broken((s) => (s.description = 'a\nb')), 'my.json: description must be a non-empty string on one line, got "a\\nb"'],

@@ -9,6 +9,7 @@
  */
 import { ENOBUFS, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED } from '../constants.js';
 import { here, load, store, peek } from '../mem.js';
+import { setStatus } from './status.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX } from '../state.js';
 import type { State } from '../state.js';
 import { defineSteps, goto, lockFree, ret, call } from '../step.js';
@@ -60,7 +61,7 @@ defineSteps({
       const k = s.sock;
       const t = s.threads[ti];
       if (k.rx.gen === 0 || t.l.skbLen > rxMaxLen(s)) {
-        sockPut(s);
+        sockPut(s, ti);
         return plain(s, ti);
       }
       k.rxqLock = ti;
@@ -72,8 +73,8 @@ defineSteps({
   'alloc.check': {
     who: 'kernel',
     cites: `${CITE}: netlink_current_frame(ring, UNUSED); ring full: unlock, netlink_overrun, NULL`,
-    text: (_c, s) => {
-      const st = peek(s, here(s, RX, s.sock.rx.head), 'status');
+    text: (_c, s, ti) => {
+      const st = peek(s, ti, here(s, RX, s.sock.rx.head), 'status');
       return st === UNUSED
         ? `alloc: rx frame ${s.sock.rx.head} is UNUSED`
         : `alloc: rx frame ${s.sock.rx.head} is ${STATUS_NAMES[st]}: ring full, unlock, overrun, return NULL`;
@@ -81,13 +82,13 @@ defineSteps({
     run: (_c, s, ti) => {
       const k = s.sock;
       const t = s.threads[ti];
-      const st = load(s, here(s, RX, k.rx.head), 'status');
+      const st = load(s, ti, here(s, RX, k.rx.head), 'status');
       if (st === UNUSED) return goto(t, 'alloc.reserve');
       k.rxqLock = -1;
       t.l.inAlloc = false;
       note(s, ti, 'alloc-full');
-      overrun(s);
-      sockPut(s);
+      overrun(s, ti);
+      sockPut(s, ti);
       t.l.skb = SKB_NONE;
       ret(t, -ENOBUFS);
     },
@@ -95,12 +96,12 @@ defineSteps({
   'alloc.reserve': {
     who: 'kernel',
     cites: `${CITE}: netlink_ring_setup_skb, netlink_set_status(RESERVED), pending++, head++, unlock`,
-    text: (_c, s) => `alloc: reserve rx frame ${s.sock.rx.head} (RESERVED, pending++, head++), unlock`,
+    text: (_c, s, ti) => `alloc: reserve rx frame ${s.sock.rx.head} (RESERVED, pending++, head++), unlock`,
     run: (c, s, ti) => {
       const k = s.sock;
       const t = s.threads[ti];
       const ref = here(s, RX, k.rx.head);
-      store(s, { thread: ti, kernel: true, conforming: true }, ref, { status: RESERVED, owner: ti });
+      setStatus(c, s, ti, ref, RESERVED, ti);
       t.l.skb = SKB_RX;
       t.l.skbGen = ref.gen;
       t.l.skbFrame = ref.frame;
@@ -122,7 +123,7 @@ defineSteps({
       const t = s.threads[ti];
       // The first iteration records the start; the text reports the read.
       const pos = t.l.fwdPos === -1 || !startPos ? s.sock.rx.head : t.l.fwdPos;
-      const st = peek(s, here(s, RX, pos), 'status');
+      const st = peek(s, ti, here(s, RX, pos), 'status');
       return st === SKIP ? `forward_ring: rx frame ${pos} is SKIP, head++` : `forward_ring: rx frame ${pos} is ${STATUS_NAMES[st]}, stop`;
     },
     run: (c, s, ti) => {
@@ -134,7 +135,7 @@ defineSteps({
         t.l.fwdPos = k.rx.head;
       }
       const pos = forwardPos(s, ti, startPos);
-      const st = load(s, here(s, RX, pos), 'status');
+      const st = load(s, ti, here(s, RX, pos), 'status');
       t.l.fwdSeen |= 1 << pos;
       if (st !== SKIP) {
         t.l.fwdPos = -1;

@@ -12,6 +12,7 @@
  */
 import { COPY, EAGAIN, ECONNREFUSED, ESRCH, HDRLEN, RX, STATUS_NAMES, UNUSED, VALID } from '../constants.js';
 import { load, store, peek } from '../mem.js';
+import { setStatus } from './status.js';
 import { SKB_PLAIN, SKB_RX } from '../state.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
@@ -103,7 +104,7 @@ export function takeLookupRef(c: Ctx, s: State, ti: number): void {
 export function endDelivery(c: Ctx, s: State, ti: number): void {
   const put = holdsLookupRef(c, s, ti);
   dropSkb(s, ti);
-  if (put) sockPut(s);
+  if (put) sockPut(s, ti);
 }
 
 /**
@@ -141,7 +142,7 @@ defineContinuations({
     const t = s.threads[ti];
     if (destinationGone(c, s, ti)) return;
     if (attachRefuses(c, s, ti)) {
-      overrun(s);
+      overrun(s, ti);
       dropSkb(s, ti);
       return ret(t, -EAGAIN);
     }
@@ -169,22 +170,48 @@ export function routeSkb(s: State, ti: number, copy = 'send.copy-claim'): void {
   goto(t, copy);
 }
 
+/** The destructor of an undelivered ring skb after its status store: pending--, sock_put, and the caller's return value. */
+function destructorTail(s: State, ti: number): void {
+  const t = s.threads[ti];
+  dropSkb(s, ti);
+  s.sock.rx.pending--;
+  sockPut(s, ti);
+  // kfree_skb returns nothing: the caller returns what it had decided before freeing
+  // (-ECONNREFUSED from a failed lookup, 0 for an abandoned construction).
+  ret(t, t.l.ret);
+}
+
+/** After netlink_queue_mmaped_skb's status store: the skb is freed (pending--, sock_put), readers are woken, the sender told the length. */
+function publishTail(s: State, ti: number): void {
+  const t = s.threads[ti];
+  const len = t.l.skbLen;
+  dropSkb(s, ti);
+  s.sock.rx.pending--;
+  sockPut(s, ti);
+  dataReady(s, ti);
+  ret(t, len);
+}
+
 defineSteps({
   'send.publish': {
     who: 'kernel',
     cites: 'af_netlink.c netlink_queue_mmaped_skb: nm_len, nm_group, credentials, netlink_set_status(VALID); kfree_skb -> netlink_skb_destructor: pending--, sock_put; then sk_data_ready',
-    text: (_c, s, ti) => `sendskb: rx frame ${s.threads[ti].l.skbFrame}: nm_len ${s.threads[ti].l.skbLen}, credentials, VALID; kfree_skb: pending--; data_ready`,
-    run: (_c, s, ti) => {
+    text: (c, s, ti) => `sendskb: rx frame ${s.threads[ti].l.skbFrame}: nm_len ${s.threads[ti].l.skbLen}, credentials, VALID${c.layout.memory === 'sc' ? '; kfree_skb: pending--; data_ready' : ''}`,
+    run: (c, s, ti) => {
       const t = s.threads[ti];
       // Consecutive stores to the skb's own frame: one step under sequential consistency.
-      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: 0, status: VALID, owner: -1 });
-      const len = t.l.skbLen;
-      dropSkb(s, ti);
-      s.sock.rx.pending--;
-      sockPut(s);
-      dataReady(s);
-      ret(t, len);
+      setStatus(c, s, ti, skbFrame(s, ti), VALID, -1, { len: t.l.skbLen, group: 0 });
+      // Under tso and weak the stores may wait in the store buffer until sk_data_ready's smp_mb():
+      // that barrier is a step of its own, so that other CPUs can look at the frame in between.
+      if (c.layout.memory !== 'sc') return goto(t, 'send.publish-wake');
+      publishTail(s, ti);
     },
+  },
+  'send.publish-wake': {
+    who: 'kernel',
+    cites: 'af_netlink.c netlink_queue_mmaped_skb: kfree_skb -> netlink_skb_destructor: pending--, sock_put; then sk_data_ready (its smp_mb() in wq_has_sleeper); a step of its own only under --memory tso or weak',
+    text: () => 'sendskb: kfree_skb: pending--; data_ready',
+    run: (_c, s, ti) => publishTail(s, ti),
   },
   'send.queue': {
     who: 'kernel',
@@ -196,7 +223,7 @@ defineSteps({
       s.sock.rcvq.push({ msg: t.l.skbMsg, seq: t.l.skbSeq, frame: -1 });
       const len = t.l.skbLen;
       endDelivery(c, s, ti);
-      dataReady(s);
+      dataReady(s, ti);
       ret(t, len);
     },
   },
@@ -204,10 +231,10 @@ defineSteps({
     who: 'kernel',
     cites: "af_netlink.c netlink_ring_set_copied: spin_lock_bh(sk_receive_queue.lock); netlink_current_frame(ring, UNUSED) (no SKIP forwarding); head++, queue the skb, unlock; or unlock, drop, netlink_overrun",
     guard: (_c, s, ti) => lockFree(s.sock.rxqLock, ti),
-    text: (_c, s) => {
+    text: (_c, s, ti) => {
       const k = s.sock;
       if (k.rx.gen === 0) return 'set_copied: lock rx queue; the RX ring was destroyed since routing: rx_ring.pg_vec is NULL: NULL dereference';
-      const st = peek(s, copyHead(s), 'status');
+      const st = peek(s, ti, copyHead(s), 'status');
       return st === UNUSED
         ? `set_copied: lock rx queue, claim rx frame ${k.rx.head} (head++), queue the skb, unlock`
         : `set_copied: lock rx queue, rx frame ${k.rx.head} is ${STATUS_NAMES[st]}: unlock, drop, overrun`;
@@ -228,16 +255,16 @@ defineSteps({
       // The header is written after the unlock through the address computed here.
       t.l.skbGen = k.rx.gen;
       const ref = copyHead(s);
-      const st = load(s, ref, 'status');
+      const st = load(s, ti, ref, 'status');
       if (st !== UNUSED) {
         // Ghost: was the drop justified? (LOSS-FREE-FRAME; this path never passes SKIP frames.)
         t.l.fullSeen = ringFullNow(s);
         note(s, ti, 'copy-full');
-        overrun(s);
+        overrun(s, ti);
         unchargeSkbs(s, 1); // kfree_skb -> netlink_skb_destructor -> sock_rfree
         const len = t.l.skbLen;
         endDelivery(c, s, ti);
-        dataReady(s);
+        dataReady(s, ti);
         return ret(t, len); // the sender is told it succeeded (protocol.md §4.3 step 6)
       }
       k.rx.head = nextIndex(k.rx.head, k.rx.frameNr);
@@ -259,10 +286,10 @@ defineSteps({
       // and freed it. Reading it then is a use of freed memory.
       if (!queuedStill(s, t.l.skbMsg, t.l.skbFrame)) s.ghost.usedFreed = true;
       // Consecutive stores to one frame by one thread: one step under sequential consistency.
-      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: mcastGroup(c, ti), off: HDRLEN, status: COPY, owner: -1 });
+      setStatus(c, s, ti, skbFrame(s, ti), COPY, -1, { len: t.l.skbLen, group: mcastGroup(c, ti), off: HDRLEN });
       const len = t.l.skbLen;
       endDelivery(c, s, ti); // the skb now belongs to the receive queue
-      dataReady(s);
+      dataReady(s, ti);
       ret(t, len);
     },
   },
@@ -270,15 +297,15 @@ defineSteps({
     who: 'kernel',
     cites: 'af_netlink.c netlink_unicast (4.5): netlink_getsockbyportid finds the socket that bound the port id since; netlink_attachskb and __netlink_sendskb on it; netlink_skb_is_mmaped: netlink_queue_mmaped_skb writes the header and VALID into the frame the skb was allocated in (the released socket\'s ring); kfree_skb: pending--, sock_put; sk_data_ready of the other socket',
     text: (_c, s, ti) => `netlink_unicast: the port id belongs to another socket now: sendskb on it publishes rx frame ${s.threads[ti].l.skbFrame} of this socket's ring (nm_len ${s.threads[ti].l.skbLen}, VALID); kfree_skb: pending--; wake the other socket`,
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
-      store(s, KERNEL(ti), skbFrame(s, ti), { len: t.l.skbLen, group: 0, status: VALID, owner: -1 });
+      setStatus(c, s, ti, skbFrame(s, ti), VALID, -1, { len: t.l.skbLen, group: 0 });
       const len = t.l.skbLen;
       // Evidence for DELIVER-PORT-OWNER: the receiver the lookup found is not the ring's socket.
       note(s, ti, 'publish-other');
       dropSkb(s, ti);
       s.sock.rx.pending--;
-      sockPut(s);
+      sockPut(s, ti);
       ret(t, len);
     },
   },
@@ -298,16 +325,18 @@ defineSteps({
   'skb.free': {
     who: 'kernel',
     cites: 'af_netlink.c netlink_skb_destructor (RX): an undelivered ring skb (construction abandoned, or netlink_unicast found no socket) publishes nm_len 0, VALID (R3); pending--, sock_put (no sk_data_ready)',
-    text: (_c, s, ti) => `kfree_skb undelivered: destructor writes rx frame ${s.threads[ti].l.skbFrame} nm_len 0, VALID; pending--, sock_put`,
-    run: (_c, s, ti) => {
-      const t = s.threads[ti];
-      store(s, KERNEL(ti), skbFrame(s, ti), { len: 0, status: VALID, owner: -1 });
-      dropSkb(s, ti);
-      s.sock.rx.pending--;
-      sockPut(s);
-      // kfree_skb returns nothing: the caller returns what it had decided before freeing
-      // (-ECONNREFUSED from a failed lookup, 0 for an abandoned construction).
-      ret(t, t.l.ret);
+    text: (c, s, ti) => `kfree_skb undelivered: destructor writes rx frame ${s.threads[ti].l.skbFrame} nm_len 0, VALID${c.layout.memory === 'sc' ? '; pending--, sock_put' : ''}`,
+    run: (c, s, ti) => {
+      setStatus(c, s, ti, skbFrame(s, ti), VALID, -1, { len: 0 });
+      // Under tso and weak, sock_put's full barrier (atomic_dec_and_test) is a step of its own, as in send.publish.
+      if (c.layout.memory !== 'sc') return goto(s.threads[ti], 'skb.free-put');
+      destructorTail(s, ti);
     },
+  },
+  'skb.free-put': {
+    who: 'kernel',
+    cites: 'af_netlink.c netlink_skb_destructor (RX): after the status store, atomic_dec(pending) and sock_put (atomic_dec_and_test: a full barrier); a step of its own only under --memory tso or weak',
+    text: () => 'kfree_skb undelivered: destructor: pending--, sock_put',
+    run: (_c, s, ti) => destructorTail(s, ti),
   },
 });

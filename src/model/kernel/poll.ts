@@ -8,7 +8,7 @@
  * receive-queue lock), and POLLOUT from the TX head.
  */
 import { ENOBUFS, POLLERR, POLLIN, POLLOUT, RX, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
-import { here, load, peek } from '../mem.js';
+import { here, load, peek, mb } from '../mem.js';
 import type { State } from '../state.js';
 import { call, defineContinuations, defineSteps, goto, lockFree, ret } from '../step.js';
 import { dumpErrToSkErr } from './dump.js';
@@ -41,6 +41,7 @@ defineContinuations({
   'poll.enter': (_c, s, ti) => {
     const t = s.threads[ti];
     t.l.waiting = true; // sock_poll_wait: registered before anything is looked at
+    mb(s, ti); // sock_poll_wait: smp_mb() after poll_wait, pairing with wq_has_sleeper in sk_data_ready
     s.sock.wake = false;
     t.l.mask = 0;
     goto(t, s.sock.rx.gen !== 0 ? 'poll.dump-check' : 'poll.datagram');
@@ -65,23 +66,23 @@ defineSteps({
   'poll.space1': {
     who: 'kernel',
     cites: `${CITE} -> netlink_dump_space: netlink_current_frame(ring, UNUSED)`,
-    text: (_c, s) => `poll: dump running, dump_space: rx frame ${s.sock.rx.head} is ${STATUS_NAMES[peek(s, here(s, RX, s.sock.rx.head), 'status')]}`,
+    text: (_c, s, ti) => `poll: dump running, dump_space: rx frame ${s.sock.rx.head} is ${STATUS_NAMES[peek(s, ti, here(s, RX, s.sock.rx.head), 'status')]}`,
     run: (_c, s, ti) => {
-      const st = load(s, here(s, RX, s.sock.rx.head), 'status');
+      const st = load(s, ti, here(s, RX, s.sock.rx.head), 'status');
       goto(s.threads[ti], st === UNUSED ? 'poll.space2' : 'poll.rcvwake');
     },
   },
   'poll.space2': {
     who: 'kernel',
     cites: `${CITE} -> netlink_dump_space: frame head + frame_max/2 (wrapped by frame_max) is UNUSED; then netlink_dump`,
-    text: (_c, s) => {
+    text: (_c, s, ti) => {
       const n = dumpSpaceSecond(s.sock.rx.head, s.sock.rx.frameNr);
-      const st = peek(s, here(s, RX, n), 'status');
+      const st = peek(s, ti, here(s, RX, n), 'status');
       return st === UNUSED ? `poll: dump_space: rx frame ${n} is UNUSED: continue the dump` : `poll: dump_space: rx frame ${n} is ${STATUS_NAMES[st]}: no space`;
     },
     run: (_c, s, ti) => {
       const n = dumpSpaceSecond(s.sock.rx.head, s.sock.rx.frameNr);
-      const st = load(s, here(s, RX, n), 'status');
+      const st = load(s, ti, here(s, RX, n), 'status');
       if (st === UNUSED) return call(s.threads[ti], 'dump.lock', 'poll.dump-ret');
       goto(s.threads[ti], 'poll.rcvwake');
     },
@@ -117,7 +118,7 @@ defineSteps({
     text: (_c, s, ti) => {
       const t = s.threads[ti];
       const pos = s.sock.rxqLock === ti ? t.l.scan : s.sock.rx.head;
-      const st = peek(s, here(s, RX, pos), 'status');
+      const st = peek(s, ti, here(s, RX, pos), 'status');
       return `poll: ${s.sock.rxqLock === ti ? '' : 'lock rx queue, '}rx frame ${pos} is ${STATUS_NAMES[st]}${st === VALID ? ': POLLIN, unlock' : ''}`;
     },
     run: (_c, s, ti) => {
@@ -127,7 +128,7 @@ defineSteps({
         k.rxqLock = ti;
         t.l.scan = k.rx.head;
       }
-      const st = load(s, here(s, RX, t.l.scan), 'status');
+      const st = load(s, ti, here(s, RX, t.l.scan), 'status');
       const prev = t.l.scan !== 0 ? t.l.scan - 1 : k.rx.frameNr - 1;
       if (st === VALID || prev === k.rx.head) {
         if (st === VALID) t.l.mask |= POLLIN;
@@ -151,16 +152,16 @@ defineSteps({
   'poll.prev': {
     who: 'kernel',
     cites: `${CITE} (3.10): POLLIN unless netlink_previous_frame(ring, UNUSED); unlock`,
-    text: (_c, s) => {
+    text: (_c, s, ti) => {
       const k = s.sock;
       const prev = k.rx.head !== 0 ? k.rx.head - 1 : k.rx.frameNr - 1;
-      const st = peek(s, here(s, RX, prev), 'status');
+      const st = peek(s, ti, here(s, RX, prev), 'status');
       return `poll: frame before head (rx frame ${prev}) is ${STATUS_NAMES[st]}${st !== UNUSED ? ': POLLIN' : ''}, unlock`;
     },
     run: (_c, s, ti) => {
       const k = s.sock;
       const prev = k.rx.head !== 0 ? k.rx.head - 1 : k.rx.frameNr - 1;
-      if (load(s, here(s, RX, prev), 'status') !== UNUSED) s.threads[ti].l.mask |= POLLIN;
+      if (load(s, ti, here(s, RX, prev), 'status') !== UNUSED) s.threads[ti].l.mask |= POLLIN;
       k.rxqLock = -1;
       toTx(s, ti);
     },
@@ -168,12 +169,12 @@ defineSteps({
   'poll.tx': {
     who: 'kernel',
     cites: `${CITE}: mask |= POLLOUT if netlink_current_frame(tx_ring, UNUSED) (on top of datagram_poll's POLLOUT)`,
-    text: (_c, s) => {
-      const st = peek(s, here(s, TX, s.sock.tx.head), 'status');
+    text: (_c, s, ti) => {
+      const st = peek(s, ti, here(s, TX, s.sock.tx.head), 'status');
       return `poll: tx frame ${s.sock.tx.head} is ${STATUS_NAMES[st]}${st === UNUSED ? ': POLLOUT' : ''}; return`;
     },
     run: (_c, s, ti) => {
-      if (load(s, here(s, TX, s.sock.tx.head), 'status') === UNUSED) s.threads[ti].l.mask |= POLLOUT;
+      if (load(s, ti, here(s, TX, s.sock.tx.head), 'status') === UNUSED) s.threads[ti].l.mask |= POLLOUT;
       finish(s, ti);
     },
   },

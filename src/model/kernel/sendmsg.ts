@@ -31,7 +31,8 @@
 import { ECONNREFUSED, EINVAL, ENOBUFS, MSG_EVIL, MSG_VERDICT, RESERVED, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { TxParams } from '../config.js';
 import { maxLen } from '../geometry.js';
-import { here, load, store, peek } from '../mem.js';
+import { here, load, loadPublished, mb, store, peek } from '../mem.js';
+import { getStatus, setStatus, statusLoadWindow } from './status.js';
 import { SKB_PLAIN, SKB_TX } from '../state.js';
 import { branchOn, uninitRead } from '../taint.js';
 import type { State } from '../state.js';
@@ -135,7 +136,8 @@ function enterPlain(s: State, ti: number): void {
 
 /** Read nm_len from the frame in progress; every read is kept for the no-TOCTOU property. */
 function readLen(s: State, ti: number): number {
-  const v = load(s, txRef(s, ti), 'len');
+  // After the status load that found the frame VALID: PUBLISH-TX judges what it returns.
+  const v = loadPublished(s, ti, txRef(s, ti), 'len');
   s.threads[ti].l.txReads.push(v);
   return v;
 }
@@ -166,11 +168,13 @@ defineContinuations({
 defineSteps({
   'tx.status': {
     who: 'kernel',
-    cites: `${CITE}: mutex_lock(pg_vec_lock) on entry; netlink_current_frame(tx_ring, VALID)`,
+    cites: `${CITE}: mutex_lock(pg_vec_lock) on entry; netlink_current_frame(tx_ring, VALID) -> netlink_get_status: smp_rmb(), then the status load`,
     guard: (_c, s, ti) => lockFree(s.sock.pgVecLock, ti),
+    // Only once the mutex is held (the second frame of a call on): on entry, mutex_lock's acquire comes before these loads.
+    window: (c, s, ti) => (statusLoadWindow(c) && s.sock.pgVecLock === ti ? here(s, TX, s.sock.tx.head) : null),
     text: (c, s, ti) => {
       const lock = s.sock.pgVecLock === ti ? '' : 'lock pg_vec_lock, ';
-      const st = peek(s, here(s, TX, s.sock.tx.head), 'status');
+      const st = peek(s, ti, here(s, TX, s.sock.tx.head), 'status');
       if (st === VALID) return `sendmsg: ${lock}tx frame ${s.sock.tx.head} is VALID`;
       const wait = !dontwait(c, ti) && s.sock.tx.pending > 0;
       return `sendmsg: ${lock}tx frame ${s.sock.tx.head} is ${STATUS_NAMES[st]}: ${wait ? 'pending > 0, schedule and retry' : 'unlock, return'}`;
@@ -179,7 +183,7 @@ defineSteps({
       const t = s.threads[ti];
       const k = s.sock;
       k.pgVecLock = ti;
-      const st = load(s, here(s, TX, k.tx.head), 'status');
+      const st = getStatus(c, s, ti, here(s, TX, k.tx.head));
       if (st === VALID) {
         t.l.txFrame = k.tx.head;
         t.l.txReads.clear();
@@ -188,15 +192,17 @@ defineSteps({
         t.l.aMsg = -1;
         return goto(t, 'tx.len');
       }
-      if (!dontwait(c, ti) && k.tx.pending > 0) return; // schedule(); loop while pending
+      if (!dontwait(c, ti) && k.tx.pending > 0) return mb(s, ti); // schedule() (a full barrier); loop while pending
       finish(s, ti);
     },
   },
   'tx.len': {
     who: 'kernel',
+    // Between the status load that found the frame VALID and the next barrier (the window of tx.status).
+    inWindow: true,
     cites: `${CITE}: nm_len > maxlen -> EINVAL (frame stays VALID); 4.5 reads it once into a local (ACCESS_ONCE)`,
     text: (_c, s, ti) => {
-      const v = peek(s, txRef(s, ti), 'len');
+      const v = peek(s, ti, txRef(s, ti), 'len');
       return v > maxLen(s.sock.tx.frameSize) ? `sendmsg: nm_len ${v} > maxlen: -EINVAL, unlock` : `sendmsg: nm_len ${v} within maxlen`;
     },
     run: (c, s, ti) => {
@@ -215,8 +221,10 @@ defineSteps({
   // 3.10 zero-copy branch.
   'tx.zc-len': {
     who: 'kernel',
+    // Between the status load that found the frame VALID and the next barrier (the window of tx.status).
+    inWindow: true,
     cites: `${CITE} (3.10): alloc_skb_head, netlink_ring_setup_skb, __skb_put(skb, hdr->nm_len) (second read)`,
-    text: (_c, s, ti) => `sendmsg: zero-copy skb into tx frame ${s.threads[ti].l.txFrame}, skb->len = nm_len ${peek(s, txRef(s, ti), 'len')}`,
+    text: (_c, s, ti) => `sendmsg: zero-copy skb into tx frame ${s.threads[ti].l.txFrame}, skb->len = nm_len ${peek(s, ti, txRef(s, ti), 'len')}`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       // The head-only skb exists from here, but it counts as a ring skb (pending) from the next step, as in the kernel.
@@ -228,10 +236,10 @@ defineSteps({
     who: 'kernel',
     cites: `${CITE} (3.10): netlink_set_status(RESERVED), pending++, sock_hold, netlink_increment_head`,
     text: (_c, s, ti) => `sendmsg: tx frame ${s.threads[ti].l.txFrame} RESERVED, pending++, head++`,
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
       const k = s.sock;
-      store(s, KERNEL(ti), txRef(s, ti), { status: RESERVED });
+      setStatus(c, s, ti, txRef(s, ti), RESERVED, undefined);
       t.l.txTaken++;
       t.l.skb = SKB_TX;
       t.l.skbGen = k.tx.gen;
@@ -245,9 +253,11 @@ defineSteps({
   // 3.10 copy branch: alloc_skb(hdr->nm_len), __skb_put(skb, hdr->nm_len), memcpy(.., hdr->nm_len).
   'tx.alloc': {
     who: 'kernel',
+    // Between the status load that found the frame VALID and the next barrier (the window of tx.status).
+    inWindow: true,
     cites: `${CITE} (3.10): alloc_skb(hdr->nm_len) (another read); failure -> ENOBUFS, frame stays VALID`,
     choices: (c) => allocChoices(c),
-    text: (_c, s, ti, arg) => (arg === FAIL ? 'sendmsg: alloc_skb fails: -ENOBUFS, unlock' : `sendmsg: alloc_skb(nm_len ${peek(s, txRef(s, ti), 'len')})`),
+    text: (_c, s, ti, arg) => (arg === FAIL ? 'sendmsg: alloc_skb fails: -ENOBUFS, unlock' : `sendmsg: alloc_skb(nm_len ${peek(s, ti, txRef(s, ti), 'len')})`),
     run: (_c, s, ti, arg) => {
       const t = s.threads[ti];
       if (arg === FAIL) {
@@ -260,8 +270,10 @@ defineSteps({
   },
   'tx.put': {
     who: 'kernel',
+    // Between the status load that found the frame VALID and the next barrier (the window of tx.status).
+    inWindow: true,
     cites: `${CITE} (3.10): __skb_put(skb, hdr->nm_len) (another read)`,
-    text: (_c, s, ti) => `sendmsg: __skb_put(nm_len ${peek(s, txRef(s, ti), 'len')})`,
+    text: (_c, s, ti) => `sendmsg: __skb_put(nm_len ${peek(s, ti, txRef(s, ti), 'len')})`,
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       t.l.skb = SKB_PLAIN;
@@ -271,13 +283,15 @@ defineSteps({
   },
   'tx.copy': {
     who: 'kernel',
+    // Between the status load that found the frame VALID and the next barrier (the window of tx.status).
+    inWindow: true,
     cites: `${CITE}: memcpy(skb->data, frame + NL_MMAP_HDRLEN, len) (3.10: hdr->nm_len read again; 4.5: alloc_skb(len) with the local, may fail with ENOBUFS)`,
     choices: (c, s, ti) => (c.knobs.txMode === 'always-copy' ? allocChoices(c) : [0]),
     text: (c, s, ti, arg) => {
       if (arg === FAIL) return 'sendmsg: alloc_skb fails: -ENOBUFS, unlock';
       const l = s.threads[ti].l;
-      const n = c.knobs.txMode === 'always-copy' ? l.txLen : peek(s, txRef(s, ti), 'len');
-      return `sendmsg: copy ${n} bytes of tx frame ${l.txFrame} (message ${peek(s, txRef(s, ti), 'msg')})`;
+      const n = c.knobs.txMode === 'always-copy' ? l.txLen : peek(s, ti, txRef(s, ti), 'len');
+      return `sendmsg: copy ${n} bytes of tx frame ${l.txFrame} (message ${peek(s, ti, txRef(s, ti), 'msg')})`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
@@ -292,8 +306,8 @@ defineSteps({
       } else {
         readLen(s, ti); // memcpy's length
       }
-      t.l.skbMsg = load(s, txRef(s, ti), 'msg');
-      t.l.skbSeq = load(s, txRef(s, ti), 'seq');
+      t.l.skbMsg = loadPublished(s, ti, txRef(s, ti), 'msg');
+      t.l.skbSeq = loadPublished(s, ti, txRef(s, ti), 'seq');
       goto(t, 'tx.release');
     },
   },
@@ -301,9 +315,9 @@ defineSteps({
     who: 'kernel',
     cites: `${CITE}: netlink_set_status(UNUSED) right after the copy, netlink_increment_head`,
     text: (_c, s, ti) => `sendmsg: tx frame ${s.threads[ti].l.txFrame} UNUSED, head++`,
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const k = s.sock;
-      store(s, KERNEL(ti), txRef(s, ti), { status: UNUSED });
+      setStatus(c, s, ti, txRef(s, ti), UNUSED, undefined);
       s.threads[ti].l.txTaken++;
       k.tx.head = nextIndex(k.tx.head, k.tx.frameNr);
       goto(s.threads[ti], 'rcv.validate');
@@ -316,7 +330,7 @@ defineSteps({
       const l = s.threads[ti].l;
       if ((txParams(c, ti)?.dst ?? 'kernel') === 'missing-port') return 'unicast: destination port gone: -ECONNREFUSED (frame already consumed)';
       if (l.skbLen < NLMSG_HDRLEN) return `kernel receiver gets ${l.skbLen} bytes, less than a netlink header: no message, nothing done`;
-      const m = l.skb === SKB_TX ? peek(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg') : l.skbMsg;
+      const m = l.skb === SKB_TX ? peek(s, ti, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg') : l.skbMsg;
       const where = l.skb === SKB_TX ? `in tx frame ${l.skbFrame}` : 'in the copy';
       if (!valid(m)) return `kernel receiver validates message ${m} ${where}: rejected`;
       return l.skb === SKB_TX ? `kernel receiver validates message ${m} ${where}: ok` : `kernel receiver validates message ${m} ${where}: ok, acts on it`;
@@ -335,8 +349,8 @@ defineSteps({
         return goto(t, zc ? 'tx.zc-free' : 'tx.copy-free');
       }
       const ref = { ring: TX, gen: t.l.skbGen, frame: t.l.skbFrame };
-      const msg = zc ? load(s, ref, 'msg') : t.l.skbMsg;
-      const seq = zc ? load(s, ref, 'seq') : t.l.skbSeq;
+      const msg = zc ? load(s, ti, ref, 'msg') : t.l.skbMsg;
+      const seq = zc ? load(s, ti, ref, 'seq') : t.l.skbSeq;
       t.l.vMsg = content(msg, seq);
       if (!valid(msg)) {
         note(s, ti, 'tx-rejected');
@@ -355,12 +369,12 @@ defineSteps({
     cites: 'input handler acts on skb->data after validating it (e.g. nfqnl_recv_verdict_batch; a zero-copy skb still points into the frame)',
     text: (_c, s, ti) => {
       const l = s.threads[ti].l;
-      return `kernel receiver acts on message ${peek(s, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg')} in tx frame ${l.skbFrame}`;
+      return `kernel receiver acts on message ${peek(s, ti, { ring: TX, gen: l.skbGen, frame: l.skbFrame }, 'msg')} in tx frame ${l.skbFrame}`;
     },
     run: (_c, s, ti) => {
       const t = s.threads[ti];
       const ref = { ring: TX, gen: t.l.skbGen, frame: t.l.skbFrame };
-      act(s, ti, load(s, ref, 'msg'), load(s, ref, 'seq'));
+      act(s, ti, load(s, ti, ref, 'msg'), load(s, ti, ref, 'seq'));
       goto(t, 'tx.zc-free');
     },
   },
@@ -368,11 +382,11 @@ defineSteps({
     who: 'kernel',
     cites: 'af_netlink.c netlink_skb_destructor (NETLINK_SKB_TX, 3.10): netlink_set_status(UNUSED), pending--, sock_put',
     text: (_c, s, ti) => `consume_skb: destructor sets tx frame ${s.threads[ti].l.skbFrame} UNUSED, pending--`,
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
-      store(s, KERNEL(ti), { ring: TX, gen: t.l.skbGen, frame: t.l.skbFrame }, { status: UNUSED });
+      setStatus(c, s, ti, { ring: TX, gen: t.l.skbGen, frame: t.l.skbFrame }, UNUSED, undefined);
       s.sock.tx.pending--;
-      sockPut(s);
+      sockPut(s, ti);
       t.l.txTotal += t.l.skbLen;
       t.l.txCount++;
       dropSkb(s, ti);

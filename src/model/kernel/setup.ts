@@ -19,6 +19,7 @@ import { ringOf } from '../state.js';
 import type { Ctx } from '../step.js';
 import { defineSteps, goto, lockFree, ret } from '../step.js';
 import { maybeDestruct, note } from './sock.js';
+import { mb } from '../mem.js';
 import { unchargeSkbs } from './rmem.js';
 
 const CITE = 'af_netlink.c netlink_set_ring (3.10; 4.5 with __netlink_set_ring)';
@@ -173,6 +174,8 @@ defineSteps({
     cites: 'af_netlink.c netlink_mm_close (VMA close hook): mapped--; the VMA drops its file reference',
     text: () => 'munmap: vma close, mapped--',
     run: (_c, s, ti) => {
+      // munmap holds mmap_sem for writing and flushes the TLB: the thread's stores through the mapping are done.
+      mb(s, ti);
       closeVma(s);
       ret(s.threads[ti], 0);
     },
@@ -195,6 +198,8 @@ defineSteps({
     cites: 'close(fd) -> fput; last reference: netlink_release (unhash, sock_put) -> netlink_sock_destruct frees the rings',
     text: (_c, s) => (s.sock.fileRefs === 1 ? 'close: last file reference: netlink_release' : 'close: fput (a VMA or another fd table still holds the file)'),
     run: (_c, s, ti) => {
+      // fput: atomic_long_dec_and_test, a full barrier.
+      mb(s, ti);
       s.sock.fileRefs--;
       if (s.sock.fileRefs === 0) release(s);
       ret(s.threads[ti], 0);

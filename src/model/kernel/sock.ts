@@ -1,6 +1,7 @@
 /**
  * Kernel-private socket helpers shared by several paths. None of these touch
- * memory userspace can see; they are pieces of steps, never steps themselves.
+ * memory userspace can see (the wakeups' barriers only order what the thread
+ * stored before); they are pieces of steps, never steps themselves.
  */
 import { ENOBUFS } from '../constants.js';
 import { maxLen } from '../geometry.js';
@@ -8,6 +9,7 @@ import type { Ctx, StepDef } from '../step.js';
 import type { State } from '../state.js';
 import { SKB_NONE } from '../state.js';
 import { unchargeSkbs } from './rmem.js';
+import { mb } from '../mem.js';
 
 /** Bit of a message tag in the ghost masks (tags 1..29; others are not tracked). */
 export function tagBit(tag: number): number {
@@ -19,19 +21,26 @@ export function tagBit(tag: number): number {
  * CONGESTED and, only if it was not already set, sk_err = ENOBUFS and report.
  * Always counts a drop.
  */
-export function overrun(s: State): void {
+export function overrun(s: State, ti: number): void {
   const k = s.sock;
   if (!k.noEnobufs && !k.congested) {
     k.congested = true;
     k.skErr = ENOBUFS;
+    // sk_error_report -> sock_def_error_report: wq_has_sleeper() issues smp_mb() before it looks for sleepers.
+    mb(s, ti);
     k.wake = true; // sk_error_report wakes pollers
   }
   k.drops++;
   if (!k.released) s.ghost.unreported++;
 }
 
-/** sk_data_ready: wake threads registered on the socket wait queue. */
-export function dataReady(s: State): void {
+/**
+ * sk_data_ready (sock_def_readable): wake threads registered on the socket wait queue.
+ * skwq_has_sleeper / wq_has_sleeper issues smp_mb() first (pairing with the one in
+ * sock_poll_wait), so the frames published before it are visible to whoever it wakes.
+ */
+export function dataReady(s: State, ti: number): void {
+  mb(s, ti);
   if (s.threads.some((t) => t.l.waiting)) s.sock.wake = true;
 }
 
@@ -40,7 +49,10 @@ export function dataReady(s: State): void {
  * netlink_sock_destruct, which frees both rings without looking at `mapped` or
  * `pending` (3.10: netlink_set_ring(..., closing); 4.5: __netlink_set_ring).
  */
-export function sockPut(s: State): void {
+export function sockPut(s: State, ti: number): void {
+  // atomic_dec_and_test implies a full barrier (Documentation/atomic_t.txt): the thread's frame
+  // stores are visible before the socket, and the rings with it, can be freed.
+  mb(s, ti);
   const k = s.sock;
   k.sockRefs--;
   maybeDestruct(s);

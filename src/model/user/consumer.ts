@@ -30,7 +30,8 @@
 import { COPY, DUMP_TAG_BASE, MSG_DONE, MSG_NONE, MSG_VERDICT, POLLERR, POLLIN, RESERVED, RX, SKIP, STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { ConsumerParams, ConsumerStyle } from '../config.js';
 import { contiguousFrame } from '../geometry.js';
-import { USER_MSG_OFFSET, load, store, peek } from '../mem.js';
+import { USER_MSG_OFFSET, load, loadPublished, store, peek } from '../mem.js';
+import { beforeStatusStore, userWindow } from './order.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
 import { DONE, call, defineContinuations, defineSteps, goto } from '../step.js';
@@ -82,7 +83,7 @@ function cursorRef(c: Ctx, s: State, ti: number) {
 /** The status the consumer finds at its cursor (`read`: load, with its event, or peek for texts). */
 function statusAtCursor(c: Ctx, s: State, ti: number, read: typeof load | typeof peek): number {
   const f = cursorFrame(c, s, ti);
-  return f < 0 ? NOT_A_FRAME : read(s, rxRef(s, f), 'status');
+  return f < 0 ? NOT_A_FRAME : read(s, ti, rxRef(s, f), 'status');
 }
 
 /** ulogd2 and nurs: woken up readable and no frame handled since (their lookup is allowed). */
@@ -175,6 +176,10 @@ function consume(c: Ctx, s: State, ti: number, msg: number, seq: number): void {
     g.dumpRead++;
     return noteValue(s, ti, 'dump-read', msg);
   }
+  // Under tso and weak the sender returns in a step after its status store (deliver.ts send.publish-wake),
+  // so the message may already be read from its frame and the frame released by then: the ghost record of
+  // messages the user has taken (RET-KERNEL-SEND) counts it. Under sc the two cannot straddle, so it is not kept.
+  if (c.layout.memory !== 'sc') g.recvTags |= tagBit(msg);
   if (seq === 0) return noteValue(s, ti, 'read', msg);
   // The note carries the previous id, the thread its new last id.
   noteValue(s, ti, 'read-id', l.seqLast);
@@ -238,6 +243,10 @@ defineSteps({
   'c.look': {
     who: 'user',
     cites: `${DOC}: look at the frame at the private cursor; ulogd2 releases held frames asynchronously`,
+    window: (c, s, ti) => {
+      const f = cursorFrame(c, s, ti);
+      return f < 0 ? null : userWindow(c, rxRef(s, f));
+    },
     choices: (c, s, ti) => {
       const out = [LOOK];
       for (let i = 0; i < s.threads[ti].l.held.length; i++) out.push(i);
@@ -247,7 +256,7 @@ defineSteps({
     },
     text: (c, s, ti, arg) => {
       const l = s.threads[ti].l;
-      if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[peek(s, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
+      if (arg === VERDICT) return `tx frame ${l.txCursor} is ${STATUS_NAMES[peek(s, ti, txRef(s, l.txCursor), 'status')]}: batch verdict for ids <= ${l.maxRead}?`;
       if (arg === STOP) return `stop: munmap the rings${l.held.length > 0 ? ` (${l.held.length} frame(s) still held as SKIP)` : ''}, then close the descriptor`;
       if (arg >= 0) return `release held rx frame ${l.held.at(arg)} (SKIP -> UNUSED)`;
       const st = statusAtCursor(c, s, ti, peek);
@@ -266,11 +275,12 @@ defineSteps({
       // A program's exit, or its teardown before reconfiguring: the VMA goes, then the descriptor.
       if (arg === STOP) return call(t, 'mm.unmap', 'c.stopped');
       if (arg === VERDICT) {
-        const st = load(s, txRef(s, t.l.txCursor), 'status');
+        const st = load(s, ti, txRef(s, t.l.txCursor), 'status');
         return goto(t, st === UNUSED ? 'c.verdict-fill' : 'c.look');
       }
       if (arg >= 0) {
         const frame = t.l.held.at(arg);
+        beforeStatusStore(c, s, ti);
         store(s, USER(ti), rxRef(s, frame), { status: UNUSED });
         t.l.held.removeAt(arg);
         return;
@@ -285,9 +295,10 @@ defineSteps({
   'c.lookup': {
     who: 'user',
     cites: `${LOOKUP}: read the frame at the cursor; VALID: handle it; otherwise advance the cursor, and after one whole turn (back at the start) give up and poll`,
+    window: (c, s, ti) => userWindow(c, rxRef(s, s.threads[ti].l.cursor)),
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
-      const st = peek(s, rxRef(s, l.cursor), 'status');
+      const st = peek(s, ti, rxRef(s, l.cursor), 'status');
       if (st === VALID) return `search: rx frame ${l.cursor} is VALID: handle it`;
       const end = l.scan + 1 === rxFrames(c) ? ': no VALID frame in the ring, poll' : ', advance';
       return `search: rx frame ${l.cursor} is ${STATUS_NAMES[st]}${end}`;
@@ -295,7 +306,7 @@ defineSteps({
     run: (c, s, ti) => {
       const t = s.threads[ti];
       // mnl_ring_lookup_frame starts at the cursor (the sentinel) and re-reads it.
-      if (load(s, rxRef(s, t.l.cursor), 'status') === VALID) {
+      if (load(s, ti, rxRef(s, t.l.cursor), 'status') === VALID) {
         t.l.scan = 0;
         return onValid(c, s, ti);
       }
@@ -305,16 +316,17 @@ defineSteps({
   'c.scan': {
     who: 'user',
     cites: `${NURS}: at an UNUSED, SKIP or RESERVED frame, "scan all frames": advance and read the next frame while it is UNUSED, SKIP or RESERVED; back at the start, give up (NURS_RET_ERROR, the event loop polls); otherwise handle it (VALID or COPY)`,
+    window: (c, s, ti) => userWindow(c, rxRef(s, s.threads[ti].l.cursor)),
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
-      const st = peek(s, rxRef(s, l.cursor), 'status');
+      const st = peek(s, ti, rxRef(s, l.cursor), 'status');
       if (st === VALID || st === COPY) return `scan: rx frame ${l.cursor} is ${STATUS_NAMES[st]}: handle it`;
       const end = l.scan + 1 === rxFrames(c) ? ': back at the start, no frame to handle, poll' : ', advance';
       return `scan: rx frame ${l.cursor} is ${STATUS_NAMES[st]}${end}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
-      const st = load(s, rxRef(s, t.l.cursor), 'status');
+      const st = load(s, ti, rxRef(s, t.l.cursor), 'status');
       if (st === VALID || st === COPY) {
         t.l.scan = 0;
         return st === VALID ? onValid(c, s, ti) : onCopy(c, s, ti);
@@ -326,8 +338,9 @@ defineSteps({
     who: 'user',
     cites: `${NURS}: case NL_MMAP_STATUS_VALID: frame->nm_status = NL_MMAP_STATUS_SKIP before the valid callback runs`,
     text: (_c, s, ti) => `mark rx frame ${s.threads[ti].l.cursor} SKIP (in progress), then read it`,
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
+      beforeStatusStore(c, s, ti);
       store(s, USER(ti), rxRef(s, t.l.cursor), { status: SKIP });
       goto(t, 'c.read');
     },
@@ -336,8 +349,9 @@ defineSteps({
     who: 'user',
     cites: `${NURS}: case NL_MMAP_STATUS_COPY: frame->nm_status = NL_MMAP_STATUS_SKIP, then recv() until nm_len bytes arrived or recv fails`,
     text: (_c, s, ti) => `mark rx frame ${s.threads[ti].l.cursor} SKIP (in progress), then recvmsg`,
-    run: (_c, s, ti) => {
+    run: (c, s, ti) => {
       const t = s.threads[ti];
+      beforeStatusStore(c, s, ti);
       store(s, USER(ti), rxRef(s, t.l.cursor), { status: SKIP });
       call(t, 'recv.err', 'c.copied');
     },
@@ -345,30 +359,33 @@ defineSteps({
   'c.read': {
     who: 'user',
     cites: `${DOC}: read nm_len and parse the message at frame + NL_MMAP_HDRLEN (whatever the kernel wrote there); nm_len 0 is released at once; ulogd2 may hold it (SKIP)`,
+    // Right after the status load that found the frame VALID: loads the status load's window let ahead are used here.
+    inWindow: true,
     choices: (c, s, ti) => {
       const l = s.threads[ti].l;
-      const len = load(s, cursorRef(c, s, ti), 'len');
+      const len = load(s, ti, cursorRef(c, s, ti), 'len');
       return len > 0 && l.held.length < params(c, ti).maxHold ? [RELEASE, HOLD] : [RELEASE];
     },
     text: (c, s, ti, arg) => {
       const l = s.threads[ti].l;
       const ref = cursorRef(c, s, ti);
-      const len = peek(s, ref, 'len');
+      const len = peek(s, ti, ref, 'len');
       if (len === 0) return `read rx frame ${l.cursor}: nm_len 0 (kernel-side error), release`;
       const hold = arg === HOLD ? ', hold it' : '';
-      const off = peek(s, ref, 'off');
+      const off = peek(s, ti, ref, 'off');
       if (off !== USER_MSG_OFFSET) return `read rx frame ${l.cursor}: nm_len ${len}, but the message starts at frame + ${off}: parses garbage at + ${USER_MSG_OFFSET}${hold}`;
-      const seq = peek(s, ref, 'seq');
-      return `read rx frame ${l.cursor}: message ${peek(s, ref, 'msg')}${seq ? ` id ${seq}` : ''}, nm_len ${len}${hold}`;
+      const seq = peek(s, ti, ref, 'seq');
+      return `read rx frame ${l.cursor}: message ${peek(s, ti, ref, 'msg')}${seq ? ` id ${seq}` : ''}, nm_len ${len}${hold}`;
     },
     run: (c, s, ti, arg) => {
       const t = s.threads[ti];
       const ref = cursorRef(c, s, ti);
       t.l.mask = 0; // a frame handled: no lookup before the next wakeup
-      if (load(s, ref, 'len') > 0) {
+      // Loads of a frame the status handed over: PUBLISH-RX judges what they return.
+      if (loadPublished(s, ti, ref, 'len') > 0) {
         // Userspace parses at frame + NL_MMAP_HDRLEN: a message the kernel put elsewhere (B12) is not what it finds there.
-        const atHdr = load(s, ref, 'off') === USER_MSG_OFFSET;
-        consume(c, s, ti, atHdr ? load(s, ref, 'msg') : MSG_NONE, atHdr ? load(s, ref, 'seq') : 0);
+        const atHdr = loadPublished(s, ti, ref, 'off') === USER_MSG_OFFSET;
+        consume(c, s, ti, atHdr ? loadPublished(s, ti, ref, 'msg') : MSG_NONE, atHdr ? loadPublished(s, ti, ref, 'seq') : 0);
       }
       if (arg !== HOLD) return goto(t, 'c.release');
       if (styleOf(c, ti) !== 'nurs') return goto(t, 'c.skip');
@@ -387,6 +404,7 @@ defineSteps({
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
+      beforeStatusStore(c, s, ti);
       store(s, USER(ti), cursorRef(c, s, ti), { status: UNUSED });
       // COPY-QUEUE-MATCH judged the pairing on the transition that set it; it is history now.
       s.ghost.copyFrame = -1;
@@ -406,6 +424,7 @@ defineSteps({
     text: (_c, s, ti) => `hold rx frame ${s.threads[ti].l.cursor} (SKIP), advance`,
     run: (c, s, ti) => {
       const t = s.threads[ti];
+      beforeStatusStore(c, s, ti);
       store(s, USER(ti), cursorRef(c, s, ti), { status: SKIP });
       // The held frames form a set (any may be released next): keep it sorted, so equal sets encode equally.
       t.l.held.insertSorted(cursorFrame(c, s, ti));
@@ -440,6 +459,7 @@ defineSteps({
     text: (_c, s, ti) => `mark tx frame ${s.threads[ti].l.txCursor} VALID, sendto(NULL, 0)`,
     run: (c, s, ti) => {
       const t = s.threads[ti];
+      beforeStatusStore(c, s, ti);
       store(s, USER(ti), txRef(s, t.l.txCursor), { status: VALID });
       t.l.covered = t.l.maxRead;
       t.l.txCursor = nextIndex(t.l.txCursor, txFrames(c));

@@ -14,6 +14,7 @@ import { STATUS_NAMES, TX, UNUSED, VALID } from '../constants.js';
 import type { TxMisbehaviour, TxParams } from '../config.js';
 import { maxLen } from '../geometry.js';
 import { load, store, peek } from '../mem.js';
+import { beforeStatusStore } from './order.js';
 import type { State } from '../state.js';
 import type { Ctx } from '../step.js';
 import { DONE, call, defineContinuations, defineSteps, goto } from '../step.js';
@@ -82,7 +83,7 @@ defineContinuations({
     const m = misbehave(c, ti);
     if (t.l.ret < 0 && t.l.retried < (m.retries ?? 0)) return goto(t, 'u.retry');
     if (m.resubmit === true) return goto(t, 'u.resubmit');
-    goto(t, t.l.k < params(c, ti).count ? 'u.check' : DONE);
+    goto(t, t.l.k < params(c, ti).count ? firstStep(c, ti) : DONE);
   },
   'u.next': (c, s, ti) => {
     const t = s.threads[ti];
@@ -90,19 +91,24 @@ defineContinuations({
   },
 });
 
+/** Where the thread starts and resumes: fill the next frame, or (a thread that only sends) make the next call. */
+export function firstStep(c: Ctx, ti: number): string {
+  return params(c, ti).fills === false ? 'u.kick' : 'u.check';
+}
+
 defineSteps({
   'u.check': {
     who: 'user',
     cites: `${DOC}: the frame at the cursor must be UNUSED`,
     text: (c, s, ti) => {
       const l = s.threads[ti].l;
-      const st = peek(s, ref(s, l.txCursor), 'status');
+      const st = peek(s, ti, ref(s, l.txCursor), 'status');
       if (st === UNUSED) return `tx frame ${l.txCursor} is UNUSED: fill it`;
       return `tx frame ${l.txCursor} is ${STATUS_NAMES[st]}: ${l.unsent > 0 ? `${callName(c, ti)} what is filled` : 'stop'}`;
     },
     run: (c, s, ti) => {
       const t = s.threads[ti];
-      if (load(s, ref(s, t.l.txCursor), 'status') === UNUSED) return goto(t, 'u.fill');
+      if (load(s, ti, ref(s, t.l.txCursor), 'status') === UNUSED) return goto(t, 'u.fill');
       if (t.l.unsent > 0) return submit(c, s, ti);
       goto(t, DONE);
     },
@@ -136,7 +142,7 @@ defineSteps({
     cites: 'a user that sets nm_status = VALID again on a frame it already submitted, without refilling it (the kernel owns a VALID frame; netlink_mmap.txt)',
     text: (c, s, ti) => {
       const f = lastFrame(c, s, ti);
-      return `mark tx frame ${f} VALID again (${STATUS_NAMES[peek(s, ref(s, f), 'status')]}, not refilled)`;
+      return `mark tx frame ${f} VALID again (${STATUS_NAMES[peek(s, ti, ref(s, f), 'status')]}, not refilled)`;
     },
     run: (c, s, ti) => {
       store(s, ROGUE(ti), ref(s, lastFrame(c, s, ti)), { status: VALID });
@@ -154,12 +160,22 @@ defineSteps({
     run: (c, s, ti) => {
       const t = s.threads[ti];
       const p = params(c, ti);
+      beforeStatusStore(c, s, ti);
       store(s, USER(ti), ref(s, t.l.txCursor), { status: VALID });
       t.l.txCursor = nextIndex(t.l.txCursor, frames(c));
       t.l.k++;
       t.l.unsent++;
       if (t.l.unsent >= p.batch || t.l.k >= p.count) return submit(c, s, ti);
       goto(t, 'u.check');
+    },
+  },
+  'u.kick': {
+    who: 'user',
+    cites: `${DOC}: sendto(fd, NULL, 0) sends every frame marked VALID, whoever filled it (here another thread of the process)`,
+    text: (c, _s, ti) => `${callName(c, ti)}: send what is VALID in the tx ring`,
+    run: (c, s, ti) => {
+      s.threads[ti].l.k++;
+      submit(c, s, ti);
     },
   },
 });

@@ -12,6 +12,7 @@ export const linux310: Variant = {
     txMode: 'zero-copy',
     dumpErrSign: 'negative',
     statusBarrier: 'wmb-after',
+    statusLoad: 'rmb-before',
     orderedIds: false,
     ringPathTest: 'iov-base',
     dumpAlloc: 'min-size',

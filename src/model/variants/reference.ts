@@ -14,6 +14,7 @@
  */
 import { COPY, ECONNREFUSED, ENOBUFS, EBUSY, POLLERR, POLLIN, POLLOUT, RESERVED, RX, SKIP, STATUS_NAMES, UNUSED, VALID, EAGAIN } from '../constants.js';
 import { here, load, peek, store } from '../mem.js';
+import { beforeStatusStore } from '../user/order.js';
 import { ringOf, SKB_PLAIN } from '../state.js';
 import { attachCharge, attachRefuses, destinationGone, endDelivery, routeSkb, takeLookupRef } from '../kernel/deliver.js';
 import type { State } from '../state.js';
@@ -103,7 +104,7 @@ function nextUnheld(c: Ctx, s: State, ti: number, from: number): number {
 /** The cursor is on a frame this consumer holds (SKIP), and it holds not every frame. */
 function atOwnSkip(c: Ctx, s: State, ti: number): boolean {
   const cur = s.threads[ti].l.cursor;
-  return peek(s, userRx(s, cur), 'status') === SKIP && heldIndex(s, ti, cur) >= 0 && nextUnheld(c, s, ti, cur) >= 0;
+  return peek(s, ti, userRx(s, cur), 'status') === SKIP && heldIndex(s, ti, cur) >= 0 && nextUnheld(c, s, ti, cur) >= 0;
 }
 
 /** Evidence that the kernel has passed the held frame in this turn: the next frame it does not hold was taken again. */
@@ -137,7 +138,7 @@ function dumpSpaceScan(_c: Ctx, s: State, ti: number): void {
     t.l.scan = k.rx.head;
     t.l.ret = 0;
   }
-  const st = load(s, here(s, RX, t.l.scan), 'status');
+  const st = load(s, ti, here(s, RX, t.l.scan), 'status');
   let unused = t.l.ret >> 4;
   let skip = t.l.ret & 15;
   const stop = (space: boolean): void => {
@@ -326,7 +327,7 @@ export const FIXES: readonly Fix[] = [
         text: () => (_c, s, ti) => {
           const held = s.sock.rxqLock === ti;
           const pos = held ? s.threads[ti].l.scan : s.sock.rx.head;
-          return `poll: dump running, dump_space: ${held ? '' : 'lock rx queue, '}count free frames: rx frame ${pos} is ${STATUS_NAMES[peek(s, here(s, RX, pos), 'status')]}`;
+          return `poll: dump running, dump_space: ${held ? '' : 'lock rx queue, '}count free frames: rx frame ${pos} is ${STATUS_NAMES[peek(s, ti, here(s, RX, pos), 'status')]}`;
         },
         run: () => dumpSpaceScan,
       },
@@ -367,7 +368,7 @@ export const FIXES: readonly Fix[] = [
         if (destinationGone(c, s, ti)) return;
         if (attachRefuses(c, s, ti)) {
           const drops = s.sock.drops;
-          overrun(s);
+          overrun(s, ti);
           reportDrops(s, drops);
           dropSkb(s, ti);
           return ret(t, -EAGAIN);
@@ -404,7 +405,7 @@ export const FIXES: readonly Fix[] = [
         text: (prev) => (c, s, ti, arg) => `${prev(c, s, ti, arg)}, sk_data_ready`,
         run: (prev) => (c, s, ti, arg) => {
           prev(c, s, ti, arg);
-          dataReady(s);
+          dataReady(s, ti);
         },
       },
     },
@@ -458,7 +459,7 @@ export const FIXES: readonly Fix[] = [
           arg === LOOK && atOwnSkip(c, s, ti) ? `rx frame ${s.threads[ti].l.cursor} is SKIP, held here: has the kernel passed it?` : prev(c, s, ti, arg),
         run: (prev) => (c, s, ti, arg) => {
           if (arg !== LOOK || !atOwnSkip(c, s, ti)) return prev(c, s, ti, arg);
-          load(s, userRx(s, s.threads[ti].l.cursor), 'status'); // the step's one read, as in the original
+          load(s, ti, userRx(s, s.threads[ti].l.cursor), 'status'); // the step's one read, as in the original
           goto(s.threads[ti], 'ref.c.passed');
         },
       },
@@ -469,12 +470,12 @@ export const FIXES: readonly Fix[] = [
         cites: 'reference rule for SKIP holding: at its own held frame, the reader looks at the next frame it does not hold; taken again in this turn means the kernel has passed the held one',
         text: (c, s, ti) => {
           const y = nextUnheld(c, s, ti, s.threads[ti].l.cursor);
-          const st = peek(s, userRx(s, y), 'status');
+          const st = peek(s, ti, userRx(s, y), 'status');
           return `rx frame ${y} is ${STATUS_NAMES[st]}: ${takenAgain(st) ? `the kernel has passed held rx frame ${s.threads[ti].l.cursor}` : 'not yet, poll'}`;
         },
         run: (c, s, ti) => {
           const t = s.threads[ti];
-          const st = load(s, userRx(s, nextUnheld(c, s, ti, t.l.cursor)), 'status');
+          const st = load(s, ti, userRx(s, nextUnheld(c, s, ti, t.l.cursor)), 'status');
           if (takenAgain(st)) return goto(t, 'ref.c.unhold');
           call(t, 'poll.enter', 'c.polled');
         },
@@ -485,6 +486,8 @@ export const FIXES: readonly Fix[] = [
         text: (_c, s, ti) => `release held rx frame ${s.threads[ti].l.cursor} (SKIP -> UNUSED), advance`,
         run: (c, s, ti) => {
           const t = s.threads[ti];
+          // Handing the frame back: a release store in ordered userspace, as every release of the consumer's.
+          beforeStatusStore(c, s, ti);
           store(s, { thread: ti, kernel: false, conforming: true }, userRx(s, t.l.cursor), { status: UNUSED });
           t.l.held.removeAt(heldIndex(s, ti, t.l.cursor));
           t.l.cursor = nextIndex(t.l.cursor, userRxFrames(c));
@@ -517,7 +520,7 @@ export const FIXES: readonly Fix[] = [
           s.sock.rxqLock = -1;
           const len = t.l.skbLen;
           endDelivery(c, s, ti);
-          dataReady(s);
+          dataReady(s, ti);
           ret(t, len);
         },
       },
@@ -620,7 +623,7 @@ export const FIXES: readonly Fix[] = [
           const k = s.sock;
           const mine = k.rxqLock === ti;
           const pos = mine ? s.threads[ti].l.scan : k.rx.head;
-          const st = peek(s, here(s, RX, pos), 'status');
+          const st = peek(s, ti, here(s, RX, pos), 'status');
           const lock = mine ? '' : 'lock rx queue, ';
           if (st === VALID || st === COPY) return `poll: ${lock}rx frame ${pos} is ${STATUS_NAMES[st]}, the oldest in use: POLLIN, unlock`;
           if (st !== UNUSED && st !== SKIP) return `poll: ${lock}rx frame ${pos} is ${STATUS_NAMES[st]}, the oldest in use: no POLLIN, unlock`;
@@ -634,7 +637,7 @@ export const FIXES: readonly Fix[] = [
             k.rxqLock = ti;
             t.l.scan = k.rx.head; // the head cannot move while the queue lock is held
           }
-          const st = load(s, here(s, RX, t.l.scan), 'status');
+          const st = load(s, ti, here(s, RX, t.l.scan), 'status');
           const next = nextIndex(t.l.scan, k.rx.frameNr);
           if ((st === UNUSED || st === SKIP) && next !== k.rx.head) {
             t.l.scan = next;
@@ -679,7 +682,7 @@ export const FIXES: readonly Fix[] = [
           const t = s.threads[ti];
           const k = s.sock;
           const pos = t.l.fwdPos === -1 ? k.rx.head : t.l.fwdPos;
-          const st = peek(s, here(s, RX, pos), 'status');
+          const st = peek(s, ti, here(s, RX, pos), 'status');
           const name = STATUS_NAMES[st];
           if (t.l.fwdStart >= 16) {
             const free = (t.l.fwdStart >> 4) - 1;
@@ -701,7 +704,7 @@ export const FIXES: readonly Fix[] = [
           };
           if (t.l.fwdPos === -1) t.l.fwdPos = k.rx.head;
           const pos = t.l.fwdPos;
-          const st = load(s, here(s, RX, pos), 'status');
+          const st = load(s, ti, here(s, RX, pos), 'status');
           t.l.fwdSeen |= 1 << pos;
           // Second pass: fwdStart holds 16 * (the free frame + 1), so that the free frame survives the pass.
           if (t.l.fwdStart >= 16) {
@@ -729,6 +732,18 @@ export const FIXES: readonly Fix[] = [
         },
       },
     },
+  },
+  // Finding 15 (memory ordering, README "Memory ordering"). netlink_get_status issues smp_rmb()
+  // before the status load, which orders it after earlier loads but leaves the loads of nm_len
+  // and the message that follow it free to be satisfied first on a weakly ordered CPU. A
+  // sendmsg on one CPU that finds a frame VALID can use an nm_len and message from before the
+  // thread that filled it (on another CPU, with a write barrier before VALID) published it.
+  // The status must be loaded with acquire semantics (smp_load_acquire, or smp_rmb() after the load).
+  {
+    id: 'status-load-acquire',
+    cites: 'removes tx-publish+weak PUBLISH-TX, 19 steps, linux-4.5 (netlink_get_status: smp_rmb() before the status load, none after it; netlink_mmap_sendmsg reads nm_len and copies the message right after)',
+    removes: [{ scenario: 'tx-publish+weak', property: 'PUBLISH-TX' }],
+    knobs: { statusLoad: 'acquire' },
   },
 ];
 

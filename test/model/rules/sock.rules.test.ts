@@ -53,27 +53,27 @@ describe('netlink_rcv_wake', () => {
 describe('netlink_overrun', () => {
   it('netlink_overrun: the first overrun sets CONGESTED and sk_err = ENOBUFS, wakes pollers, counts a drop', () => {
     const { s } = fresh();
-    overrun(s);
+    overrun(s, 0);
     expect([s.sock.congested, s.sock.skErr, s.sock.wake, s.sock.drops, s.ghost.unreported]).toEqual([true, ENOBUFS, true, 1, 1]);
   });
 
   it('netlink_overrun: already CONGESTED -> sk_err is not set again (only the drop is counted)', () => {
     const { s } = fresh();
     s.sock.congested = true;
-    overrun(s);
+    overrun(s, 0);
     expect([s.sock.congested, s.sock.skErr, s.sock.wake, s.sock.drops, s.ghost.unreported]).toEqual([true, 0, false, 1, 1]);
   });
 
   it('netlink_overrun with NETLINK_NO_ENOBUFS: neither CONGESTED nor sk_err, the drop still counted', () => {
     const { s } = fresh(true);
-    overrun(s);
+    overrun(s, 0);
     expect([s.sock.congested, s.sock.skErr, s.sock.wake, s.sock.drops]).toEqual([false, 0, false, 1]);
   });
 
   it('netlink_overrun after netlink_release: nobody is left to tell, so no unreported loss', () => {
     const { s } = fresh();
     s.sock.released = true;
-    overrun(s);
+    overrun(s, 0);
     expect([s.sock.drops, s.ghost.unreported]).toEqual([1, 0]);
   });
 });
@@ -85,7 +85,7 @@ describe('sock_put and netlink_sock_destruct', () => {
     s.sock.fileRefs = 0;
     s.sock.sockRefs = 1;
     s.sock.rcvq.push({ msg: 1, seq: 0, frame: 0 });
-    sockPut(s);
+    sockPut(s, 0);
     expect([s.sock.sockRefs, s.sock.destructed, s.sock.rcvq.length, s.sock.rx.gen, s.sock.rx.req, s.sock.tx.gen]).toEqual([0, true, 0, 0, -1, 0]);
   });
 
