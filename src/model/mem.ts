@@ -183,6 +183,11 @@ export function entryLine(e: Entry): string {
   return `${where} ${LOC_NAMES[e.loc]} (${entryText(e)})`;
 }
 
+/** A buffered store as reports list it: `| ` first when a write barrier holds it behind the stores before it. */
+export function bufferedLine(e: Entry): string {
+  return `${e.fence ? '| ' : ''}${entryLine(e)}`;
+}
+
 function memoryOf(s: State): MemoryModel {
   return s.layout.memory;
 }

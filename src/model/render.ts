@@ -5,7 +5,7 @@
  */
 import { ERRNO_NAMES, HDRLEN, STATUS_LETTER, STATUS_NAMES, errnoName } from './constants.js';
 import type { Ring, State } from './state.js';
-import { earlyLoads, entryLine, storeBuffer } from './mem.js';
+import { bufferedLine, earlyLoads, entryLine, storeBuffer } from './mem.js';
 import type { Ctx } from './step.js';
 
 function ringRow(name: string, r: Ring, cursors: Map<number, string[]>): string {
@@ -38,7 +38,7 @@ function cursorMap(c: Ctx, s: State, which: 'cursor' | 'txCursor'): Map<number, 
 function memoryText(s: State, ti: number): string {
   const sb = storeBuffer(s, ti);
   const early = earlyLoads(s, ti);
-  return `${sb.length ? ` buffered[${sb.map((e) => `${e.fence ? '| ' : ''}${entryLine(e)}`).join('; ')}]` : ''}${early.length ? ` early[${early.map(entryLine).join('; ')}]` : ''}`;
+  return `${sb.length ? ` buffered[${sb.map(bufferedLine).join('; ')}]` : ''}${early.length ? ` early[${early.map(entryLine).join('; ')}]` : ''}`;
 }
 
 export function render(c: Ctx, s: State): string {

@@ -9,7 +9,7 @@
  * look the same in the status word: only who holds it tells them apart.
  * Pure: no I/O.
  */
-import { earlyLoads, entryLine, storeBuffer } from './mem.js';
+import { bufferedLine, earlyLoads, entryLine, storeBuffer } from './mem.js';
 import { POLLERR, POLLIN, POLLOUT, RESERVED, RING_NAMES, SKIP, STATUS_NAMES, UNUSED, errnoName } from './constants.js';
 import { labelAt, type Ctx, type StepAction } from './step.js';
 import { SKB_NONE, SKB_PLAIN, SKB_RX, SKB_TX, type Ring, type State } from './state.js';
@@ -234,7 +234,7 @@ export function stateView(c: Ctx, s: State): StateView {
       skb: t.l.skb === SKB_NONE ? null : { kind: SKB_KINDS[t.l.skb] ?? 'ordinary', frame: t.l.skb === SKB_PLAIN ? -1 : t.l.skbFrame, msg: t.l.skbMsg, seq: t.l.skbSeq, len: t.l.skbLen },
       held: t.l.held.toArray(),
       pollMask: pollReturned(s, ti),
-      ...(t.mem !== null ? { memory: { buffered: storeBuffer(s, ti).map((e) => `${e.fence ? '| ' : ''}${entryLine(e)}`), early: earlyLoads(s, ti).map(entryLine) } } : {}),
+      ...(t.mem !== null ? { memory: { buffered: storeBuffer(s, ti).map(bufferedLine), early: earlyLoads(s, ti).map(entryLine) } } : {}),
     })),
     idLock: s.idLock >= 0 ? name(s.idLock) : null,
   };
